@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "binlogo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "binlogo", targets: ["BinlogoCLI"]),
+        .executable(name: "binlogo-kafka-mock", targets: ["KafkaMockCluster"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries from the system (Debian's libmariadb-dev and librdkafka-dev), with typed shims.
+        .systemLibrary(
+            name: "CMariaDB",
+            pkgConfig: "libmariadb",
+            providers: [.apt(["libmariadb-dev"])]
+        ),
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+
+        // Pure Swift: binlog bytes in, row changes and JSON out.
+        .target(name: "BinlogDecoder"),
+
+        // Reading half of a pipeline: libmariadb connection and binlog stream.
+        .target(name: "MySQLSource", dependencies: ["CMariaDB", "BinlogDecoder"]),
+
+        // Writing half of a pipeline: librdkafka producers.
+        .target(name: "KafkaOutput", dependencies: ["CRdKafka"]),
+
+        // The daemon and its command line.
+        .executableTarget(
+            name: "BinlogoCLI",
+            dependencies: [
+                "BinlogDecoder", "MySQLSource", "KafkaOutput",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Hosts librdkafka's Kafka-protocol mock cluster in a process of its own for tests, demo and benchmarks.
+        .executableTarget(
+            name: "KafkaMockCluster",
+            dependencies: ["CRdKafka", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Test bench: sandbox MariaDB, mock cluster process, a consumer that reads topics back.
+        .target(name: "TestBench", dependencies: ["CRdKafka", "MySQLSource"]),
+
+        .testTarget(
+            name: "BinlogoSmokeTests",
+            dependencies: ["TestBench", "MySQLSource", "KafkaOutput", "CMariaDB", "CRdKafka"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

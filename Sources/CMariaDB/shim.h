@@ -1,0 +1,54 @@
+/*
+ * binlogo's view of libmariadb (MariaDB Connector/C).
+ *
+ * Swift cannot call C variadic functions or function-like macros, so the few
+ * libmariadb entry points that are variadic (mariadb_rpl_optionsv) or macros
+ * (mariadb_rpl_init) get a typed `static inline` wrapper here, prefixed
+ * `cmariadb_`. Nothing else lives in this file.
+ */
+#ifndef BINLOGO_CMARIADB_SHIM_H
+#define BINLOGO_CMARIADB_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <mariadb_rpl.h>
+
+/// `mariadb_rpl_init(mysql)`: a replication handle over an open connection.
+static inline MARIADB_RPL *cmariadb_rpl_init(MYSQL *mysql) {
+    return mariadb_rpl_init(mysql);
+}
+
+/// The binlog file to start from (empty: the server's first/current file, see COM_BINLOG_DUMP).
+static inline int cmariadb_rpl_set_filename(MARIADB_RPL *rpl, const char *name, size_t length) {
+    return mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, name, length);
+}
+
+/// The byte position in that file to start from (4 is the first event).
+static inline int cmariadb_rpl_set_start_position(MARIADB_RPL *rpl, unsigned long position) {
+    return mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, position);
+}
+
+/// The server_id this client registers with; unique among the primary's replicas.
+static inline int cmariadb_rpl_set_server_id(MARIADB_RPL *rpl, unsigned int server_id) {
+    return mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, server_id);
+}
+
+/// COM_BINLOG_DUMP flags (MARIADB_RPL_BINLOG_DUMP_NON_BLOCK, MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS, ...).
+static inline int cmariadb_rpl_set_flags(MARIADB_RPL *rpl, unsigned int flags) {
+    return mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS, flags);
+}
+
+/// Whether libmariadb verifies event checksums itself (binlogo's decoder does it, so usually 0).
+static inline int cmariadb_rpl_set_verify_checksum(MARIADB_RPL *rpl, unsigned int verify) {
+    return mariadb_rpl_optionsv(rpl, MARIADB_RPL_VERIFY_CHECKSUM, verify);
+}
+
+/// Whether libmariadb fills `event.rows` values itself; binlogo decodes `raw_data`, so 0.
+static inline int cmariadb_rpl_set_extract_values(MARIADB_RPL *rpl, unsigned int extract) {
+    return mariadb_rpl_optionsv(rpl, MARIADB_RPL_EXTRACT_VALUES, extract);
+}
+
+#endif

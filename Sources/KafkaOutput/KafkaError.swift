@@ -1,0 +1,32 @@
+import CRdKafka
+
+/// An error from librdkafka or from binlogo's use of it.
+public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A configuration property was rejected; the message names it.
+        case configuration
+        /// The local producer queue is full: poll for delivery reports and try again.
+        case queueFull
+        /// librdkafka reported an error with this code (`rd_kafka_resp_err_t`).
+        case librdkafka(code: Int32)
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    init(code: rd_kafka_resp_err_t, context: String) {
+        let text = String(cString: rd_kafka_err2str(code))
+        if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+            self.init(kind: .queueFull, message: "\(context): \(text)")
+        } else {
+            self.init(kind: .librdkafka(code: code.rawValue), message: "\(context): \(text)")
+        }
+    }
+
+    public var description: String { message }
+}

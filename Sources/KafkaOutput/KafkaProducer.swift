@@ -1,0 +1,126 @@
+import CRdKafka
+import Synchronization
+import Foundation
+
+/// One librdkafka producer (`rd_kafka_t`) with a thread of its own that serves delivery reports.
+///
+/// `produce` enqueues and returns at once; each message's fate comes back later, on the
+/// poll thread, through `onDelivery` with the token it was produced with.
+public final class KafkaProducer: Sendable {
+    private let client: RdKafkaClient
+    private let topics: Mutex<[String: TopicHandle]>
+
+    /// - Parameters:
+    ///   - properties: librdkafka properties; `bootstrap.servers` at least.
+    ///   - onDelivery: called on the producer's poll thread for every message, in the order librdkafka reports them.
+    public init(properties: KafkaProperties, onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void) throws(KafkaError) {
+        let conf = try properties.makeConf()
+        let handler = DeliveryHandler(onDelivery)
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(handler).toOpaque())
+        rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
+            guard let message, let opaque else { return }
+            let handler = Unmanaged<DeliveryHandler>.fromOpaque(opaque).takeUnretainedValue()
+            handler.report(message.pointee)
+        }
+        self.client = try RdKafkaClient(type: RD_KAFKA_PRODUCER, conf: conf, retaining: handler)
+        self.topics = Mutex([:])
+    }
+
+    deinit {
+        // Topic handles must go before the client's rd_kafka_destroy.
+        topics.withLock { $0.removeAll() }
+    }
+
+    /// Enqueues one message. Throws `.queueFull` when librdkafka's local queue is full
+    /// (wait for deliveries and retry), or the error that refused it.
+    /// - Parameters:
+    ///   - partition: a partition number, or nil to let the partitioner choose by key.
+    ///   - token: comes back in this message's delivery report.
+    public func produce(
+        topic: String,
+        partition: Int32? = nil,
+        key: [UInt8]?,
+        value: [UInt8],
+        headers: [(String, [UInt8])] = [],
+        token: UInt64
+    ) throws(KafkaError) {
+        let topicHandle = try self.topic(named: topic)
+        var headerList: OpaquePointer? = nil
+        if !headers.isEmpty {
+            headerList = rd_kafka_headers_new(headers.count)
+            for (name, headerValue) in headers {
+                headerValue.withUnsafeBytes { bytes in
+                    _ = rd_kafka_header_add(headerList, name, -1, bytes.baseAddress, bytes.count)
+                }
+            }
+        }
+        let opaque = UnsafeMutableRawPointer(bitPattern: UInt(token))
+        let result = value.withUnsafeBytes { valueBytes in
+            withOptionalBytes(key) { keyBytes in
+                crdkafka_produce(
+                    client.handle, topicHandle.pointer, partition ?? RD_KAFKA_PARTITION_UA,
+                    keyBytes?.baseAddress, keyBytes?.count ?? 0,
+                    valueBytes.baseAddress, valueBytes.count, headerList, opaque)
+            }
+        }
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if let headerList { rd_kafka_headers_destroy(headerList) }
+            throw KafkaError(code: result, context: "produce to \(topic)")
+        }
+    }
+
+    /// Waits until every enqueued message is delivered or failed, at most `timeoutMilliseconds`.
+    /// Returns the number of messages still outstanding (0 when all are done).
+    @discardableResult
+    public func flush(timeoutMilliseconds: Int32) -> Int {
+        rd_kafka_flush(client.handle, timeoutMilliseconds)
+        return Int(rd_kafka_outq_len(client.handle))
+    }
+
+    /// Messages enqueued and not yet reported.
+    public var outstandingCount: Int { Int(rd_kafka_outq_len(client.handle)) }
+
+    private func topic(named name: String) throws(KafkaError) -> TopicHandle {
+        let result: Result<TopicHandle, KafkaError> = topics.withLock { topics in
+            if let existing = topics[name] { return .success(existing) }
+            guard let pointer = rd_kafka_topic_new(client.handle, name, nil) else {
+                return .failure(KafkaError(code: rd_kafka_last_error(), context: "open topic \(name)"))
+            }
+            let handle = TopicHandle(pointer)
+            topics[name] = handle
+            return .success(handle)
+        }
+        return try result.get()
+    }
+}
+
+/// Calls `body` with the bytes of `array`, or with nil when there is no array.
+private func withOptionalBytes<R>(_ array: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBytes { body($0) }
+}
+
+/// An `rd_kafka_topic_t`, destroyed with its last reference. librdkafka topic handles are thread-safe.
+final class TopicHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { rd_kafka_topic_destroy(pointer) }
+}
+
+/// Turns librdkafka's delivery report callback into `KafkaDeliveryReport`s for a Swift closure.
+final class DeliveryHandler: Sendable {
+    private let onDelivery: @Sendable (KafkaDeliveryReport) -> Void
+
+    init(_ onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void) {
+        self.onDelivery = onDelivery
+    }
+
+    func report(_ message: rd_kafka_message_t) {
+        let topic = String(cString: rd_kafka_topic_name(message.rkt))
+        let error = message.err == RD_KAFKA_RESP_ERR_NO_ERROR
+            ? nil : KafkaError(code: message.err, context: "deliver to \(topic) [\(message.partition)]")
+        onDelivery(KafkaDeliveryReport(
+            token: UInt64(UInt(bitPattern: message._private)),
+            topic: topic, partition: message.partition, offset: message.offset, error: error))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process started with posix_spawn and reaped with waitpid.
+///
+/// Foundation's `Process.waitUntilExit` can hang on Linux when called from a test's worker
+/// thread, so the bench keeps to the plain POSIX calls.
+public struct ChildProcess: Sendable {
+    public let pid: pid_t
+
+    /// Starts `executable` with `arguments`; stdin is /dev/null, stdout and stderr go to the given files (or /dev/null).
+    public static func spawn(_ executable: String, _ arguments: [String],
+                             standardOutput: String? = nil, standardError: String? = nil) throws -> ChildProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard result == 0 else {
+            throw TestBenchError("cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        return ChildProcess(pid: pid)
+    }
+
+    /// Waits for the process to end and returns its exit status (128 + signal number when killed).
+    @discardableResult
+    public func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// Whether the process has not been reaped yet.
+    public var isRunning: Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == 0
+    }
+
+    public func signal(_ signal: Int32) {
+        _ = Glibc.kill(pid, signal)
+    }
+}
+
+/// Runs a command to completion and returns its standard output; a failure carries its standard error.
+@discardableResult
+func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outputPath = directory.appendingPathComponent("stdout").path
+    let errorPath = directory.appendingPathComponent("stderr").path
+    let status = try ChildProcess.spawn(executable, arguments, standardOutput: outputPath, standardError: errorPath).wait()
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    guard status == 0 else {
+        let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        throw TestBenchError("\(executable) \(arguments.joined(separator: " ")) exited \(status): \(errors)")
+    }
+    return output
+}

@@ -1,0 +1,22 @@
+/// A record read back from the mock cluster.
+public struct ConsumedMessage: Sendable, Equatable {
+    public let topic: String
+    public let partition: Int32
+    public let offset: Int64
+    public let key: [UInt8]?
+    public let value: [UInt8]
+    public let headers: [Header]
+
+    public struct Header: Sendable, Equatable {
+        public let name: String
+        public let value: [UInt8]
+    }
+
+    public var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }
+    public var valueText: String { String(decoding: value, as: UTF8.self) }
+
+    /// The first header of that name, as text.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,122 @@
+import CRdKafka
+import Foundation
+
+/// Reads topics back from a Kafka cluster for assertions: every partition from the beginning
+/// up to its high watermark at the time of the call, through a plain librdkafka consumer.
+public final class KafkaTestConsumer {
+    private let handle: OpaquePointer
+
+    public init(bootstrapServers: String) throws {
+        let conf = rd_kafka_conf_new()
+        var errorText = [CChar](repeating: 0, count: 512)
+        let properties = [
+            "bootstrap.servers": bootstrapServers,
+            "group.id": "binlogo-test-\(UUID().uuidString)",
+            "enable.auto.commit": "false",
+            "enable.partition.eof": "false",
+            "log_level": "3",
+        ]
+        for (name, value) in properties where rd_kafka_conf_set(conf, name, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK {
+            throw TestBenchError("consumer property \(name): \(Self.text(errorText))")
+        }
+        guard let handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errorText, errorText.count) else {
+            throw TestBenchError("cannot create a consumer: \(Self.text(errorText))")
+        }
+        self.handle = handle
+        rd_kafka_poll_set_consumer(handle)
+    }
+
+    deinit {
+        rd_kafka_consumer_close(handle)
+        rd_kafka_destroy(handle)
+    }
+
+    /// The topic's partition ids, from a metadata request (which also creates the topic if the cluster auto-creates).
+    public func partitions(of topic: String, timeoutMilliseconds: Int32 = 10_000) throws -> [Int32] {
+        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
+            throw TestBenchError("cannot open topic \(topic)")
+        }
+        defer { rd_kafka_topic_destroy(topicHandle) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let result = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            throw TestBenchError("metadata for \(topic): \(String(cString: rd_kafka_err2str(result)))")
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard metadata.pointee.topic_cnt == 1 else { throw TestBenchError("no metadata for topic \(topic)") }
+        let topicMetadata = metadata.pointee.topics[0]
+        guard topicMetadata.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw TestBenchError("topic \(topic): \(String(cString: rd_kafka_err2str(topicMetadata.err)))")
+        }
+        return (0..<Int(topicMetadata.partition_cnt)).map { topicMetadata.partitions[$0].id }
+    }
+
+    /// Every message now in the topic, ordered by partition then offset.
+    public func readAll(topic: String, timeoutSeconds: Double = 30) throws -> [ConsumedMessage] {
+        var remaining: [Int32: Int64] = [:]  // partition -> high watermark still to reach
+        for partition in try partitions(of: topic) {
+            var low: Int64 = 0, high: Int64 = 0
+            let result = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, 10_000)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw TestBenchError("watermarks of \(topic) [\(partition)]: \(String(cString: rd_kafka_err2str(result)))")
+            }
+            if high > low { remaining[partition] = high }
+        }
+        if remaining.isEmpty { return [] }
+
+        let assignment = rd_kafka_topic_partition_list_new(Int32(remaining.count))
+        defer { rd_kafka_topic_partition_list_destroy(assignment) }
+        for partition in remaining.keys {
+            rd_kafka_topic_partition_list_add(assignment, topic, partition).pointee.offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
+        }
+        let assigned = rd_kafka_assign(handle, assignment)
+        guard assigned == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw TestBenchError("assign \(topic): \(String(cString: rd_kafka_err2str(assigned)))")
+        }
+        defer { rd_kafka_assign(handle, nil) }
+
+        var messages: [ConsumedMessage] = []
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while !remaining.isEmpty {
+            guard Date() < deadline else {
+                throw TestBenchError("timed out reading \(topic): partitions \(remaining.keys.sorted()) not read to their end")
+            }
+            guard let message = rd_kafka_consumer_poll(handle, 100) else { continue }
+            defer { rd_kafka_message_destroy(message) }
+            let pointee = message.pointee
+            guard pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw TestBenchError("consume \(topic): \(String(cString: rd_kafka_err2str(pointee.err)))")
+            }
+            messages.append(Self.convert(message))
+            if let high = remaining[pointee.partition], pointee.offset + 1 >= high {
+                remaining[pointee.partition] = nil
+            }
+        }
+        return messages.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+    }
+
+    private static func convert(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> ConsumedMessage {
+        let pointee = message.pointee
+        let value = pointee.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: pointee.len)) } ?? []
+        let key = pointee.key.map { Array(UnsafeRawBufferPointer(start: $0, count: pointee.key_len)) }
+        var headers: [ConsumedMessage.Header] = []
+        var headerList: OpaquePointer?
+        if rd_kafka_message_headers(message, &headerList) == RD_KAFKA_RESP_ERR_NO_ERROR, let headerList {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var headerValue: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(headerList, index, &name, &headerValue, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let bytes = headerValue.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+                headers.append(.init(name: name.map { String(cString: $0) } ?? "", value: bytes))
+                index += 1
+            }
+        }
+        return ConsumedMessage(topic: String(cString: rd_kafka_topic_name(pointee.rkt)), partition: pointee.partition,
+                               offset: pointee.offset, key: key, value: value, headers: headers)
+    }
+
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

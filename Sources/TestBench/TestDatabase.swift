@@ -1,0 +1,22 @@
+import Foundation
+import MySQLSource
+
+/// A database of its own on the shared sandbox server, so tests can run in parallel on one server.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let sandbox: MariaDBSandbox
+
+    /// Creates `PREFIX_xxxxxxxx` on the shared sandbox.
+    public static func create(prefix: String) throws -> TestDatabase {
+        let sandbox = try MariaDBSandbox.shared()
+        let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+        let database = TestDatabase(name: name, sandbox: sandbox)
+        try sandbox.connect().execute("CREATE DATABASE `\(name)`")
+        return database
+    }
+
+    /// A new root connection over TCP with this database as the default.
+    public func connect() throws -> MySQLConnection {
+        try sandbox.connect(database: name)
+    }
+}
