@@ -5,15 +5,6 @@ struct Binlogo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "binlogo",
         abstract: "Stream MySQL/MariaDB row changes to Kafka as JSON.",
-        subcommands: [VersionCommand.self]
+        subcommands: [DumpCommand.self, VersionCommand.self]
     )
-}
-
-struct VersionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print binlogo's version.")
-    func run() { print("binlogo \(BinlogoVersion.current)") }
-}
-
-enum BinlogoVersion {
-    static let current = "0.1.0-dev"
 }

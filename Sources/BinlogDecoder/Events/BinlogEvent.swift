@@ -1,0 +1,71 @@
+/// A decoded binlog event.
+public enum BinlogEvent: Sendable {
+    case formatDescription(FormatDescription)
+    /// The next events come from `file`, starting at `position` (a real ROTATE at the end of a file, or the dump's fake one).
+    case rotate(file: String, position: UInt64)
+    /// BEGIN, COMMIT, a DDL statement, or other SQL the server logged as text.
+    case query(QueryEvent)
+    /// The commit of a transaction on a transactional engine.
+    case xid(UInt64)
+    /// MariaDB's GTID event, which starts a transaction (`domain-server-sequence`).
+    case mariaDBGTID(MariaDBGTID)
+    /// MySQL's GTID (or ANONYMOUS_GTID) event, which starts a transaction.
+    case mysqlGTID(MySQLGTID)
+    /// The GTID state at the start of a binlog file: MariaDB's GTID_LIST or MySQL's PREVIOUS_GTIDS, as text.
+    case gtidState(String)
+    case tableMap(TableMap)
+    case rows(RowsEvent)
+    /// The statement behind the next rows events (MariaDB ANNOTATE_ROWS, MySQL ROWS_QUERY).
+    case rowsQuery(String)
+    case heartbeat
+    case stop
+    /// An event with no bearing on row changes (INTVAR, RAND, USER_VAR, BINLOG_CHECKPOINT, ignorable events, …).
+    case other(type: UInt8)
+}
+
+/// A decoded event with its header and its place in the binlog.
+public struct DecodedEvent: Sendable {
+    public let header: EventHeader
+    public let binlogFile: String
+    /// Byte offset of the event's start in its file (0 for artificial events).
+    public let position: UInt64
+    public let event: BinlogEvent
+}
+
+public struct QueryEvent: Sendable, Equatable {
+    public var database: String
+    public var statement: String
+    public var errorCode: UInt16
+
+    public var isBegin: Bool { statement == "BEGIN" }
+    public var isCommit: Bool { statement == "COMMIT" }
+    public var isRollback: Bool { statement == "ROLLBACK" }
+}
+
+public struct MariaDBGTID: Sendable, Equatable, CustomStringConvertible {
+    public var domainID: UInt32
+    public var serverID: UInt32
+    public var sequence: UInt64
+    public var flags: UInt8
+
+    /// FL_STANDALONE: a statement without BEGIN/COMMIT (DDL), no XID follows.
+    public var isStandalone: Bool { flags & 0x01 != 0 }
+    public var description: String { "\(domainID)-\(serverID)-\(sequence)" }
+}
+
+public struct MySQLGTID: Sendable, Equatable, CustomStringConvertible {
+    /// The source server's UUID as 16 bytes; all zero for an anonymous transaction.
+    public var sourceID: [UInt8]
+    public var transactionNumber: Int64
+
+    public var isAnonymous: Bool { sourceID.allSatisfy { $0 == 0 } }
+    public var description: String { isAnonymous ? "ANONYMOUS" : "\(MySQLGTID.uuidText(sourceID)):\(transactionNumber)" }
+
+    static func uuidText(_ bytes: [UInt8]) -> String {
+        let hex = bytes.map { byte -> String in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+        }
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+    }
+}

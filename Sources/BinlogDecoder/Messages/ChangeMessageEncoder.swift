@@ -1,0 +1,127 @@
+/// Writes change messages in binlogo's format (see `Docs/message-format.md`), compatible with
+/// the original Binlogo's:
+///
+/// ```
+/// {"head":{"type":"insert","time":…,"database":…,"table":…,
+///          "position":{"binlog_file":…,"binlog_position":…,"gtid_set":…,"pipeline_name":…,"consume_rows":…},
+///          "server_id":…,"xid":…,"commit":true,"primary_key":{…}},
+///  "data":{"new":{…},"old":{…}}}
+/// ```
+public enum ChangeMessageEncoder {
+    /// Where a row sits in its transaction.
+    public struct RowPlacement: Sendable {
+        public var gtid: String
+        /// 1-based index of the row in its transaction.
+        public var rowInTransaction: Int
+        /// The transaction's XID, known on its last row.
+        public var xid: UInt64?
+        public var isLastInTransaction: Bool
+        public var timestamp: UInt32
+        public var serverID: UInt32
+
+        public init(gtid: String, rowInTransaction: Int, xid: UInt64?, isLastInTransaction: Bool, timestamp: UInt32, serverID: UInt32) {
+            self.gtid = gtid
+            self.rowInTransaction = rowInTransaction
+            self.xid = xid
+            self.isLastInTransaction = isLastInTransaction
+            self.timestamp = timestamp
+            self.serverID = serverID
+        }
+    }
+
+    /// One row change of `event` as a message.
+    public static func writeRow(_ event: RowsEvent, row: Int, placement: RowPlacement, context: MessageContext,
+                                to writer: inout JSONWriter) throws(BinlogDecodingError) {
+        let table = event.table
+        let excluded = context.excludedColumns[table.qualifiedName]
+        writer.raw("{\"head\":{\"type\":\"")
+        writer.raw(event.kind.rawValue.utf8)
+        writer.raw("\",\"time\":")
+        writer.unsigned(UInt64(placement.timestamp))
+        writer.raw(",\"database\":")
+        writer.string(table.database)
+        writer.raw(",\"table\":")
+        writer.string(table.table)
+        writePosition(file: event.binlogFile, position: event.position, placement: placement, context: context, to: &writer)
+        if !table.primaryKey.isEmpty {
+            writer.raw(",\"primary_key\":{")
+            let image: RowsEvent.Image = event.kind == .delete ? .before : .after
+            var first = true
+            for column in table.primaryKey where excluded?.contains(table.columnName(column)) != true {
+                if !first { writer.byte(UInt8(ascii: ",")) }
+                first = false
+                writer.string(table.columnName(column))
+                writer.byte(UInt8(ascii: ":"))
+                if try !event.writeValue(row: row, image: image, column: column, to: &writer) { writer.null() }
+            }
+            writer.byte(UInt8(ascii: "}"))
+        }
+        writer.raw("},\"data\":{")
+        switch event.kind {
+        case .insert:
+            try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: &writer)
+        case .delete:
+            try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: &writer)
+        case .update:
+            try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: &writer)
+            writer.byte(UInt8(ascii: ","))
+            try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: &writer)
+        }
+        writer.raw("}}")
+    }
+
+    /// A DDL statement as a message: `{"head":{"type":"ddl",…},"data":{"sql":…}}`.
+    public static func writeDDL(_ query: QueryEvent, file: String, position: UInt64, placement: RowPlacement,
+                                context: MessageContext, to writer: inout JSONWriter) {
+        writer.raw("{\"head\":{\"type\":\"ddl\",\"time\":")
+        writer.unsigned(UInt64(placement.timestamp))
+        writer.raw(",\"database\":")
+        writer.string(query.database)
+        writer.raw(",\"table\":\"\"")
+        writePosition(file: file, position: position, placement: placement, context: context, to: &writer)
+        writer.raw("},\"data\":{\"sql\":")
+        writer.string(query.statement)
+        writer.raw("}}")
+    }
+
+    private static func writePosition(file: String, position: UInt64, placement: RowPlacement, context: MessageContext,
+                                      to writer: inout JSONWriter) {
+        writer.raw(",\"position\":{\"binlog_file\":")
+        writer.string(file)
+        writer.raw(",\"binlog_position\":")
+        writer.unsigned(position)
+        writer.raw(",\"gtid_set\":")
+        writer.string(placement.gtid)
+        writer.raw(",\"pipeline_name\":")
+        writer.string(context.pipelineName)
+        writer.raw(",\"consume_rows\":")
+        writer.unsigned(UInt64(placement.rowInTransaction))
+        writer.raw("},\"server_id\":")
+        writer.unsigned(UInt64(placement.serverID))
+        if let xid = placement.xid {
+            writer.raw(",\"xid\":")
+            writer.unsigned(xid)
+        }
+        writer.raw(",\"commit\":")
+        writer.bool(placement.isLastInTransaction)
+    }
+
+    private static func writeImage(_ event: RowsEvent, row: Int, image: RowsEvent.Image, name: StaticString,
+                                   excluded: Set<String>?, to writer: inout JSONWriter) throws(BinlogDecodingError) {
+        writer.byte(UInt8(ascii: "\""))
+        writer.raw(name)
+        writer.raw("\":{")
+        var first = true
+        let table = event.table
+        for column in table.columns.indices where event.isPresent(row: row, image: image, column: column) {
+            let columnName = table.columnName(column)
+            if let excluded, excluded.contains(columnName) { continue }
+            if !first { writer.byte(UInt8(ascii: ",")) }
+            first = false
+            writer.string(columnName)
+            writer.byte(UInt8(ascii: ":"))
+            try event.writeValue(row: row, image: image, column: column, to: &writer)
+        }
+        writer.byte(UInt8(ascii: "}"))
+    }
+}

@@ -1,0 +1,140 @@
+/// A TABLE_MAP event: which table the following ROWS events with this table id change, and its columns.
+public struct TableMap: Sendable, Equatable {
+    public var tableID: UInt64
+    public var database: String
+    public var table: String
+    public var columns: [ColumnDefinition]
+    /// Whether the server logged the column names (binlog_row_metadata=FULL).
+    public var hasColumnNames: Bool
+
+    /// `database.table`
+    public var qualifiedName: String { "\(database).\(table)" }
+
+    /// Indexes of the primary key columns, in key order.
+    public var primaryKey: [Int]
+
+    /// Parses the event body (after the common header, without the checksum).
+    init(parsing body: UnsafeRawBufferPointer, tableIDLength: Int, mariaDB: Bool) throws(EventFailure) {
+        var reader = ByteReader(body)
+        tableID = try reader.littleEndian(tableIDLength)
+        _ = try reader.uint16()  // flags
+        database = try reader.string(Int(try reader.uint8()))
+        try reader.skip(1)
+        table = try reader.string(Int(try reader.uint8()))
+        try reader.skip(1)
+        let columnCount = try reader.lengthEncodedCount()
+        let types = try reader.slice(columnCount)
+        let metadataLength = try reader.lengthEncodedCount()
+        var metadataReader = ByteReader(try reader.slice(metadataLength))
+        let nullability = try reader.slice((columnCount + 7) / 8)
+
+        var columns: [ColumnDefinition] = []
+        columns.reserveCapacity(columnCount)
+        for index in 0..<columnCount {
+            let type = types[index]
+            guard let length = ColumnType.metadataLength(of: type) else {
+                throw EventFailure("a column of type \(type) (\(ColumnType.name(of: type))) cannot be in a binlog",
+                                   table: "\(database).\(table)", column: "#\(index + 1)", columnType: type)
+            }
+            let metadata: UInt16
+            switch (length, type) {
+            case (2, ColumnType.string), (2, ColumnType.newDecimal):
+                // Big-endian pairs: (real type, length) and (precision, scale).
+                metadata = UInt16(try metadataReader.uint8()) << 8 | UInt16(try metadataReader.uint8())
+            case (2, _): metadata = try metadataReader.uint16()
+            case (1, _): metadata = UInt16(try metadataReader.uint8())
+            default: metadata = 0
+            }
+            let nullable = nullability[index / 8] & (1 << (index % 8)) != 0
+            columns.append(ColumnDefinition(binlogType: type, metadata: metadata, isNullable: nullable))
+        }
+        self.columns = columns
+        self.hasColumnNames = false
+        self.primaryKey = []
+        try parseOptionalMetadata(&reader, mariaDB: mariaDB)
+        for index in self.columns.indices { self.columns[index].refreshKind() }
+    }
+
+    /// The TLV fields MySQL 8 and MariaDB 10.5+ append with binlog_row_metadata (names, signedness, charsets, …).
+    private mutating func parseOptionalMetadata(_ reader: inout ByteReader, mariaDB: Bool) throws(EventFailure) {
+        let numeric = columns.indices.filter { columns[$0].isNumeric }
+        let character = columns.indices.filter { columns[$0].isCharacter(mariaDB: mariaDB) }
+        let enumAndSet = columns.indices.filter { columns[$0].isEnumOrSet }
+        let enums = columns.indices.filter { columns[$0].realType == ColumnType.enumeration }
+        let sets = columns.indices.filter { columns[$0].realType == ColumnType.set }
+        let geometries = columns.indices.filter { columns[$0].realType == ColumnType.geometry }
+
+        while !reader.isAtEnd {
+            let field = try reader.uint8()
+            var value = ByteReader(try reader.slice(try reader.lengthEncodedCount()))
+            switch field {
+            case 1:  // SIGNEDNESS: one bit per numeric column, most significant bit first
+                for (position, index) in numeric.enumerated() {
+                    guard position / 8 < value.bytes.count else { break }
+                    columns[index].isUnsigned = value.bytes[position / 8] & (0x80 >> (position % 8)) != 0
+                }
+            case 2: try parseDefaultCollation(&value, for: character)
+            case 3: try parseColumnCollations(&value, for: character)
+            case 4:  // COLUMN_NAME
+                for index in columns.indices {
+                    columns[index].name = try value.lengthEncodedString()
+                }
+                hasColumnNames = true
+            case 5, 6:  // SET_STR_VALUE, ENUM_STR_VALUE
+                for index in field == 5 ? sets : enums {
+                    let count = try value.lengthEncodedCount()
+                    var labels: [String] = []
+                    labels.reserveCapacity(count)
+                    for _ in 0..<count { labels.append(try value.lengthEncodedString()) }
+                    columns[index].labels = labels
+                }
+            case 7:  // GEOMETRY_TYPE
+                for _ in geometries { _ = try value.lengthEncoded() }
+            case 8:  // SIMPLE_PRIMARY_KEY
+                while !value.isAtEnd { try addPrimaryKeyColumn(try value.lengthEncoded()) }
+            case 9:  // PRIMARY_KEY_WITH_PREFIX
+                while !value.isAtEnd {
+                    try addPrimaryKeyColumn(try value.lengthEncoded())
+                    _ = try value.lengthEncoded()
+                }
+            case 10: try parseDefaultCollation(&value, for: enumAndSet)
+            case 11: try parseColumnCollations(&value, for: enumAndSet)
+            default: break  // COLUMN_VISIBILITY and newer fields do not change decoding
+            }
+        }
+    }
+
+    private mutating func addPrimaryKeyColumn(_ index: UInt64) throws(EventFailure) {
+        guard index < UInt64(columns.count) else {
+            throw EventFailure("primary key names column \(index + 1) of \(columns.count)", table: qualifiedName)
+        }
+        primaryKey.append(Int(index))
+        columns[Int(index)].isPrimaryKey = true
+    }
+
+    /// DEFAULT_CHARSET: the most common collation, then (column position, collation) pairs for the others.
+    private mutating func parseDefaultCollation(_ value: inout ByteReader, for indexes: [Int]) throws(EventFailure) {
+        let defaultCollation = UInt32(truncatingIfNeeded: try value.lengthEncoded())
+        for index in indexes { columns[index].collation = defaultCollation }
+        while !value.isAtEnd {
+            let position = try value.lengthEncoded()
+            let collation = UInt32(truncatingIfNeeded: try value.lengthEncoded())
+            guard position < UInt64(indexes.count) else {
+                throw EventFailure("charset metadata names character column \(position + 1) of \(indexes.count)", table: qualifiedName)
+            }
+            columns[indexes[Int(position)]].collation = collation
+        }
+    }
+
+    /// COLUMN_CHARSET: one collation per column of the kind.
+    private mutating func parseColumnCollations(_ value: inout ByteReader, for indexes: [Int]) throws(EventFailure) {
+        for index in indexes {
+            columns[index].collation = UInt32(truncatingIfNeeded: try value.lengthEncoded())
+        }
+    }
+
+    /// The name of column `index` for messages: its name, or `@N` (1-based) when unknown.
+    public func columnName(_ index: Int) -> String {
+        columns[index].name ?? "@\(index + 1)"
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import BinlogDecoder
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `binlogo dump`: decodes a local binlog file and prints one JSON message per row change
+/// (and per DDL statement) on stdout, in the same format as the Kafka output.
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Decode a local binlog file and print one JSON message per row change and DDL statement."
+    )
+
+    @Option(help: "The binlog file to read (as mariadb-binlog reads it).")
+    var binlogFile: String
+
+    @Option(help: "Byte offset of the first event to print (an event boundary; default: the first event).")
+    var startPosition: Int = 4
+
+    @Option(help: "The pipeline name to put in each message's position.")
+    var pipelineName: String = "dump"
+
+    func run() throws {
+        do {
+            try dump()
+        } catch let error as BinlogDecodingError {
+            throw CommandFailure("binlogo dump: \(error)")
+        } catch let error as BinlogFileReader.Failure {
+            throw CommandFailure("binlogo dump: \(error)")
+        }
+    }
+
+    private func dump() throws {
+        let reader = try BinlogFileReader(path: binlogFile, startPosition: startPosition)
+        var decoder = BinlogDecoder(binlogFile: reader.fileName)
+        if startPosition > 4 {
+            // Events past the start need the file's format description (checksum, post-header lengths).
+            _ = try reader.withFormatDescriptionEvent { bytes in try decoder.decode(bytes, filePosition: 4) }
+        }
+        let context = MessageContext(pipelineName: pipelineName)
+        var tracker = TransactionTracker()
+        var writer = JSONWriter(capacity: 1 << 16)
+        let output = BufferedOutput()
+        let emit: (TransactionTracker.Change) throws -> Void = { change in
+            writer.reset()
+            switch change {
+            case let .row(event, row, placement):
+                try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: &writer)
+            case let .ddl(query, file, position, placement):
+                ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement,
+                                              context: context, to: &writer)
+            }
+            writer.byte(UInt8(ascii: "\n"))
+            output.write(writer.bytes)
+        }
+        while let decoded = try reader.next({ bytes, offset in try decoder.decode(bytes, filePosition: offset) }) {
+            try tracker.consume(decoded, emit: emit)
+        }
+        try tracker.finish(xid: nil, emit: emit)
+        output.flush()
+    }
+}
+
+/// Collects output and writes it to stdout in large chunks.
+final class BufferedOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 20) }
+
+    func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    func flush() {
+        buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { break }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A failure a person can act on: printed as one line on stderr, exit status 1, no stack trace.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
