@@ -54,6 +54,10 @@ let package = Package(
         .target(name: "TestBench", dependencies: ["CRdKafka", "MySQLSource"]),
 
         .testTarget(
+            name: "BinlogDecoderTests",
+            dependencies: ["BinlogDecoder", "TestBench", "MySQLSource"]
+        ),
+        .testTarget(
             name: "BinlogoSmokeTests",
             dependencies: ["TestBench", "MySQLSource", "KafkaOutput", "CMariaDB", "CRdKafka"]
         ),

@@ -20,3 +20,14 @@ public struct TestDatabase: Sendable {
         try sandbox.connect(database: name)
     }
 }
+
+extension MySQLConnection {
+    /// The server's current binlog file and position (`SHOW MASTER STATUS`).
+    public func currentBinlogPosition() throws -> BinlogReplicationStream.Start {
+        guard let row = try query("SHOW MASTER STATUS").first, let file = row[0],
+              let positionText = row[1], let position = UInt32(positionText) else {
+            throw TestBenchError("SHOW MASTER STATUS returned nothing: is log_bin on?")
+        }
+        return BinlogReplicationStream.Start(file: file, position: position)
+    }
+}

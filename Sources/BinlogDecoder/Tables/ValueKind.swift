@@ -19,6 +19,8 @@ public enum ValueKind: Sendable, Equatable {
     case timestamp2(fsp: Int)
     /// CHAR/VARCHAR/BINARY/VARBINARY: a 1- or 2-byte length, then the bytes.
     case string(lengthBytes: Int, encoding: TextEncoding?)
+    /// BINARY(n): like `string`, but the server drops trailing zero bytes that reads put back: padded to `fieldLength`.
+    case fixedBinary(lengthBytes: Int, fieldLength: Int)
     /// TEXT/BLOB family: a 1- to 4-byte length, then the bytes.
     case blob(lengthBytes: Int, encoding: TextEncoding?)
     case enumeration(packLength: Int)
@@ -66,7 +68,9 @@ public enum ValueKind: Sendable, Equatable {
                 let high = meta >> 8
                 length = high & 0x30 != 0x30 ? (meta & 0xff) | (((high & 0x30) ^ 0x30) << 4) : meta & 0xff
             }
-            self = .string(lengthBytes: length < 256 ? 1 : 2, encoding: encoding)
+            self = encoding == .binary
+                ? .fixedBinary(lengthBytes: length < 256 ? 1 : 2, fieldLength: length)
+                : .string(lengthBytes: length < 256 ? 1 : 2, encoding: encoding)
         case ColumnType.enumeration:
             let packLength = meta & 0xff
             self = packLength == 1 || packLength == 2 ? .enumeration(packLength: packLength) : .unsupported

@@ -30,7 +30,7 @@ enum ColumnValueWriter {
         case .dateTime2(let fsp): return try fixed(5 + (fsp + 1) / 2)
         case .timestamp: return try fixed(4)
         case .timestamp2(let fsp): return try fixed(4 + (fsp + 1) / 2)
-        case .string(let lengthBytes, _): return try prefixed(lengthBytes)
+        case .string(let lengthBytes, _), .fixedBinary(let lengthBytes, _): return try prefixed(lengthBytes)
         case .blob(let lengthBytes, _), .json(let lengthBytes), .geometry(let lengthBytes): return try prefixed(lengthBytes)
         case .enumeration(let packLength), .set(let packLength): return try fixed(packLength)
         case .unsupported: throw EventFailure("the column type is not supported")
@@ -70,6 +70,14 @@ enum ColumnValueWriter {
         case .string(_, let encoding):
             // Without charset metadata, CHAR/VARCHAR are taken as UTF-8 text.
             try TextValue.write(value, encoding: encoding ?? .utf8, to: &writer)
+        case .fixedBinary(_, let fieldLength):
+            if value.count >= fieldLength {
+                Base64.write(value, to: &writer)
+            } else {
+                var padded = [UInt8](repeating: 0, count: fieldLength)
+                padded.withUnsafeMutableBytes { $0.copyMemory(from: value) }
+                padded.withUnsafeBytes { Base64.write($0, to: &writer) }
+            }
         case .blob(_, let encoding):
             // Without charset metadata, TEXT cannot be told from BLOB: bytes, as base64.
             try TextValue.write(value, encoding: encoding ?? .binary, to: &writer)

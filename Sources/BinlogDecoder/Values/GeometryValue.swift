@@ -71,10 +71,7 @@ private struct WKBReader {
                 let partType = try header()
                 guard partType == type - 3 else { throw EventFailure("geometry collection of type \(type) holds type \(partType)") }
                 switch partType {
-                case 1:
-                    writer.byte(UInt8(ascii: "("))
-                    try writePoint(to: &writer)
-                    writer.byte(UInt8(ascii: ")"))
+                case 1: try writePoint(to: &writer)  // MULTIPOINT(1 1,2 2), as MariaDB prints it
                 case 2: try writePointList(to: &writer)
                 default: try writeRings(to: &writer)
                 }
@@ -94,9 +91,45 @@ private struct WKBReader {
     }
 
     private mutating func writePoint(to writer: inout JSONWriter) throws(EventFailure) {
-        writer.double(try double())
+        writeCoordinate(try double(), to: &writer)
         writer.byte(UInt8(ascii: " "))
-        writer.double(try double())
+        writeCoordinate(try double(), to: &writer)
+    }
+
+    /// The shortest digits that read back as the same double, in plain notation as `ST_AsText` prints
+    /// them (`0.0000000001`, not `1e-10`).
+    private func writeCoordinate(_ value: Double, to writer: inout JSONWriter) {
+        guard value.isFinite else { return writer.raw("nan") }
+        if value == value.rounded(), abs(value) < 1e15 {
+            writer.integer(Int64(value))
+            return
+        }
+        let text = value.description
+        guard let exponentIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
+            writer.raw(text.utf8)
+            return
+        }
+        let exponent = Int(text[text.index(after: exponentIndex)...])!
+        var mantissa = String(text[..<exponentIndex])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa.removeFirst() }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let integerDigits = String(parts[0])
+        let fractionDigits = parts.count > 1 ? String(parts[1]) : ""
+        var digits = integerDigits + fractionDigits
+        var point = integerDigits.count + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: 1 - point) + digits
+            point = 1
+        } else if point > digits.count {
+            digits += String(repeating: "0", count: point - digits.count)
+        }
+        var plain = String(digits.prefix(point))
+        var fraction = String(digits.dropFirst(point))
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        if !fraction.isEmpty { plain += "." + fraction }
+        if negative { writer.byte(UInt8(ascii: "-")) }
+        writer.raw(plain.utf8)
     }
 
     private mutating func writePointList(to writer: inout JSONWriter) throws(EventFailure) {

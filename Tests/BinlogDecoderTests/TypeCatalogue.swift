@@ -1,0 +1,134 @@
+import Foundation
+import MySQLSource
+import TestBench
+import Testing
+
+/// One column of a catalogue table: its SQL type, the SQL expression whose text result is the
+/// oracle for its value, and how that text becomes the JSON value binlogo must produce.
+struct CatalogueColumn {
+    let name: String
+    let sqlType: String
+    let oracle: String
+    let matches: (TestJSON, String) -> Bool
+
+    /// The oracle's text is the JSON number itself (integers, DECIMAL, YEAR, BIT as `col+0`).
+    static func number(_ name: String, _ sqlType: String, oracle: String? = nil) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracle: oracle ?? name) { json, text in json == .number(text) }
+    }
+
+    /// The oracle's text is the JSON string (text columns, DATE, DATETIME, TIME, WKT, base64).
+    static func string(_ name: String, _ sqlType: String, oracle: String? = nil) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracle: oracle ?? name) { json, text in json == .string(text) }
+    }
+
+    /// TIMESTAMP: the server prints `YYYY-MM-DD HH:MM:SS[.f]` in the session's zone (UTC here); binlogo writes ISO-8601 with Z.
+    static func timestamp(_ name: String, _ sqlType: String) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracle: name) { json, text in
+            if text.hasPrefix("0000-00-00") { return json == .string(text) }
+            return json == .string(text.replacingOccurrences(of: " ", with: "T") + "Z")
+        }
+    }
+
+    /// Binary columns: the oracle is base64 from the server.
+    static func base64(_ name: String, _ sqlType: String) -> CatalogueColumn {
+        .string(name, sqlType, oracle: "REPLACE(TO_BASE64(\(name)), '\\n', '')")
+    }
+
+    /// FLOAT: the same single-precision value; the oracle widens it to double exactly.
+    static func float(_ name: String, _ sqlType: String) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracle: "\(name) + 0e0") { json, text in
+            guard let number = json.numberText, let value = Float(number), let expected = Double(text) else { return false }
+            return value == Float(expected)
+        }
+    }
+
+    static func double(_ name: String, _ sqlType: String) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracle: name) { json, text in
+            guard let number = json.numberText, let value = Double(number), let expected = Double(text) else { return false }
+            return value == expected
+        }
+    }
+
+    /// SET: the server prints `a,b`; binlogo writes `["a","b"]`.
+    static func set(_ name: String, _ sqlType: String) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracle: name) { json, text in
+            json == .array(text.isEmpty ? [] : text.split(separator: ",").map { .string(String($0)) })
+        }
+    }
+}
+
+/// A table of one type family with edge-value rows, driven through INSERT, UPDATE and DELETE on
+/// the sandbox server; the decoded messages are compared with what SELECT returns.
+struct CatalogueTable {
+    let name: String
+    let columns: [CatalogueColumn]
+    /// SQL literals, one per column, per row.
+    let rows: [[String]]
+
+    func verify(sessionSetup: [String] = []) throws {
+        let database = try TestDatabase.create(prefix: "types")
+        let connection = try database.connect()
+        for statement in ["SET SESSION time_zone = '+00:00'", "SET SESSION sql_mode = ''"] + sessionSetup {
+            try connection.execute(statement)
+        }
+        let start = try connection.currentBinlogPosition()
+        let columnList = columns.map { "`\($0.name)` \($0.sqlType)" }.joined(separator: ", ")
+        try connection.execute("CREATE TABLE `\(name)` (id INT PRIMARY KEY, revision INT NOT NULL, \(columnList))")
+
+        let names = columns.map { "`\($0.name)`" }.joined(separator: ", ")
+        for (index, row) in rows.enumerated() {
+            try connection.execute("INSERT INTO `\(name)` (id, revision, \(names)) VALUES (\(index + 1), 0, \(row.joined(separator: ", ")))")
+        }
+        let inserted = try snapshot(connection)
+        // Each row takes the next row's values, so every value is seen as both old and new.
+        for index in rows.indices {
+            let source = rows[(index + 1) % rows.count]
+            let assignments = zip(columns, source).map { "`\($0.name)` = \($1)" }.joined(separator: ", ")
+            try connection.execute("UPDATE `\(name)` SET revision = revision + 1, \(assignments) WHERE id = \(index + 1)")
+        }
+        let updated = try snapshot(connection)
+        try connection.execute("DELETE FROM `\(name)`")
+
+        let messages = try CapturedChanges.read(database, from: start).filter { $0["head"]?["type"] != .string("ddl") }
+        let inserts = messages.filter { $0["head"]?["type"] == .string("insert") }
+        let updates = messages.filter { $0["head"]?["type"] == .string("update") }
+        let deletes = messages.filter { $0["head"]?["type"] == .string("delete") }
+        #expect(inserts.count == rows.count, "\(name): inserts")
+        #expect(updates.count == rows.count, "\(name): updates")
+        #expect(deletes.count == rows.count, "\(name): deletes")
+        for message in inserts { check(message["data"]?["new"], against: inserted, "\(name) insert new") }
+        for message in updates {
+            check(message["data"]?["old"], against: inserted, "\(name) update old")
+            check(message["data"]?["new"], against: updated, "\(name) update new")
+        }
+        for message in deletes { check(message["data"]?["old"], against: updated, "\(name) delete old") }
+    }
+
+    /// id → oracle texts per column (nil for NULL).
+    private func snapshot(_ connection: MySQLConnection) throws -> [String: [String?]] {
+        let oracles = columns.map(\.oracle).joined(separator: ", ")
+        var result: [String: [String?]] = [:]
+        for row in try connection.query("SELECT id, \(oracles) FROM `\(name)` ORDER BY id") {
+            result[row[0]!] = Array(row.dropFirst())
+        }
+        return result
+    }
+
+    private func check(_ image: TestJSON?, against snapshot: [String: [String?]], _ what: String) {
+        guard let image, let id = image["id"]?.numberText, let expected = snapshot[id] else {
+            Issue.record("\(what): no row image or unknown id in \(String(describing: image))")
+            return
+        }
+        for (column, oracle) in zip(columns, expected) {
+            guard let value = image[column.name] else {
+                Issue.record("\(what) id \(id): column \(column.name) missing")
+                continue
+            }
+            if let oracle {
+                #expect(column.matches(value, oracle), "\(what) id \(id) \(column.name) \(column.sqlType): got \(value), server says \(oracle)")
+            } else {
+                #expect(value == .null, "\(what) id \(id) \(column.name): got \(value), server says NULL")
+            }
+        }
+    }
+}
