@@ -11,6 +11,7 @@ packages=(
   pkg-config
   zlib1g-dev
   python3
+  bc               # the benchmark scripts' arithmetic
 )
 
 missing=()

@@ -200,10 +200,11 @@ public struct BinlogDecoder: Sendable {
         guard let table = tables[tableID] else {
             throw EventFailure("no TABLE_MAP_EVENT for table id \(tableID) before its rows")
         }
-        let columnCount = try reader.lengthEncodedCount()
-        guard columnCount <= table.columns.count else {
-            throw EventFailure("the row has \(columnCount) columns, its table map \(table.columns.count)", table: table.qualifiedName)
+        let declaredColumns = try reader.lengthEncoded()
+        guard declaredColumns <= UInt64(table.columns.count) else {
+            throw EventFailure("the row has \(declaredColumns) columns, its table map \(table.columns.count)", table: table.qualifiedName)
         }
+        let columnCount = Int(declaredColumns)
         let bitmapLength = (columnCount + 7) / 8
         let kind: RowsEvent.Kind
         switch header.type {

@@ -57,9 +57,13 @@ public struct RowsEvent: Sendable {
             var offset = rowsStart
             cells.reserveCapacity(max(1, (buffer.count - rowsStart) / 8) * imagesPerRow)
             while offset < buffer.count {
+                let rowStart = offset
                 for present in images {
                     try Self.scanImage(buffer, at: &offset, present: present, columnCount: columnCount,
                                        table: table, tableColumns: tableColumns, into: &cells)
+                }
+                guard offset > rowStart else {
+                    throw EventFailure("a row image of zero bytes (no column present)", table: table.qualifiedName)
                 }
                 rows += 1
             }

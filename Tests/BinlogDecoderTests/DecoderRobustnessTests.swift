@@ -1,0 +1,114 @@
+@testable import BinlogDecoder
+import Foundation
+import MySQLSource
+import TestBench
+import Testing
+
+/// Random, truncated and bit-flipped events fed to the decoder (and every decoded row to the
+/// JSON encoder): it may only throw, never crash, hang or read out of bounds.
+@Suite struct DecoderRobustnessTests {
+    /// Real events from the sandbox server (a table of many types, written to), plus the MySQL 8 vectors.
+    private func corpus() throws -> [[UInt8]] {
+        let database = try TestDatabase.create(prefix: "fuzz")
+        let connection = try database.connect()
+        try connection.execute("SET SESSION sql_mode = ''")
+        let start = try connection.currentBinlogPosition()
+        try connection.execute("""
+            CREATE TABLE mixed (id BIGINT UNSIGNED PRIMARY KEY, i INT, e ENUM('a','b'), s SET('x','y'), d DECIMAL(12,3),
+              c CHAR(30), v VARCHAR(300), dt DATETIME(6), ts TIMESTAMP(3) NULL, t TIME(2), b BIT(13), j JSON,
+              g GEOMETRY, bl BLOB, f FLOAT, dbl DOUBLE, y YEAR)
+            """)
+        try connection.execute("""
+            INSERT INTO mixed VALUES
+              (1, -7, 'a', 'x,y', -123.456, 'char', REPEAT('v', 280), '2026-11-25 10:00:00.123456', '2026-11-25 10:00:00.5',
+               '-12:00:00.25', b'101', '{"k": [1, 2]}', ST_GeomFromText('POINT(1 2)'), X'00FF', 1.5, 2.5, 2026),
+              (2, NULL, 'b', '', 0.001, '', '', '1000-01-01 00:00:00', NULL, '00:00:00', b'0', '[]',
+               ST_GeomFromText('LINESTRING(0 0,1 1)'), '', -1, -2, 1901)
+            """)
+        try connection.execute("UPDATE mixed SET i = i + 1, v = 'changed'")
+        try connection.execute("DELETE FROM mixed WHERE id = 2")
+        let stream = try BinlogReplicationStream(connection: try database.sandbox.connect(), serverID: UInt32.random(in: 100_000...900_000),
+                                                 start: start, nonBlocking: true)
+        var events: [[UInt8]] = []
+        while let event = try stream.next({ Array($0) }) { events.append(event) }
+        events.append(EventBuilder.event(type: 15, body: EventBuilder.mysql8FormatDescription(), position: 4))
+        return events
+    }
+
+    @Test func mutatedEventsOnlyEverThrow() throws {
+        let events = try corpus()
+        #expect(events.count > 10)
+        // CI runs 100k cases; BINLOGO_FUZZ_CASES and BINLOGO_FUZZ_SEED run longer campaigns.
+        let environment = ProcessInfo.processInfo.environment
+        let cases = environment["BINLOGO_FUZZ_CASES"].flatMap(Int.init) ?? 100_000
+        var generator = SplitMix64(seed: environment["BINLOGO_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5eed_b10c)
+        var decoded = 0, rejected = 0, rowsWritten = 0
+        for index in 0..<cases {
+            var decoder = BinlogDecoder(binlogFile: "fuzz.000001", checksum: .crc32)
+            decoder.verifiesChecksums = index % 4 == 0
+            // Prime the decoder with the real events up to a random point, so mutations hit a decoder with table maps.
+            let target = Int(generator.next() % UInt64(events.count))
+            for event in events[..<target] {
+                _ = try? event.withUnsafeBytes { try decoder.decode($0) }
+            }
+            var mutated = events[target]
+            mutate(&mutated, &generator)
+            do {
+                let result = try mutated.withUnsafeBytes { try decoder.decode($0) }
+                decoded += 1
+                if case .rows(let rows) = result.event {
+                    var writer = JSONWriter()
+                    for row in 0..<rows.rowCount {
+                        for image in [RowsEvent.Image.before, .after] {
+                            for column in rows.table.columns.indices {
+                                if (try? rows.writeValue(row: row, image: image, column: column, to: &writer)) != nil { rowsWritten += 1 }
+                            }
+                        }
+                    }
+                }
+            } catch let error as BinlogDecodingError {
+                rejected += 1
+                #expect(!error.reason.isEmpty && error.description.contains(error.reason))
+            }
+        }
+        #expect(decoded + rejected == cases)
+        #expect(rejected > cases / 10, "mutations must be caught, not decoded as if nothing happened")
+        #expect(rowsWritten > 0, "some mutated row events must still decode and encode")
+    }
+
+    private func mutate(_ event: inout [UInt8], _ generator: inout SplitMix64) {
+        switch generator.next() % 5 {
+        case 0:  // flip a few bits
+            for _ in 0..<(1 + generator.next() % 8) where !event.isEmpty {
+                event[Int(generator.next() % UInt64(event.count))] ^= UInt8(1 << (generator.next() % 8))
+            }
+        case 1:  // truncate
+            event = Array(event.prefix(Int(generator.next() % UInt64(event.count + 1))))
+        case 2:  // overwrite a byte with an extreme value
+            if !event.isEmpty { event[Int(generator.next() % UInt64(event.count))] = [0x00, 0xff, 0xfe, 0xfc, 0x80][Int(generator.next() % 5)] }
+        case 3:  // random bytes of a random length
+            event = (0..<Int(generator.next() % 200)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        default:  // splice random bytes into the body
+            let at = Int(generator.next() % UInt64(event.count + 1))
+            event.insert(contentsOf: (0..<Int(1 + generator.next() % 16)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }, at: at)
+        }
+        // Half the time, make the header's length agree so the mutation reaches the body.
+        if event.count >= 19 && generator.next() % 2 == 0 {
+            let length = UInt32(event.count)
+            for byte in 0..<4 { event[9 + byte] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(byte))) }
+        }
+    }
+}
+
+/// A small deterministic generator, so a failing case can be replayed.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
