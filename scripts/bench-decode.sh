@@ -25,6 +25,7 @@ sql() { mariadb --no-defaults --socket="$BINLOGO_MYSQL_SOCKET" -uroot "$@"; }
 file=$(sql -N -e "FLUSH BINARY LOGS; SHOW MASTER STATUS" | cut -f1)
 sql <<SQL
 CREATE DATABASE bench;
+USE bench;
 CREATE TABLE bench.orders (
   id BIGINT PRIMARY KEY, customer INT NOT NULL, status ENUM('new','paid','shipped','cancelled') NOT NULL,
   amount DECIMAL(12,2) NOT NULL, code CHAR(8) NOT NULL, note VARCHAR(200), created DATETIME(6) NOT NULL,

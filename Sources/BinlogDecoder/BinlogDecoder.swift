@@ -215,7 +215,7 @@ public struct BinlogDecoder: Sendable {
         let first = try reader.array(bitmapLength)
         let second = kind == .update ? try reader.array(bitmapLength) : first
         return try RowsEvent(kind: kind, table: table, flags: flags, binlogFile: binlogFile, position: position,
-                             eventType: header.type, bytes: Array(body), rowsStart: reader.offset, columnCount: columnCount,
+                             eventType: header.type, bytes: EventBytes(copying: body), rowsStart: reader.offset, columnCount: columnCount,
                              presentBefore: first, presentAfter: second)
     }
 

@@ -40,41 +40,32 @@ struct DumpCommand: ParsableCommand {
         }
         let context = MessageContext(pipelineName: pipelineName)
         var tracker = TransactionTracker()
-        var writer = JSONWriter(capacity: 1 << 16)
-        let output = BufferedOutput()
+        // Messages are written straight into one output buffer, flushed to stdout every megabyte.
+        let writer = JSONWriter(capacity: 1 << 21)
         let emit: (TransactionTracker.Change) throws -> Void = { change in
-            writer.reset()
             switch change {
             case let .row(event, row, placement):
-                try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: &writer)
+                try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
             case let .ddl(query, file, position, placement):
                 ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement,
-                                              context: context, to: &writer)
+                                              context: context, to: writer)
             }
             writer.byte(UInt8(ascii: "\n"))
-            output.write(writer.bytes)
+            if writer.count >= 1 << 20 { StandardOutput.write(writer) }
         }
         while let decoded = try reader.next({ bytes, offset in try decoder.decode(bytes, filePosition: offset) }) {
             try tracker.consume(decoded, emit: emit)
         }
         try tracker.finish(xid: nil, emit: emit)
-        output.flush()
+        StandardOutput.write(writer)
     }
 }
 
-/// Collects output and writes it to stdout in large chunks.
-final class BufferedOutput {
-    private var buffer: [UInt8] = []
-
-    init() { buffer.reserveCapacity(1 << 20) }
-
-    func write(_ bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { flush() }
-    }
-
-    func flush() {
-        buffer.withUnsafeBytes { bytes in
+/// Writes whole buffers to file descriptor 1.
+enum StandardOutput {
+    /// Writes the writer's bytes and empties it.
+    static func write(_ writer: JSONWriter) {
+        writer.withBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
@@ -82,7 +73,7 @@ final class BufferedOutput {
                 offset += written
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+        writer.reset()
     }
 }
 

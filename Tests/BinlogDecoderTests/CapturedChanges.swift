@@ -13,17 +13,17 @@ enum CapturedChanges {
         var decoder = BinlogDecoder(binlogFile: start.file, checksum: checksum)
         var tracker = TransactionTracker()
         var messages: [TestJSON] = []
-        var writer = JSONWriter()
+        let writer = JSONWriter()
         let context = MessageContext(pipelineName: "test")
         let emit: (TransactionTracker.Change) throws -> Void = { change in
             writer.reset()
             switch change {
             case let .row(event, row, placement):
                 guard event.table.database == database.name else { return }
-                try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: &writer)
+                try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
             case let .ddl(query, file, position, placement):
                 guard query.database == database.name else { return }
-                ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement, context: context, to: &writer)
+                ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement, context: context, to: writer)
             }
             messages.append(try TestJSON.parse(String(decoding: writer.bytes, as: UTF8.self)))
         }

@@ -57,11 +57,11 @@ import Testing
                 let result = try mutated.withUnsafeBytes { try decoder.decode($0) }
                 decoded += 1
                 if case .rows(let rows) = result.event {
-                    var writer = JSONWriter()
+                    let writer = JSONWriter()
                     for row in 0..<rows.rowCount {
                         for image in [RowsEvent.Image.before, .after] {
                             for column in rows.table.columns.indices {
-                                if (try? rows.writeValue(row: row, image: image, column: column, to: &writer)) != nil { rowsWritten += 1 }
+                                if (try? rows.writeValue(row: row, image: image, column: column, to: writer)) != nil { rowsWritten += 1 }
                             }
                         }
                     }

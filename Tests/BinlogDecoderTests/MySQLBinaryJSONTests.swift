@@ -15,8 +15,8 @@ import Testing
     ]
 
     private func decode(_ bytes: [UInt8]) throws -> String {
-        var writer = JSONWriter()
-        try bytes.withUnsafeBytes { buffer in try MySQLJSONValue.write(buffer, to: &writer) }
+        let writer = JSONWriter()
+        try bytes.withUnsafeBytes { buffer in try MySQLJSONValue.write(buffer, to: writer) }
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 

@@ -136,12 +136,12 @@ import Testing
         ])
         var tracker = TransactionTracker()
         var messages: [TestJSON] = []
-        var writer = JSONWriter()
+        let writer = JSONWriter()
         let emit: (TransactionTracker.Change) throws -> Void = { change in
             guard case let .row(event, row, placement) = change else { return }
             writer.reset()
             try ChangeMessageEncoder.writeRow(event, row: row, placement: placement,
-                                              context: MessageContext(pipelineName: "shop"), to: &writer)
+                                              context: MessageContext(pipelineName: "shop"), to: writer)
             messages.append(try TestJSON.parse(String(decoding: writer.bytes, as: UTF8.self)))
         }
         var gtid = EventBuilder()

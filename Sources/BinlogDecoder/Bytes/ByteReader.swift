@@ -102,13 +102,3 @@ extension UnsafeRawBufferPointer {
         return value
     }
 }
-
-extension Array where Element == UInt8 {
-    /// `withUnsafeBytes` for closures that throw `EventFailure`, keeping the error's type.
-    func withEventBytes<Result>(_ body: (UnsafeRawBufferPointer) throws(EventFailure) -> Result) throws(EventFailure) -> Result {
-        let outcome: Swift.Result<Result, EventFailure> = withUnsafeBytes { buffer in
-            Swift.Result { () throws(EventFailure) -> Result in try body(buffer) }
-        }
-        return try outcome.get()
-    }
-}

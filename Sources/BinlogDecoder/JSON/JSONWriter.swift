@@ -3,33 +3,85 @@
 /// Writes numbers without going through `String`, escapes strings per RFC 8259 (quotes,
 /// backslashes and control characters; `\u2028`/`\u2029` too, for JavaScript consumers) and
 /// replaces invalid UTF-8 with U+FFFD, so whatever the bytes, the output is valid JSON.
-public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8]
+///
+/// A reference type over raw memory: the hot path appends a few bytes at a time, and Array's
+/// per-append uniqueness checks showed in profiles. One writer belongs to one thread.
+public final class JSONWriter {
+    // One writer belongs to one thread, so the runtime's exclusivity checks on every append are skipped.
+    @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) public private(set) var count = 0
 
     public init(capacity: Int = 1024) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// A copy of what was written.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    /// What was written, valid during the call.
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
     }
 
     /// Empties the buffer, keeping its capacity.
-    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+    public func reset() { count = 0 }
 
-    public var count: Int { bytes.count }
-
-    @inline(__always) public mutating func byte(_ value: UInt8) { bytes.append(value) }
-
-    /// Appends bytes that are already valid JSON (or a literal fragment such as `"head":`).
-    public mutating func raw(_ fragment: StaticString) {
-        fragment.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    @inline(__always)
+    private func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
     }
 
-    public mutating func raw(_ fragment: UnsafeRawBufferPointer) { bytes.append(contentsOf: fragment) }
-    public mutating func raw<S: Sequence>(_ fragment: S) where S.Element == UInt8 { bytes.append(contentsOf: fragment) }
+    private func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStorage.update(from: storage, count: count)
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
+    }
 
-    public mutating func null() { raw("null") }
-    public mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
+    @inline(__always) public func byte(_ value: UInt8) {
+        reserve(1)
+        storage[count] = value
+        count += 1
+    }
 
-    public mutating func integer(_ value: Int64) {
+    /// Appends bytes that are already valid JSON (or a literal fragment such as `"head":`).
+    public func raw(_ fragment: StaticString) {
+        raw(UnsafeRawBufferPointer(start: fragment.utf8Start, count: fragment.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    public func raw(_ fragment: UnsafeRawBufferPointer) {
+        guard let base = fragment.baseAddress, !fragment.isEmpty else { return }
+        reserve(fragment.count)
+        (storage + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: fragment.count)
+        count += fragment.count
+    }
+
+    public func raw<S: Sequence>(_ fragment: S) where S.Element == UInt8 {
+        for byte in fragment { self.byte(byte) }
+    }
+
+    /// Appends a string's UTF-8 bytes as they are (for text already known to be valid JSON).
+    public func raw(_ fragment: String) {
+        var fragment = fragment
+        fragment.withUTF8 { raw(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func raw(_ fragment: [UInt8]) {
+        fragment.withUnsafeBytes { raw($0) }
+    }
+
+    public func null() { raw("null") }
+    public func bool(_ value: Bool) { value ? raw("true") : raw("false") }
+
+    public func integer(_ value: Int64) {
         if value < 0 {
             byte(UInt8(ascii: "-"))
             unsigned(value.magnitude)
@@ -38,81 +90,103 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    public mutating func unsigned(_ value: UInt64) {
+    public func unsigned(_ value: UInt64) {
         if value < 10 {
             byte(UInt8(ascii: "0") &+ UInt8(value))
             return
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, enough for 20 digits
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var index = scratch.count
-            var rest = value
-            while rest > 0 {
-                index -= 1
-                scratch[index] = UInt8(ascii: "0") &+ UInt8(rest % 10)
-                rest /= 10
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[index...]))
+        var digits = 1
+        var limit: UInt64 = 10
+        while digits < 20 && value >= limit {
+            digits += 1
+            if digits < 20 { limit &*= 10 }
         }
+        writeDigits(value, count: digits)
     }
 
-    /// `value` as exactly `width` decimal digits, zero-padded (for dates and times).
-    public mutating func padded(_ value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<max(width, 1) { divisor *= 10 }
+    /// Writes exactly `count` digits of `value` (the low ones), two at a time from a table.
+    @inline(__always)
+    private func writeDigits(_ value: UInt64, count digits: Int) {
+        reserve(digits)
         var rest = value
-        if rest >= divisor * 10 {  // wider than asked: write it whole
-            unsigned(UInt64(rest))
-            return
+        var index = count + digits
+        Self.digitPairs.withUnsafeBufferPointer { pairs in
+            while index - count >= 2 {
+                let pair = Int(rest % 100) &* 2
+                rest /= 100
+                index -= 2
+                storage[index] = pairs[pair]
+                storage[index + 1] = pairs[pair + 1]
+            }
+            if index > count {
+                index -= 1
+                storage[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            }
         }
-        while divisor > 0 {
-            byte(UInt8(ascii: "0") &+ UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
+        count += digits
+    }
+
+    /// "000102…9899": the two digits of every number below 100.
+    private static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
+
+    /// `value` (≥ 0) as at least `width` decimal digits, zero-padded (for dates and times).
+    public func padded(_ value: Int, width: Int) {
+        var digits = 1
+        var limit = 10
+        while value >= limit && digits < 19 {
+            digits += 1
+            limit &*= 10
         }
+        writeDigits(UInt64(value), count: max(width, digits))
     }
 
     /// The shortest text that reads back as the same Double; non-finite values (not in MySQL) become null.
-    public mutating func double(_ value: Double) {
+    public func double(_ value: Double) {
         guard value.isFinite else { return null() }
         if value == value.rounded(), abs(value) < 1e15 {
             integer(Int64(value))
             return
         }
-        raw(value.description.utf8)
+        raw(value.description)
     }
 
-    public mutating func float(_ value: Float) {
+    public func float(_ value: Float) {
         guard value.isFinite else { return null() }
         if value == value.rounded(), abs(value) < 1e7 {
             integer(Int64(value))
             return
         }
-        raw(value.description.utf8)
+        raw(value.description)
     }
 
-    public mutating func string(_ value: String) {
+    public func string(_ value: String) {
         var value = value
         value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
     }
 
-    public mutating func string(_ value: StaticString) {
+    public func string(_ value: StaticString) {
         value.withUTF8Buffer { string(utf8: UnsafeRawBufferPointer($0)) }
     }
 
     /// A JSON string of UTF-8 bytes, escaped; invalid sequences become U+FFFD.
-    public mutating func string(utf8 value: UnsafeRawBufferPointer) {
+    public func string(utf8 value: UnsafeRawBufferPointer) {
         byte(UInt8(ascii: "\""))
         stringContent(utf8: value)
         byte(UInt8(ascii: "\""))
     }
 
     /// The escaped content of a JSON string, without the quotes.
-    public mutating func stringContent(utf8 value: UnsafeRawBufferPointer) {
+    public func stringContent(utf8 value: UnsafeRawBufferPointer) {
         var index = 0
         let count = value.count
         var runStart = 0
+        let base = value.baseAddress
         while index < count {
+            // Eight bytes at a time while none needs attention (control, quote, backslash, non-ASCII).
+            if let base, index + 8 <= count, Self.isPlainASCII(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let lead = value[index]
             if lead >= 0x20 && lead < 0x80 && lead != UInt8(ascii: "\"") && lead != UInt8(ascii: "\\") {
                 index += 1
@@ -144,12 +218,23 @@ public struct JSONWriter: Sendable {
         flushRun(value, runStart, count)
     }
 
+    /// Whether none of the eight bytes is a control character, `"`, `\\` or non-ASCII (SWAR test).
     @inline(__always)
-    private mutating func flushRun(_ value: UnsafeRawBufferPointer, _ start: Int, _ end: Int) {
-        if end > start { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: value[start..<end])) }
+    private static func isPlainASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        if word & highs != 0 { return false }
+        if (word &- 0x2020_2020_2020_2020) & ~word & highs != 0 { return false }  // a byte below 0x20
+        return !hasZeroByte(word ^ (ones &* 0x22)) && !hasZeroByte(word ^ (ones &* 0x5C))
     }
 
-    private mutating func escapeASCII(_ character: UInt8) {
+    @inline(__always)
+    private func flushRun(_ value: UnsafeRawBufferPointer, _ start: Int, _ end: Int) {
+        if end > start { raw(UnsafeRawBufferPointer(rebasing: value[start..<end])) }
+    }
+
+    private func escapeASCII(_ character: UInt8) {
         switch character {
         case UInt8(ascii: "\""): raw("\\\"")
         case UInt8(ascii: "\\"): raw("\\\\")
@@ -166,7 +251,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// A Unicode scalar, escaped as needed (used for Latin-1 and other single-byte charsets).
-    public mutating func scalarContent(_ scalar: Unicode.Scalar) {
+    public func scalarContent(_ scalar: Unicode.Scalar) {
         if scalar.value < 0x80 {
             let ascii = UInt8(scalar.value)
             if ascii >= 0x20 && ascii != UInt8(ascii: "\"") && ascii != UInt8(ascii: "\\") { byte(ascii) } else { escapeASCII(ascii) }

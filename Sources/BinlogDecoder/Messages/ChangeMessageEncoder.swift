@@ -31,18 +31,18 @@ public enum ChangeMessageEncoder {
 
     /// One row change of `event` as a message.
     public static func writeRow(_ event: RowsEvent, row: Int, placement: RowPlacement, context: MessageContext,
-                                to writer: inout JSONWriter) throws(BinlogDecodingError) {
+                                to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
-        let excluded = context.excludedColumns[table.qualifiedName]
+        let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
         writer.raw("{\"head\":{\"type\":\"")
-        writer.raw(event.kind.rawValue.utf8)
+        writer.raw(event.kind.rawValue)
         writer.raw("\",\"time\":")
         writer.unsigned(UInt64(placement.timestamp))
         writer.raw(",\"database\":")
         writer.string(table.database)
         writer.raw(",\"table\":")
         writer.string(table.table)
-        writePosition(file: event.binlogFile, position: event.position, placement: placement, context: context, to: &writer)
+        writePosition(file: event.binlogFile, position: event.position, placement: placement, context: context, to: writer)
         if !table.primaryKey.isEmpty {
             writer.raw(",\"primary_key\":{")
             let image: RowsEvent.Image = event.kind == .delete ? .before : .after
@@ -50,42 +50,41 @@ public enum ChangeMessageEncoder {
             for column in table.primaryKey where excluded?.contains(table.columnName(column)) != true {
                 if !first { writer.byte(UInt8(ascii: ",")) }
                 first = false
-                writer.string(table.columnName(column))
-                writer.byte(UInt8(ascii: ":"))
-                if try !event.writeValue(row: row, image: image, column: column, to: &writer) { writer.null() }
+                table.writeKey(column, to: writer)
+                if try !event.writeValue(row: row, image: image, column: column, to: writer) { writer.null() }
             }
             writer.byte(UInt8(ascii: "}"))
         }
         writer.raw("},\"data\":{")
         switch event.kind {
         case .insert:
-            try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: &writer)
+            try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: writer)
         case .delete:
-            try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: &writer)
+            try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: writer)
         case .update:
-            try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: &writer)
+            try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: writer)
             writer.byte(UInt8(ascii: ","))
-            try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: &writer)
+            try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: writer)
         }
         writer.raw("}}")
     }
 
     /// A DDL statement as a message: `{"head":{"type":"ddl",…},"data":{"sql":…}}`.
     public static func writeDDL(_ query: QueryEvent, file: String, position: UInt64, placement: RowPlacement,
-                                context: MessageContext, to writer: inout JSONWriter) {
+                                context: MessageContext, to writer: JSONWriter) {
         writer.raw("{\"head\":{\"type\":\"ddl\",\"time\":")
         writer.unsigned(UInt64(placement.timestamp))
         writer.raw(",\"database\":")
         writer.string(query.database)
         writer.raw(",\"table\":\"\"")
-        writePosition(file: file, position: position, placement: placement, context: context, to: &writer)
+        writePosition(file: file, position: position, placement: placement, context: context, to: writer)
         writer.raw("},\"data\":{\"sql\":")
         writer.string(query.statement)
         writer.raw("}}")
     }
 
     private static func writePosition(file: String, position: UInt64, placement: RowPlacement, context: MessageContext,
-                                      to writer: inout JSONWriter) {
+                                      to writer: JSONWriter) {
         writer.raw(",\"position\":{\"binlog_file\":")
         writer.string(file)
         writer.raw(",\"binlog_position\":")
@@ -107,21 +106,10 @@ public enum ChangeMessageEncoder {
     }
 
     private static func writeImage(_ event: RowsEvent, row: Int, image: RowsEvent.Image, name: StaticString,
-                                   excluded: Set<String>?, to writer: inout JSONWriter) throws(BinlogDecodingError) {
+                                   excluded: Set<String>?, to writer: JSONWriter) throws(BinlogDecodingError) {
         writer.byte(UInt8(ascii: "\""))
         writer.raw(name)
-        writer.raw("\":{")
-        var first = true
-        let table = event.table
-        for column in table.columns.indices where event.isPresent(row: row, image: image, column: column) {
-            let columnName = table.columnName(column)
-            if let excluded, excluded.contains(columnName) { continue }
-            if !first { writer.byte(UInt8(ascii: ",")) }
-            first = false
-            writer.string(columnName)
-            writer.byte(UInt8(ascii: ":"))
-            try event.writeValue(row: row, image: image, column: column, to: &writer)
-        }
-        writer.byte(UInt8(ascii: "}"))
+        writer.raw("\":")
+        try event.writeImage(row: row, image: image, excluded: excluded, to: writer)
     }
 }

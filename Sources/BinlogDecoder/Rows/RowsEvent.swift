@@ -3,7 +3,7 @@
 /// The event's bytes are kept once; each cell records where its value lies in them, so
 /// rows are not copied and values nobody asks for (filtered tables, excluded columns) are
 /// never formatted.
-public struct RowsEvent: Sendable {
+public final class RowsEvent: Sendable {
     public enum Kind: String, Sendable {
         case insert, update, delete
     }
@@ -22,7 +22,7 @@ public struct RowsEvent: Sendable {
     public let eventType: UInt8
     public let rowCount: Int
 
-    let bytes: [UInt8]
+    let bytes: EventBytes
     /// rowCount × images × columnCount cells.
     let cells: [Cell]
     private let imagesPerRow: Int
@@ -39,7 +39,7 @@ public struct RowsEvent: Sendable {
     public var endsStatement: Bool { flags & 1 != 0 }
 
     init(kind: Kind, table: TableMap, flags: UInt16, binlogFile: String, position: UInt64, eventType: UInt8,
-         bytes: [UInt8], rowsStart: Int, columnCount: Int, presentBefore: [UInt8], presentAfter: [UInt8]) throws(EventFailure) {
+         bytes: EventBytes, rowsStart: Int, columnCount: Int, presentBefore: [UInt8], presentAfter: [UInt8]) throws(EventFailure) {
         self.kind = kind
         self.table = table
         self.flags = flags
@@ -53,7 +53,8 @@ public struct RowsEvent: Sendable {
         var cells: [Cell] = []
         var rows = 0
         let tableColumns = table.columns.count
-        try bytes.withEventBytes { buffer throws(EventFailure) in
+        do {
+            let buffer = bytes.buffer
             var offset = rowsStart
             cells.reserveCapacity(max(1, (buffer.count - rowsStart) / 8) * imagesPerRow)
             while offset < buffer.count {
@@ -92,13 +93,13 @@ public struct RowsEvent: Sendable {
                 cells.append(Cell(start: 0, length: Cell.null))
                 continue
             }
-            let column = table.columns[index]
             do throws(EventFailure) {
-                let (start, length) = try ColumnValueWriter.extent(of: column.kind, in: buffer, at: offset)
+                let (start, length) = try ColumnValueWriter.extent(of: table.kinds[index], in: buffer, at: offset)
                 cells.append(Cell(start: UInt32(start), length: Int32(length)))
                 offset = start + length
             } catch {
-                throw EventFailure(error.reason, table: table.qualifiedName, column: table.columnName(index), columnType: column.realType)
+                throw EventFailure(error.reason, table: table.qualifiedName, column: table.columnName(index),
+                                   columnType: table.columns[index].realType)
             }
         }
     }
@@ -117,25 +118,65 @@ public struct RowsEvent: Sendable {
         cells[cellIndex(row: row, image: image, column: column)].length == Cell.null
     }
 
+    /// Writes a row image as a JSON object of the columns it carries, leaving out `excluded` names.
+    public func writeImage(row: Int, image: Image, excluded: Set<String>?, to writer: JSONWriter) throws(BinlogDecodingError) {
+        let columnCount = table.columns.count
+        let base = cellIndex(row: row, image: image, column: 0)
+        var failure: (column: Int, reason: String)?
+        writer.byte(UInt8(ascii: "{"))
+        cells.withUnsafeBufferPointer { cells in
+            table.kinds.withUnsafeBufferPointer { kinds in
+                table.jsonKeyBytes.withUnsafeBytes { keys in
+                    table.jsonKeyOffsets.withUnsafeBufferPointer { keyOffsets in
+                        var first = true
+                        for column in 0..<columnCount {
+                            let cell = cells[base + column]
+                            if cell.length == Cell.absent { continue }
+                            if let excluded, excluded.contains(table.columnName(column)) { continue }
+                            if !first { writer.byte(UInt8(ascii: ",")) }
+                            first = false
+                            writer.raw(UnsafeRawBufferPointer(rebasing: keys[keyOffsets[column]..<keyOffsets[column + 1]]))
+                            if cell.length == Cell.null {
+                                writer.null()
+                                continue
+                            }
+                            let start = Int(cell.start)
+                            let value = UnsafeRawBufferPointer(rebasing: bytes.buffer[start..<(start + Int(cell.length))])
+                            do throws(EventFailure) {
+                                try ColumnValueWriter.write(value, kind: kinds[column], table: table, column: column, to: writer)
+                            } catch {
+                                failure = (column, error.reason)
+                                return
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        writer.byte(UInt8(ascii: "}"))
+        if let failure {
+            throw BinlogDecodingError(binlogFile: binlogFile, position: position, eventType: eventType,
+                                      table: table.qualifiedName, column: table.columnName(failure.column),
+                                      columnType: table.columns[failure.column].realType, reason: failure.reason)
+        }
+    }
+
     /// Writes the column's value in that row image as JSON (`null` for NULL); an absent column writes nothing and returns false.
     @discardableResult
-    public func writeValue(row: Int, image: Image, column: Int, to writer: inout JSONWriter) throws(BinlogDecodingError) -> Bool {
+    public func writeValue(row: Int, image: Image, column: Int, to writer: JSONWriter) throws(BinlogDecodingError) -> Bool {
         let cell = cells[cellIndex(row: row, image: image, column: column)]
         if cell.length == Cell.absent { return false }
         if cell.length == Cell.null {
             writer.null()
             return true
         }
-        let definition = table.columns[column]
+        let value = UnsafeRawBufferPointer(rebasing: bytes.buffer[Int(cell.start)..<(Int(cell.start) + Int(cell.length))])
         do throws(EventFailure) {
-            try bytes.withEventBytes { buffer throws(EventFailure) in
-                let value = UnsafeRawBufferPointer(rebasing: buffer[Int(cell.start)..<(Int(cell.start) + Int(cell.length))])
-                try ColumnValueWriter.write(value, column: definition, to: &writer)
-            }
+            try ColumnValueWriter.write(value, kind: table.kinds[column], table: table, column: column, to: writer)
         } catch {
             throw BinlogDecodingError(binlogFile: binlogFile, position: position, eventType: eventType,
                                       table: table.qualifiedName, column: table.columnName(column),
-                                      columnType: definition.realType, reason: error.reason)
+                                      columnType: table.columns[column].realType, reason: error.reason)
         }
         return true
     }

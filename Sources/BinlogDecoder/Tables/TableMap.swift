@@ -8,7 +8,15 @@ public struct TableMap: Sendable, Equatable {
     public var hasColumnNames: Bool
 
     /// `database.table`
-    public var qualifiedName: String { "\(database).\(table)" }
+    public private(set) var qualifiedName: String
+
+    /// Each column's `ValueKind`, kept apart for the row-scanning loop.
+    public private(set) var kinds: [ValueKind]
+
+    /// Each column's name as a JSON object key with its colon (`"name":`), written once per table map:
+    /// column i's key is `jsonKeyBytes[jsonKeyOffsets[i]..<jsonKeyOffsets[i + 1]]`.
+    private(set) var jsonKeyBytes: [UInt8]
+    private(set) var jsonKeyOffsets: [Int]
 
     /// Indexes of the primary key columns, in key order.
     public var primaryKey: [Int]
@@ -51,8 +59,26 @@ public struct TableMap: Sendable, Equatable {
         self.columns = columns
         self.hasColumnNames = false
         self.primaryKey = []
+        self.qualifiedName = "\(database).\(table)"
+        self.kinds = []
+        self.jsonKeyBytes = []
+        self.jsonKeyOffsets = []
         try parseOptionalMetadata(&reader, mariaDB: mariaDB)
-        for index in self.columns.indices { self.columns[index].refreshKind() }
+        refreshDerived()
+    }
+
+    /// Recomputes kinds and keys after columns changed (metadata parsed, or names filled in from the schema).
+    mutating func refreshDerived() {
+        for index in columns.indices { columns[index].refreshKind() }
+        kinds = columns.map(\.kind)
+        let writer = JSONWriter(capacity: 32 * columns.count)
+        jsonKeyOffsets = [0]
+        for index in columns.indices {
+            writer.string(columnName(index))
+            writer.byte(UInt8(ascii: ":"))
+            jsonKeyOffsets.append(writer.count)
+        }
+        jsonKeyBytes = writer.bytes
     }
 
     /// The TLV fields MySQL 8 and MariaDB 10.5+ append with binlog_row_metadata (names, signedness, charsets, …).
@@ -130,6 +156,13 @@ public struct TableMap: Sendable, Equatable {
     private mutating func parseColumnCollations(_ value: inout ByteReader, for indexes: [Int]) throws(EventFailure) {
         for index in indexes {
             columns[index].collation = UInt32(truncatingIfNeeded: try value.lengthEncoded())
+        }
+    }
+
+    /// Writes column `index`'s `"name":`.
+    func writeKey(_ index: Int, to writer: JSONWriter) {
+        jsonKeyBytes.withUnsafeBytes { keys in
+            writer.raw(UnsafeRawBufferPointer(rebasing: keys[jsonKeyOffsets[index]..<jsonKeyOffsets[index + 1]]))
         }
     }
 

@@ -37,9 +37,10 @@ enum ColumnValueWriter {
         }
     }
 
-    /// Writes the value whose data is `value` (as delimited by `extent`).
-    static func write(_ value: UnsafeRawBufferPointer, column: ColumnDefinition, to writer: inout JSONWriter) throws(EventFailure) {
-        switch column.kind {
+    /// Writes the value whose data is `value` (as delimited by `extent`) of column `column` of `table`.
+    static func write(_ value: UnsafeRawBufferPointer, kind: ValueKind, table: TableMap, column: Int,
+                      to writer: JSONWriter) throws(EventFailure) {
+        switch kind {
         case .null:
             writer.null()
         case .integer(let width, let unsigned):
@@ -57,33 +58,33 @@ enum ColumnValueWriter {
         case .double:
             writer.double(Double(bitPattern: value.littleEndian(at: 0, width: 8)))
         case .decimal(let precision, let scale):
-            DecimalValue.write(value, precision: precision, scale: scale, to: &writer)
+            DecimalValue.write(value, precision: precision, scale: scale, to: writer)
         case .bit(let count):
             writer.unsigned(value.bigEndian(at: 0, width: count))
-        case .date: TemporalValue.writeDate(value, to: &writer)
-        case .time: TemporalValue.writeTime(value, to: &writer)
-        case .time2(let fsp): TemporalValue.writeTime2(value, fsp: fsp, to: &writer)
-        case .dateTime: TemporalValue.writeDateTime(value, to: &writer)
-        case .dateTime2(let fsp): TemporalValue.writeDateTime2(value, fsp: fsp, to: &writer)
-        case .timestamp: TemporalValue.writeTimestamp(value, to: &writer)
-        case .timestamp2(let fsp): TemporalValue.writeTimestamp2(value, fsp: fsp, to: &writer)
+        case .date: TemporalValue.writeDate(value, to: writer)
+        case .time: TemporalValue.writeTime(value, to: writer)
+        case .time2(let fsp): TemporalValue.writeTime2(value, fsp: fsp, to: writer)
+        case .dateTime: TemporalValue.writeDateTime(value, to: writer)
+        case .dateTime2(let fsp): TemporalValue.writeDateTime2(value, fsp: fsp, to: writer)
+        case .timestamp: TemporalValue.writeTimestamp(value, to: writer)
+        case .timestamp2(let fsp): TemporalValue.writeTimestamp2(value, fsp: fsp, to: writer)
         case .string(_, let encoding):
             // Without charset metadata, CHAR/VARCHAR are taken as UTF-8 text.
-            try TextValue.write(value, encoding: encoding ?? .utf8, to: &writer)
+            try TextValue.write(value, encoding: encoding ?? .utf8, to: writer)
         case .fixedBinary(_, let fieldLength):
             if value.count >= fieldLength {
-                Base64.write(value, to: &writer)
+                Base64.write(value, to: writer)
             } else {
                 var padded = [UInt8](repeating: 0, count: fieldLength)
                 padded.withUnsafeMutableBytes { $0.copyMemory(from: value) }
-                padded.withUnsafeBytes { Base64.write($0, to: &writer) }
+                padded.withUnsafeBytes { Base64.write($0, to: writer) }
             }
         case .blob(_, let encoding):
             // Without charset metadata, TEXT cannot be told from BLOB: bytes, as base64.
-            try TextValue.write(value, encoding: encoding ?? .binary, to: &writer)
+            try TextValue.write(value, encoding: encoding ?? .binary, to: writer)
         case .enumeration(let packLength):
             let index = Int(value.littleEndian(at: 0, width: packLength))
-            if let labels = column.labels {
+            if let labels = table.columns[column].labels {
                 if index == 0 {
                     writer.raw("\"\"")  // the empty string MySQL stores for an invalid value
                 } else if index <= labels.count {
@@ -96,7 +97,7 @@ enum ColumnValueWriter {
             }
         case .set(let packLength):
             let bits = value.littleEndian(at: 0, width: packLength)
-            if let labels = column.labels {
+            if let labels = table.columns[column].labels {
                 writer.byte(UInt8(ascii: "["))
                 var first = true
                 for (index, label) in labels.enumerated() where index < 64 && bits & (1 << UInt64(index)) != 0 {
@@ -112,9 +113,9 @@ enum ColumnValueWriter {
                 writer.unsigned(bits)
             }
         case .json:
-            try MySQLJSONValue.write(value, to: &writer)
+            try MySQLJSONValue.write(value, to: writer)
         case .geometry:
-            try GeometryValue.write(value, to: &writer)
+            try GeometryValue.write(value, to: writer)
         case .unsupported:
             throw EventFailure("the column type is not supported")
         }

@@ -14,7 +14,7 @@ enum DecimalValue {
 
     /// Writes the value as a JSON number with exactly `scale` fraction digits (`12.30`), without
     /// leading zeros and without the sign of a zero.
-    static func write(_ value: UnsafeRawBufferPointer, precision: Int, scale: Int, to writer: inout JSONWriter) {
+    static func write(_ value: UnsafeRawBufferPointer, precision: Int, scale: Int, to writer: JSONWriter) {
         let integerDigits = precision - scale
         let negative = value[0] & 0x80 == 0
         let mask: UInt8 = negative ? 0xff : 0x00

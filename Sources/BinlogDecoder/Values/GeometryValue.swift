@@ -1,10 +1,10 @@
 /// GEOMETRY values (a 4-byte SRID, then WKB) written as WKT, as `ST_AsText` prints them.
 enum GeometryValue {
-    static func write(_ value: UnsafeRawBufferPointer, to writer: inout JSONWriter) throws(EventFailure) {
+    static func write(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) throws(EventFailure) {
         guard value.count >= 4 else { throw EventFailure("geometry shorter than its SRID") }
         var reader = WKBReader(bytes: value, offset: 4)
         writer.byte(UInt8(ascii: "\""))
-        try reader.writeGeometry(to: &writer, depth: 0)
+        try reader.writeGeometry(to: writer, depth: 0)
         guard reader.offset == value.count else {
             throw EventFailure("geometry has \(value.count - reader.offset) bytes after its WKB")
         }
@@ -49,20 +49,20 @@ private struct WKBReader {
         return try uint32()
     }
 
-    mutating func writeGeometry(to writer: inout JSONWriter, depth: Int) throws(EventFailure) {
+    mutating func writeGeometry(to writer: JSONWriter, depth: Int) throws(EventFailure) {
         guard depth < 32 else { throw EventFailure("geometry nests deeper than 32 levels") }
         let type = try header()
         switch type {
         case 1:
             writer.raw("POINT(")
-            try writePoint(to: &writer)
+            try writePoint(to: writer)
             writer.byte(UInt8(ascii: ")"))
         case 2:
             writer.raw("LINESTRING")
-            try writePointList(to: &writer)
+            try writePointList(to: writer)
         case 3:
             writer.raw("POLYGON")
-            try writeRings(to: &writer)
+            try writeRings(to: writer)
         case 4, 5, 6:
             writer.raw(type == 4 ? "MULTIPOINT(" : type == 5 ? "MULTILINESTRING(" : "MULTIPOLYGON(")
             let parts = try count(minimumItemSize: 5)
@@ -71,9 +71,9 @@ private struct WKBReader {
                 let partType = try header()
                 guard partType == type - 3 else { throw EventFailure("geometry collection of type \(type) holds type \(partType)") }
                 switch partType {
-                case 1: try writePoint(to: &writer)  // MULTIPOINT(1 1,2 2), as MariaDB prints it
-                case 2: try writePointList(to: &writer)
-                default: try writeRings(to: &writer)
+                case 1: try writePoint(to: writer)  // MULTIPOINT(1 1,2 2), as MariaDB prints it
+                case 2: try writePointList(to: writer)
+                default: try writeRings(to: writer)
                 }
             }
             writer.byte(UInt8(ascii: ")"))
@@ -82,7 +82,7 @@ private struct WKBReader {
             let parts = try count(minimumItemSize: 5)
             for part in 0..<parts {
                 if part > 0 { writer.byte(UInt8(ascii: ",")) }
-                try writeGeometry(to: &writer, depth: depth + 1)
+                try writeGeometry(to: writer, depth: depth + 1)
             }
             writer.byte(UInt8(ascii: ")"))
         default:
@@ -90,15 +90,15 @@ private struct WKBReader {
         }
     }
 
-    private mutating func writePoint(to writer: inout JSONWriter) throws(EventFailure) {
-        writeCoordinate(try double(), to: &writer)
+    private mutating func writePoint(to writer: JSONWriter) throws(EventFailure) {
+        writeCoordinate(try double(), to: writer)
         writer.byte(UInt8(ascii: " "))
-        writeCoordinate(try double(), to: &writer)
+        writeCoordinate(try double(), to: writer)
     }
 
     /// The shortest digits that read back as the same double, in plain notation as `ST_AsText` prints
     /// them (`0.0000000001`, not `1e-10`).
-    private func writeCoordinate(_ value: Double, to writer: inout JSONWriter) {
+    private func writeCoordinate(_ value: Double, to writer: JSONWriter) {
         guard value.isFinite else { return writer.raw("nan") }
         if value == value.rounded(), abs(value) < 1e15 {
             writer.integer(Int64(value))
@@ -106,7 +106,7 @@ private struct WKBReader {
         }
         let text = value.description
         guard let exponentIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
-            writer.raw(text.utf8)
+            writer.raw(text)
             return
         }
         let exponent = Int(text[text.index(after: exponentIndex)...])!
@@ -129,25 +129,25 @@ private struct WKBReader {
         while fraction.hasSuffix("0") { fraction.removeLast() }
         if !fraction.isEmpty { plain += "." + fraction }
         if negative { writer.byte(UInt8(ascii: "-")) }
-        writer.raw(plain.utf8)
+        writer.raw(plain)
     }
 
-    private mutating func writePointList(to writer: inout JSONWriter) throws(EventFailure) {
+    private mutating func writePointList(to writer: JSONWriter) throws(EventFailure) {
         let points = try count(minimumItemSize: 16)
         writer.byte(UInt8(ascii: "("))
         for point in 0..<points {
             if point > 0 { writer.byte(UInt8(ascii: ",")) }
-            try writePoint(to: &writer)
+            try writePoint(to: writer)
         }
         writer.byte(UInt8(ascii: ")"))
     }
 
-    private mutating func writeRings(to writer: inout JSONWriter) throws(EventFailure) {
+    private mutating func writeRings(to writer: JSONWriter) throws(EventFailure) {
         let rings = try count(minimumItemSize: 4)
         writer.byte(UInt8(ascii: "("))
         for ring in 0..<rings {
             if ring > 0 { writer.byte(UInt8(ascii: ",")) }
-            try writePointList(to: &writer)
+            try writePointList(to: writer)
         }
         writer.byte(UInt8(ascii: ")"))
     }

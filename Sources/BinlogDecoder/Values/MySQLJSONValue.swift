@@ -9,12 +9,12 @@
 enum MySQLJSONValue {
     static let maximumDepth = 100
 
-    static func write(_ value: UnsafeRawBufferPointer, to writer: inout JSONWriter) throws(EventFailure) {
+    static func write(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) throws(EventFailure) {
         guard !value.isEmpty else {
             writer.null()
             return
         }
-        try writeValue(type: value[0], in: value, at: 1, large: false, depth: 0, to: &writer)
+        try writeValue(type: value[0], in: value, at: 1, large: false, depth: 0, to: writer)
     }
 
     private static func fail(_ reason: String) -> EventFailure { EventFailure("binary JSON: \(reason)") }
@@ -26,12 +26,12 @@ enum MySQLJSONValue {
     }
 
     private static func writeValue(type: UInt8, in value: UnsafeRawBufferPointer, at offset: Int, large: Bool,
-                                   depth: Int, to writer: inout JSONWriter) throws(EventFailure) {
+                                   depth: Int, to writer: JSONWriter) throws(EventFailure) {
         switch type {
         case 0x00, 0x01:
-            try writeContainer(object: true, large: type == 0x01, in: value, at: offset, depth: depth, to: &writer)
+            try writeContainer(object: true, large: type == 0x01, in: value, at: offset, depth: depth, to: writer)
         case 0x02, 0x03:
-            try writeContainer(object: false, large: type == 0x03, in: value, at: offset, depth: depth, to: &writer)
+            try writeContainer(object: false, large: type == 0x03, in: value, at: offset, depth: depth, to: writer)
         case 0x04:
             try check(value, offset, 1)
             switch value[offset] {
@@ -66,7 +66,7 @@ enum MySQLJSONValue {
             try check(value, start, length)
             writer.string(utf8: UnsafeRawBufferPointer(rebasing: value[start..<(start + length)]))
         case 0x0f:
-            try writeOpaque(value, at: offset, to: &writer)
+            try writeOpaque(value, at: offset, to: writer)
         default:
             throw fail("unknown value type \(type)")
         }
@@ -87,7 +87,7 @@ enum MySQLJSONValue {
     }
 
     private static func writeContainer(object: Bool, large: Bool, in value: UnsafeRawBufferPointer, at start: Int,
-                                       depth: Int, to writer: inout JSONWriter) throws(EventFailure) {
+                                       depth: Int, to writer: JSONWriter) throws(EventFailure) {
         guard depth < maximumDepth else { throw fail("nested deeper than \(maximumDepth) levels") }
         let width = large ? 4 : 2
         try check(value, start, 2 * width)
@@ -116,11 +116,11 @@ enum MySQLJSONValue {
             let valueEntry = headerSize + (object ? count * keyEntrySize : 0) + index * valueEntrySize
             let type = container[valueEntry]
             if isInlined(type, large: large) {
-                try writeValue(type: type, in: container, at: valueEntry + 1, large: large, depth: depth + 1, to: &writer)
+                try writeValue(type: type, in: container, at: valueEntry + 1, large: large, depth: depth + 1, to: writer)
             } else {
                 let valueOffset = Int(container.littleEndian(at: valueEntry + 1, width: width))
                 guard valueOffset < size else { throw fail("value offset \(valueOffset) outside its container of \(size) bytes") }
-                try writeValue(type: type, in: container, at: valueOffset, large: large, depth: depth + 1, to: &writer)
+                try writeValue(type: type, in: container, at: valueOffset, large: large, depth: depth + 1, to: writer)
             }
         }
         writer.byte(object ? UInt8(ascii: "}") : UInt8(ascii: "]"))
@@ -135,7 +135,7 @@ enum MySQLJSONValue {
         }
     }
 
-    private static func writeOpaque(_ value: UnsafeRawBufferPointer, at offset: Int, to writer: inout JSONWriter) throws(EventFailure) {
+    private static func writeOpaque(_ value: UnsafeRawBufferPointer, at offset: Int, to writer: JSONWriter) throws(EventFailure) {
         try check(value, offset, 1)
         let fieldType = value[offset]
         let (length, start) = try variableLength(value, at: offset + 1)
@@ -149,24 +149,24 @@ enum MySQLJSONValue {
                   data.count - 2 >= DecimalValue.size(precision: precision, scale: scale) else {
                 throw fail("opaque DECIMAL(\(precision),\(scale)) has \(data.count - 2) bytes")
             }
-            DecimalValue.write(UnsafeRawBufferPointer(rebasing: data[2...]), precision: precision, scale: scale, to: &writer)
+            DecimalValue.write(UnsafeRawBufferPointer(rebasing: data[2...]), precision: precision, scale: scale, to: writer)
         case ColumnType.date, ColumnType.dateTime, ColumnType.timestamp, ColumnType.dateTime2, ColumnType.timestamp2,
              ColumnType.time, ColumnType.time2:
             guard data.count >= 8 else { throw fail("opaque temporal value of \(data.count) bytes") }
-            writePackedTemporal(Int64(bitPattern: data.littleEndian(at: 0, width: 8)), fieldType: fieldType, to: &writer)
+            writePackedTemporal(Int64(bitPattern: data.littleEndian(at: 0, width: 8)), fieldType: fieldType, to: writer)
         default:
             // What MySQL itself prints for other opaque values.
             writer.raw("\"base64:type")
             writer.unsigned(UInt64(fieldType))
             writer.byte(UInt8(ascii: ":"))
-            var encoded = JSONWriter(capacity: data.count * 4 / 3 + 4)
-            Base64.write(data, to: &encoded)
+            let encoded = JSONWriter(capacity: data.count * 4 / 3 + 4)
+            Base64.write(data, to: encoded)
             writer.raw(encoded.bytes.dropFirst())  // the opening quote is already written
         }
     }
 
     /// MySQL's in-memory packed temporal (`TIME_to_longlong_packed`): sign, then (date/clock bits << 24) + microseconds.
-    private static func writePackedTemporal(_ packed: Int64, fieldType: UInt8, to writer: inout JSONWriter) {
+    private static func writePackedTemporal(_ packed: Int64, fieldType: UInt8, to writer: JSONWriter) {
         let negative = packed < 0
         let magnitude = packed.magnitude
         let micro = Int(magnitude & 0xff_ffff)
@@ -174,17 +174,17 @@ enum MySQLJSONValue {
         writer.byte(UInt8(ascii: "\""))
         if negative { writer.byte(UInt8(ascii: "-")) }
         if fieldType == ColumnType.time || fieldType == ColumnType.time2 {
-            TemporalValue.writeClock(hour: (integer >> 12) & 0x3ff, minute: (integer >> 6) & 0x3f, second: integer & 0x3f, to: &writer)
-            TemporalValue.writeFraction(micro, fsp: 6, to: &writer)
+            TemporalValue.writeClock(hour: (integer >> 12) & 0x3ff, minute: (integer >> 6) & 0x3f, second: integer & 0x3f, to: writer)
+            TemporalValue.writeFraction(micro, fsp: 6, to: writer)
         } else {
             let yearMonthDay = integer >> 17
             let yearMonth = yearMonthDay >> 5
             let clock = integer & 0x1ffff
-            TemporalValue.writeDate(year: yearMonth / 13, month: yearMonth % 13, day: yearMonthDay & 0x1f, to: &writer)
+            TemporalValue.writeDate(year: yearMonth / 13, month: yearMonth % 13, day: yearMonthDay & 0x1f, to: writer)
             if fieldType != ColumnType.date {
                 writer.byte(UInt8(ascii: " "))
-                TemporalValue.writeClock(hour: clock >> 12, minute: (clock >> 6) & 0x3f, second: clock & 0x3f, to: &writer)
-                TemporalValue.writeFraction(micro, fsp: 6, to: &writer)
+                TemporalValue.writeClock(hour: clock >> 12, minute: (clock >> 6) & 0x3f, second: clock & 0x3f, to: writer)
+                TemporalValue.writeFraction(micro, fsp: 6, to: writer)
             }
         }
         writer.byte(UInt8(ascii: "\""))

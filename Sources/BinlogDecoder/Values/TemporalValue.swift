@@ -11,7 +11,7 @@ enum TemporalValue {
     }
 
     /// `.ffffff` cut to `fsp` digits; nothing when fsp is 0.
-    static func writeFraction(_ microseconds: Int, fsp: Int, to writer: inout JSONWriter) {
+    static func writeFraction(_ microseconds: Int, fsp: Int, to writer: JSONWriter) {
         guard fsp > 0 else { return }
         var divisor = 1
         for _ in 0..<(6 - fsp) { divisor *= 10 }
@@ -19,7 +19,7 @@ enum TemporalValue {
         writer.padded(microseconds / divisor, width: fsp)
     }
 
-    static func writeDate(year: Int, month: Int, day: Int, to writer: inout JSONWriter) {
+    static func writeDate(year: Int, month: Int, day: Int, to writer: JSONWriter) {
         writer.padded(year, width: 4)
         writer.byte(UInt8(ascii: "-"))
         writer.padded(month, width: 2)
@@ -27,7 +27,7 @@ enum TemporalValue {
         writer.padded(day, width: 2)
     }
 
-    static func writeClock(hour: Int, minute: Int, second: Int, hourWidth: Int = 2, to writer: inout JSONWriter) {
+    static func writeClock(hour: Int, minute: Int, second: Int, hourWidth: Int = 2, to writer: JSONWriter) {
         writer.padded(hour, width: hourWidth)
         writer.byte(UInt8(ascii: ":"))
         writer.padded(minute, width: 2)
@@ -36,15 +36,15 @@ enum TemporalValue {
     }
 
     /// DATE: 3 bytes little-endian, day in bits 0–4, month 5–8, year from bit 9.
-    static func writeDate(_ value: UnsafeRawBufferPointer, to writer: inout JSONWriter) {
+    static func writeDate(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
         let packed = Int(value.littleEndian(at: 0, width: 3))
         writer.byte(UInt8(ascii: "\""))
-        writeDate(year: packed >> 9, month: (packed >> 5) & 0x0f, day: packed & 0x1f, to: &writer)
+        writeDate(year: packed >> 9, month: (packed >> 5) & 0x0f, day: packed & 0x1f, to: writer)
         writer.byte(UInt8(ascii: "\""))
     }
 
     /// DATETIME2: 5 bytes big-endian (offset 0x8000000000) packing year*13+month, day, hour, minute, second.
-    static func writeDateTime2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: inout JSONWriter) {
+    static func writeDateTime2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: JSONWriter) {
         let packed = Int64(value.bigEndian(at: 0, width: 5)) - 0x80_0000_0000
         let magnitude = packed.magnitude
         let yearMonthDay = Int(magnitude >> 17)
@@ -52,48 +52,48 @@ enum TemporalValue {
         let clock = Int(magnitude & 0x1ffff)
         writer.byte(UInt8(ascii: "\""))
         if packed < 0 { writer.byte(UInt8(ascii: "-")) }
-        writeDate(year: yearMonth / 13, month: yearMonth % 13, day: yearMonthDay & 0x1f, to: &writer)
+        writeDate(year: yearMonth / 13, month: yearMonth % 13, day: yearMonthDay & 0x1f, to: writer)
         writer.byte(UInt8(ascii: " "))
-        writeClock(hour: clock >> 12, minute: (clock >> 6) & 0x3f, second: clock & 0x3f, to: &writer)
-        writeFraction(microseconds(value, at: 5, fsp: fsp), fsp: fsp, to: &writer)
+        writeClock(hour: clock >> 12, minute: (clock >> 6) & 0x3f, second: clock & 0x3f, to: writer)
+        writeFraction(microseconds(value, at: 5, fsp: fsp), fsp: fsp, to: writer)
         writer.byte(UInt8(ascii: "\""))
     }
 
     /// DATETIME (old format): 8 bytes little-endian holding YYYYMMDDhhmmss as a decimal number.
-    static func writeDateTime(_ value: UnsafeRawBufferPointer, to writer: inout JSONWriter) {
+    static func writeDateTime(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
         let packed = Int(value.littleEndian(at: 0, width: 8))
         let date = packed / 1_000_000, clock = packed % 1_000_000
         writer.byte(UInt8(ascii: "\""))
-        writeDate(year: date / 10_000, month: (date / 100) % 100, day: date % 100, to: &writer)
+        writeDate(year: date / 10_000, month: (date / 100) % 100, day: date % 100, to: writer)
         writer.byte(UInt8(ascii: " "))
-        writeClock(hour: clock / 10_000, minute: (clock / 100) % 100, second: clock % 100, to: &writer)
+        writeClock(hour: clock / 10_000, minute: (clock / 100) % 100, second: clock % 100, to: writer)
         writer.byte(UInt8(ascii: "\""))
     }
 
     /// TIMESTAMP2: 4 bytes big-endian seconds since the epoch, then the fraction; written in UTC with `Z`.
-    static func writeTimestamp2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: inout JSONWriter) {
+    static func writeTimestamp2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: JSONWriter) {
         writeTimestamp(seconds: Int64(value.bigEndian(at: 0, width: 4)),
-                       microseconds: microseconds(value, at: 4, fsp: fsp), fsp: fsp, to: &writer)
+                       microseconds: microseconds(value, at: 4, fsp: fsp), fsp: fsp, to: writer)
     }
 
     /// TIMESTAMP (old format): 4 bytes little-endian seconds since the epoch.
-    static func writeTimestamp(_ value: UnsafeRawBufferPointer, to writer: inout JSONWriter) {
-        writeTimestamp(seconds: Int64(value.littleEndian(at: 0, width: 4)), microseconds: 0, fsp: 0, to: &writer)
+    static func writeTimestamp(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
+        writeTimestamp(seconds: Int64(value.littleEndian(at: 0, width: 4)), microseconds: 0, fsp: 0, to: writer)
     }
 
-    private static func writeTimestamp(seconds: Int64, microseconds: Int, fsp: Int, to writer: inout JSONWriter) {
+    private static func writeTimestamp(seconds: Int64, microseconds: Int, fsp: Int, to writer: JSONWriter) {
         writer.byte(UInt8(ascii: "\""))
         if seconds == 0 && microseconds == 0 {
             // The zero timestamp stays the string MySQL prints.
             writer.raw("0000-00-00 00:00:00")
-            writeFraction(0, fsp: fsp, to: &writer)
+            writeFraction(0, fsp: fsp, to: writer)
         } else {
             let days = Int(seconds / 86_400), secondOfDay = Int(seconds % 86_400)
             let (year, month, day) = civilDate(daysSinceEpoch: days)
-            writeDate(year: year, month: month, day: day, to: &writer)
+            writeDate(year: year, month: month, day: day, to: writer)
             writer.byte(UInt8(ascii: "T"))
-            writeClock(hour: secondOfDay / 3600, minute: (secondOfDay / 60) % 60, second: secondOfDay % 60, to: &writer)
-            writeFraction(microseconds, fsp: fsp, to: &writer)
+            writeClock(hour: secondOfDay / 3600, minute: (secondOfDay / 60) % 60, second: secondOfDay % 60, to: writer)
+            writeFraction(microseconds, fsp: fsp, to: writer)
             writer.byte(UInt8(ascii: "Z"))
         }
         writer.byte(UInt8(ascii: "\""))
@@ -101,7 +101,7 @@ enum TemporalValue {
 
     /// TIME2: 3 bytes big-endian (offset 0x800000) of sign, hours (10 bits), minutes, seconds, then the fraction;
     /// negative values are stored as the two's complement of the whole packed value.
-    static func writeTime2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: inout JSONWriter) {
+    static func writeTime2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: JSONWriter) {
         var packed: Int64  // (integer part << 24) + microseconds, signed
         switch fsp {
         case 1, 2:
@@ -131,19 +131,19 @@ enum TemporalValue {
         let micro = Int(magnitude & 0xff_ffff)
         writer.byte(UInt8(ascii: "\""))
         if negative { writer.byte(UInt8(ascii: "-")) }
-        writeClock(hour: (clock >> 12) & 0x3ff, minute: (clock >> 6) & 0x3f, second: clock & 0x3f, to: &writer)
-        writeFraction(micro, fsp: fsp, to: &writer)
+        writeClock(hour: (clock >> 12) & 0x3ff, minute: (clock >> 6) & 0x3f, second: clock & 0x3f, to: writer)
+        writeFraction(micro, fsp: fsp, to: writer)
         writer.byte(UInt8(ascii: "\""))
     }
 
     /// TIME (old format): 3 bytes little-endian signed, hhmmss as a decimal number.
-    static func writeTime(_ value: UnsafeRawBufferPointer, to writer: inout JSONWriter) {
+    static func writeTime(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
         var packed = Int(value.littleEndian(at: 0, width: 3))
         if packed & 0x80_0000 != 0 { packed -= 0x100_0000 }
         let magnitude = abs(packed)
         writer.byte(UInt8(ascii: "\""))
         if packed < 0 { writer.byte(UInt8(ascii: "-")) }
-        writeClock(hour: magnitude / 10_000, minute: (magnitude / 100) % 100, second: magnitude % 100, to: &writer)
+        writeClock(hour: magnitude / 10_000, minute: (magnitude / 100) % 100, second: magnitude % 100, to: writer)
         writer.byte(UInt8(ascii: "\""))
     }
 

@@ -7,7 +7,7 @@ enum TextValue {
     ]
 
     /// Text in `encoding` as a JSON string; `.binary` becomes base64.
-    static func write(_ value: UnsafeRawBufferPointer, encoding: TextEncoding, to writer: inout JSONWriter) throws(EventFailure) {
+    static func write(_ value: UnsafeRawBufferPointer, encoding: TextEncoding, to writer: JSONWriter) throws(EventFailure) {
         switch encoding {
         case .utf8:
             writer.string(utf8: value)
@@ -28,7 +28,7 @@ enum TextValue {
             }
             writer.byte(UInt8(ascii: "\""))
         case .binary:
-            Base64.write(value, to: &writer)
+            Base64.write(value, to: writer)
         case .unsupported(let collation):
             throw EventFailure("the charset of collation \(collation) is not supported (utf8mb4, utf8mb3, latin1, ascii and binary are)")
         }
@@ -39,7 +39,7 @@ enum TextValue {
 enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func write(_ value: UnsafeRawBufferPointer, to writer: inout JSONWriter) {
+    static func write(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
         writer.byte(UInt8(ascii: "\""))
         alphabet.withUnsafeBufferPointer { alphabet in
             var index = 0
