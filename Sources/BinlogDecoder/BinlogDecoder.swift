@@ -101,7 +101,7 @@ public struct BinlogDecoder: Sendable {
             if !header.isArtificial { tables.removeAll() }
             return .rotate(file: file, position: nextPosition)
 
-        case BinlogEventType.query:
+        case BinlogEventType.query, BinlogEventType.queryCompressed:
             _ = try reader.uint32()  // thread id
             _ = try reader.uint32()  // execution time
             let databaseLength = Int(try reader.uint8())
@@ -111,7 +111,9 @@ public struct BinlogDecoder: Sendable {
             try reader.skip(statusLength)
             let database = try reader.string(databaseLength)
             try reader.skip(1)
-            let statement = try reader.string(reader.remaining)
+            let text = try reader.slice(reader.remaining)
+            let statement = header.type == BinlogEventType.queryCompressed
+                ? String(decoding: try Self.decompress(text), as: UTF8.self) : String(decoding: text, as: UTF8.self)
             return .query(QueryEvent(database: database, statement: statement, errorCode: errorCode))
 
         case BinlogEventType.xid:
@@ -124,7 +126,9 @@ public struct BinlogDecoder: Sendable {
             return .tableMap(table)
 
         case BinlogEventType.writeRowsV1, BinlogEventType.updateRowsV1, BinlogEventType.deleteRowsV1,
-             BinlogEventType.writeRowsV2, BinlogEventType.updateRowsV2, BinlogEventType.deleteRowsV2:
+             BinlogEventType.writeRowsV2, BinlogEventType.updateRowsV2, BinlogEventType.deleteRowsV2,
+             BinlogEventType.writeRowsCompressedV1, BinlogEventType.updateRowsCompressedV1, BinlogEventType.deleteRowsCompressedV1,
+             BinlogEventType.writeRowsCompressed, BinlogEventType.updateRowsCompressed, BinlogEventType.deleteRowsCompressed:
             return .rows(try decodeRows(header, body, position: position))
 
         case BinlogEventType.mariadbGTID:
@@ -169,10 +173,6 @@ public struct BinlogDecoder: Sendable {
             throw EventFailure("PARTIAL_UPDATE_ROWS_EVENT is not decoded: set binlog_row_value_options='' on the server")
         case BinlogEventType.transactionPayload:
             throw EventFailure("TRANSACTION_PAYLOAD_EVENT is not decoded: set binlog_transaction_compression=OFF on the server")
-        case BinlogEventType.queryCompressed, BinlogEventType.writeRowsCompressedV1, BinlogEventType.updateRowsCompressedV1,
-             BinlogEventType.deleteRowsCompressedV1, BinlogEventType.writeRowsCompressed, BinlogEventType.updateRowsCompressed,
-             BinlogEventType.deleteRowsCompressed:
-            throw EventFailure("compressed events are not decoded yet: set log_bin_compress=OFF on the server")
         case BinlogEventType.startEncryption:
             throw EventFailure("encrypted binlogs cannot be decoded")
 
@@ -188,7 +188,9 @@ public struct BinlogDecoder: Sendable {
 
     private func decodeRows(_ header: EventHeader, _ body: UnsafeRawBufferPointer, position: UInt64) throws(EventFailure) -> RowsEvent {
         var reader = ByteReader(body)
-        let version2 = header.type >= BinlogEventType.writeRowsV2
+        let (kind, typeIsVersion2, compressed) = Self.rowsEventForm(header.type)
+        // The FDE's post-header length tells v1 (8) from v2 (10, with extra data); the type code is the fallback.
+        let version2 = format.postHeaderLength(of: header.type).map { $0 == 10 } ?? typeIsVersion2
         let tableIDLength = format.postHeaderLength(of: header.type) == 6 ? 4 : 6
         let tableID = try reader.littleEndian(tableIDLength)
         let flags = try reader.uint16()
@@ -206,17 +208,53 @@ public struct BinlogDecoder: Sendable {
         }
         let columnCount = Int(declaredColumns)
         let bitmapLength = (columnCount + 7) / 8
-        let kind: RowsEvent.Kind
-        switch header.type {
-        case BinlogEventType.writeRowsV1, BinlogEventType.writeRowsV2: kind = .insert
-        case BinlogEventType.updateRowsV1, BinlogEventType.updateRowsV2: kind = .update
-        default: kind = .delete
-        }
         let first = try reader.array(bitmapLength)
         let second = kind == .update ? try reader.array(bitmapLength) : first
+        let bytes: EventBytes
+        if compressed {
+            // MariaDB compresses the rows after the bitmaps; the rows event is parsed as if they were plain.
+            let rows = try Self.decompress(try reader.slice(reader.remaining))
+            var whole = Array(UnsafeRawBufferPointer(rebasing: body[..<reader.offset]))
+            whole.append(contentsOf: rows)
+            bytes = whole.withUnsafeBytes { EventBytes(copying: $0) }
+        } else {
+            bytes = EventBytes(copying: body)
+        }
         return try RowsEvent(kind: kind, table: table, flags: flags, binlogFile: binlogFile, position: position,
-                             eventType: header.type, bytes: EventBytes(copying: body), rowsStart: reader.offset, columnCount: columnCount,
+                             eventType: header.type, bytes: bytes, rowsStart: reader.offset, columnCount: columnCount,
                              presentBefore: first, presentAfter: second)
+    }
+
+    /// The change kind of a rows event type, whether it has the v2 extra-data header, and whether it is compressed.
+    private static func rowsEventForm(_ type: UInt8) -> (RowsEvent.Kind, version2: Bool, compressed: Bool) {
+        switch type {
+        case BinlogEventType.writeRowsV1: return (.insert, false, false)
+        case BinlogEventType.updateRowsV1: return (.update, false, false)
+        case BinlogEventType.deleteRowsV1: return (.delete, false, false)
+        case BinlogEventType.writeRowsV2: return (.insert, true, false)
+        case BinlogEventType.updateRowsV2: return (.update, true, false)
+        case BinlogEventType.deleteRowsV2: return (.delete, true, false)
+        case BinlogEventType.writeRowsCompressedV1: return (.insert, false, true)
+        case BinlogEventType.updateRowsCompressedV1: return (.update, false, true)
+        case BinlogEventType.deleteRowsCompressedV1: return (.delete, false, true)
+        case BinlogEventType.writeRowsCompressed: return (.insert, true, true)
+        case BinlogEventType.updateRowsCompressed: return (.update, true, true)
+        default: return (.delete, true, true)
+        }
+    }
+
+    /// MariaDB's compressed payload: a byte `0x80 | algorithm << 4 | n`, the uncompressed length in
+    /// n big-endian bytes, then a zlib stream (algorithm 0, the only one MariaDB writes).
+    static func decompress(_ data: UnsafeRawBufferPointer) throws(EventFailure) -> [UInt8] {
+        guard let first = data.first else { throw EventFailure("compressed payload is empty") }
+        let lengthBytes = Int(first & 0x07)
+        let algorithm = (first & 0x70) >> 4
+        guard first & 0x80 != 0, (1...4).contains(lengthBytes), data.count > 1 + lengthBytes else {
+            throw EventFailure("compressed payload has an invalid header byte \(first)")
+        }
+        guard algorithm == 0 else { throw EventFailure("compression algorithm \(algorithm) is not supported (only zlib)") }
+        let length = Int(data.bigEndian(at: 1, width: lengthBytes))
+        return try Inflate.zlib(UnsafeRawBufferPointer(rebasing: data[(1 + lengthBytes)...]), expectedLength: length)
     }
 
     /// PREVIOUS_GTIDS: for each source UUID its intervals [start, end), as a GTID set text.

@@ -6,9 +6,9 @@ public struct TestDatabase: Sendable {
     public let name: String
     public let sandbox: MariaDBSandbox
 
-    /// Creates `PREFIX_xxxxxxxx` on the shared sandbox.
-    public static func create(prefix: String) throws -> TestDatabase {
-        let sandbox = try MariaDBSandbox.shared()
+    /// Creates `PREFIX_xxxxxxxx` on the shared sandbox, or on `sandbox`.
+    public static func create(prefix: String, on sandbox: MariaDBSandbox? = nil) throws -> TestDatabase {
+        let sandbox = try sandbox ?? MariaDBSandbox.shared()
         let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
         let database = TestDatabase(name: name, sandbox: sandbox)
         try sandbox.connect().execute("CREATE DATABASE `\(name)`")

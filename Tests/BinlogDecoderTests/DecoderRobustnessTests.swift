@@ -42,6 +42,15 @@ import Testing
         let environment = ProcessInfo.processInfo.environment
         let cases = environment["BINLOGO_FUZZ_CASES"].flatMap(Int.init) ?? 100_000
         var generator = SplitMix64(seed: environment["BINLOGO_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5eed_b10c)
+        let (decoded, rejected, rowsWritten) = Self.feedMutations(of: events, cases: cases, generator: &generator)
+        #expect(decoded + rejected == cases)
+        #expect(rejected > cases / 10, "mutations must be caught, not decoded as if nothing happened")
+        #expect(rowsWritten > 0, "some mutated row events must still decode and encode")
+    }
+
+    /// Decodes `cases` mutated events, each after a random prefix of the real ones; returns how many
+    /// decoded, how many were rejected with a `BinlogDecodingError`, and how many values were written.
+    static func feedMutations(of events: [[UInt8]], cases: Int, generator: inout SplitMix64) -> (Int, Int, Int) {
         var decoded = 0, rejected = 0, rowsWritten = 0
         for index in 0..<cases {
             var decoder = BinlogDecoder(binlogFile: "fuzz.000001", checksum: .crc32)
@@ -52,7 +61,7 @@ import Testing
                 _ = try? event.withUnsafeBytes { try decoder.decode($0) }
             }
             var mutated = events[target]
-            mutate(&mutated, &generator)
+            EventMutator.mutate(&mutated, &generator)
             do {
                 let result = try mutated.withUnsafeBytes { try decoder.decode($0) }
                 decoded += 1
@@ -66,37 +75,13 @@ import Testing
                         }
                     }
                 }
-            } catch let error as BinlogDecodingError {
+            } catch {
                 rejected += 1
-                #expect(!error.reason.isEmpty && error.description.contains(error.reason))
+                let failure = error as? BinlogDecodingError
+                #expect(failure.map { !$0.reason.isEmpty && $0.description.contains($0.reason) } == true, "\(error)")
             }
         }
-        #expect(decoded + rejected == cases)
-        #expect(rejected > cases / 10, "mutations must be caught, not decoded as if nothing happened")
-        #expect(rowsWritten > 0, "some mutated row events must still decode and encode")
-    }
-
-    private func mutate(_ event: inout [UInt8], _ generator: inout SplitMix64) {
-        switch generator.next() % 5 {
-        case 0:  // flip a few bits
-            for _ in 0..<(1 + generator.next() % 8) where !event.isEmpty {
-                event[Int(generator.next() % UInt64(event.count))] ^= UInt8(1 << (generator.next() % 8))
-            }
-        case 1:  // truncate
-            event = Array(event.prefix(Int(generator.next() % UInt64(event.count + 1))))
-        case 2:  // overwrite a byte with an extreme value
-            if !event.isEmpty { event[Int(generator.next() % UInt64(event.count))] = [0x00, 0xff, 0xfe, 0xfc, 0x80][Int(generator.next() % 5)] }
-        case 3:  // random bytes of a random length
-            event = (0..<Int(generator.next() % 200)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-        default:  // splice random bytes into the body
-            let at = Int(generator.next() % UInt64(event.count + 1))
-            event.insert(contentsOf: (0..<Int(1 + generator.next() % 16)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }, at: at)
-        }
-        // Half the time, make the header's length agree so the mutation reaches the body.
-        if event.count >= 19 && generator.next() % 2 == 0 {
-            let length = UInt32(event.count)
-            for byte in 0..<4 { event[9 + byte] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(byte))) }
-        }
+        return (decoded, rejected, rowsWritten)
     }
 }
 

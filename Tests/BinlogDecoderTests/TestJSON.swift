@@ -1,6 +1,6 @@
 /// A small JSON parser for assertions that keeps numbers as their exact text, so that
 /// 18446744073709551615 and DECIMAL(65,30) values are compared digit for digit.
-indirect enum TestJSON: Equatable, CustomStringConvertible {
+indirect enum TestJSON: Equatable, CustomStringConvertible, Sendable {
     case null
     case bool(Bool)
     case number(String)

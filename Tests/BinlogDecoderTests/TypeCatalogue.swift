@@ -5,11 +5,11 @@ import Testing
 
 /// One column of a catalogue table: its SQL type, the SQL expression whose text result is the
 /// oracle for its value, and how that text becomes the JSON value binlogo must produce.
-struct CatalogueColumn {
+struct CatalogueColumn: Sendable {
     let name: String
     let sqlType: String
     let oracle: String
-    let matches: (TestJSON, String) -> Bool
+    let matches: @Sendable (TestJSON, String) -> Bool
 
     /// The oracle's text is the JSON number itself (integers, DECIMAL, YEAR, BIT as `col+0`).
     static func number(_ name: String, _ sqlType: String, oracle: String? = nil) -> CatalogueColumn {
@@ -59,16 +59,17 @@ struct CatalogueColumn {
 
 /// A table of one type family with edge-value rows, driven through INSERT, UPDATE and DELETE on
 /// the sandbox server; the decoded messages are compared with what SELECT returns.
-struct CatalogueTable {
+struct CatalogueTable: Sendable {
     let name: String
     let columns: [CatalogueColumn]
     /// SQL literals, one per column, per row.
     let rows: [[String]]
 
-    func verify(sessionSetup: [String] = []) throws {
-        let database = try TestDatabase.create(prefix: "types")
+    /// Runs the table through the shared sandbox, or through `sandbox` (a server with other settings).
+    func verify(on sandbox: MariaDBSandbox? = nil) throws {
+        let database = try TestDatabase.create(prefix: "types", on: sandbox)
         let connection = try database.connect()
-        for statement in ["SET SESSION time_zone = '+00:00'", "SET SESSION sql_mode = ''"] + sessionSetup {
+        for statement in ["SET SESSION time_zone = '+00:00'", "SET SESSION sql_mode = ''"] {
             try connection.execute(statement)
         }
         let start = try connection.currentBinlogPosition()

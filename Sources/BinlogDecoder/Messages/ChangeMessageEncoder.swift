@@ -45,13 +45,17 @@ public enum ChangeMessageEncoder {
         writePosition(file: event.binlogFile, position: event.position, placement: placement, context: context, to: writer)
         if !table.primaryKey.isEmpty {
             writer.raw(",\"primary_key\":{")
+            // The after image, or the before image for deletes and for key columns a MINIMAL after image leaves out.
             let image: RowsEvent.Image = event.kind == .delete ? .before : .after
             var first = true
             for column in table.primaryKey where excluded?.contains(table.columnName(column)) != true {
                 if !first { writer.byte(UInt8(ascii: ",")) }
                 first = false
                 table.writeKey(column, to: writer)
-                if try !event.writeValue(row: row, image: image, column: column, to: writer) { writer.null() }
+                if try !event.writeValue(row: row, image: image, column: column, to: writer),
+                   try !event.writeValue(row: row, image: .before, column: column, to: writer) {
+                    writer.null()
+                }
             }
             writer.byte(UInt8(ascii: "}"))
         }
