@@ -58,6 +58,10 @@ let package = Package(
             dependencies: ["BinlogDecoder", "TestBench", "MySQLSource"]
         ),
         .testTarget(
+            name: "BinlogoCLITests",
+            dependencies: ["TestBench", "MySQLSource"]
+        ),
+        .testTarget(
             name: "BinlogoSmokeTests",
             dependencies: ["TestBench", "MySQLSource", "KafkaOutput", "CMariaDB", "CRdKafka"]
         ),

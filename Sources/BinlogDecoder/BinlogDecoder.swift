@@ -200,7 +200,7 @@ public struct BinlogDecoder: Sendable {
             try reader.skip(extraLength - 2)
         }
         guard let table = tables[tableID] else {
-            throw EventFailure("no TABLE_MAP_EVENT for table id \(tableID) before its rows")
+            throw EventFailure("no TABLE_MAP_EVENT for table id \(tableID) before its rows (start reading at the first event of a transaction)")
         }
         let declaredColumns = try reader.lengthEncoded()
         guard declaredColumns <= UInt64(table.columns.count) else {

@@ -65,3 +65,27 @@ func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
     }
     return output
 }
+
+/// The outcome of running one of binlogo's executables to completion.
+public struct CommandResult: Sendable {
+    public let status: Int32
+    public let standardOutput: String
+    public let standardError: String
+}
+
+/// Runs a product of this package (`binlogo`, `binlogo-kafka-mock`) from the build folder and waits for it.
+public func runProduct(_ name: String, _ arguments: [String]) throws -> CommandResult {
+    let executable = PackagePaths.buildProducts.appendingPathComponent(name).path
+    guard FileManager.default.isExecutableFile(atPath: executable) else {
+        throw TestBenchError("\(executable) is missing: run `swift build` first")
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outputPath = directory.appendingPathComponent("stdout").path
+    let errorPath = directory.appendingPathComponent("stderr").path
+    let status = try ChildProcess.spawn(executable, arguments, standardOutput: outputPath, standardError: errorPath).wait()
+    return CommandResult(status: status,
+                         standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+                         standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+}
