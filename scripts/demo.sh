@@ -52,7 +52,7 @@ echo "demo: sample writes done in database shop"
 
 if "$bin/binlogo" dump --help >/dev/null 2>&1; then
   echo "demo: the row changes as binlogo's JSON messages:"
-  "$bin/binlogo" dump --binlog-file "$BINLOGO_MYSQL_DATADIR/$first_binlog"
+  "$bin/binlogo" dump --binlog-file "$BINLOGO_MYSQL_DATADIR/$first_binlog" | grep '"database":"shop"' 
 else
   echo "demo: binlogo is built and the sandbox runs; \`binlogo dump\` and the daemon are not there yet, so no messages to show."
 fi
