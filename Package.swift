@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "BinlogDecoder"),
 
         // Reading half of a pipeline: libmariadb connection and binlog stream.
-        .target(name: "MySQLSource", dependencies: ["CMariaDB", "BinlogDecoder"]),
+        .target(
+            name: "MySQLSource",
+            dependencies: ["CMariaDB", "BinlogDecoder", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // Writing half of a pipeline: librdkafka producers.
         .target(name: "KafkaOutput", dependencies: ["CRdKafka"]),
@@ -56,6 +59,10 @@ let package = Package(
         .testTarget(
             name: "BinlogDecoderTests",
             dependencies: ["BinlogDecoder", "TestBench", "MySQLSource"]
+        ),
+        .testTarget(
+            name: "MySQLSourceTests",
+            dependencies: ["MySQLSource", "BinlogDecoder", "TestBench", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "BinlogoCLITests",

@@ -43,8 +43,10 @@ start() {
       --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
       || { echo "mariadb-sandbox: mariadb-install-db failed, see $dir/install.log" >&2; exit 1; }
   fi
-  local port
-  port=$(free_port)
+  local port=""
+  # A restart keeps the port, so clients configured with it reconnect.
+  [ -f "$dir/env" ] && port=$(sed -n 's/^BINLOGO_MYSQL_PORT=//p' "$dir/env")
+  [ -n "$port" ] || port=$(free_port)
   mariadbd --no-defaults --user=root --datadir="$dir/data" \
     --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 \
     --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \

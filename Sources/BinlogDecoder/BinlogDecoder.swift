@@ -22,6 +22,11 @@ public struct BinlogDecoder: Sendable {
         self.format = format
     }
 
+    /// Replaces the cached table map of `table.tableID` (after filling it in from the schema).
+    public mutating func updateTable(_ table: TableMap) {
+        tables[table.tableID] = table
+    }
+
     /// Decodes one event.
     /// - Parameter filePosition: the event's offset when known from reading a file; else taken from its header.
     public mutating func decode(_ event: UnsafeRawBufferPointer, filePosition: UInt64? = nil) throws(BinlogDecodingError) -> DecodedEvent {
@@ -53,8 +58,9 @@ public struct BinlogDecoder: Sendable {
                 }
             }
             let body = UnsafeRawBufferPointer(rebasing: event[EventHeader.size..<bodyEnd])
+            let file = binlogFile  // a ROTATE belongs to the file it ends, not the one it names
             let decoded = try decodeBody(header, body, event: event, bodyEnd: bodyEnd, position: position)
-            return DecodedEvent(header: header, binlogFile: binlogFile, position: position, event: decoded)
+            return DecodedEvent(header: header, binlogFile: header.isArtificial ? binlogFile : file, position: position, event: decoded)
         } catch {
             throw failure(error, type: header.type, position: position)
         }
@@ -91,7 +97,9 @@ public struct BinlogDecoder: Sendable {
             // Its own parser wants the algorithm byte and checksum that follow the post-header lengths.
             let description = try FormatDescription(parsing: UnsafeRawBufferPointer(rebasing: event[EventHeader.size...]))
             format = description
-            tables.removeAll()
+            // A new file starts with its FDE; the copy a server resends when a dump resumes mid-file
+            // (next position 0) must keep the table maps of the transaction in progress.
+            if header.nextPosition != 0 { tables.removeAll() }
             return .formatDescription(description)
 
         case BinlogEventType.rotate:

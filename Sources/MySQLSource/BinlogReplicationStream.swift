@@ -26,12 +26,14 @@ public final class BinlogReplicationStream {
     ///   - serverID: the replica id this client registers with; unique among the server's replicas.
     ///   - heartbeatSeconds: the server sends a heartbeat after this much quiet, so a silent server is told from a dead one.
     ///   - nonBlocking: end the stream at the current end of the binlog instead of waiting for more.
+    ///   - mariaDBGTID: start after these MariaDB GTIDs (`@slave_connect_state`) instead of at `start`.
     public init(
         connection: MySQLConnection,
         serverID: UInt32,
         start: Start,
         heartbeatSeconds: Double = 5,
-        nonBlocking: Bool = false
+        nonBlocking: Bool = false,
+        mariaDBGTID: String? = nil
     ) throws(MySQLError) {
         self.connection = connection
         try connection.execute("SET @master_binlog_checksum = @@global.binlog_checksum")
@@ -39,6 +41,13 @@ public final class BinlogReplicationStream {
         try connection.execute("SET @mariadb_slave_capability = 4")
         let heartbeatNanoseconds = UInt64(heartbeatSeconds * 1_000_000_000)
         try connection.execute("SET @master_heartbeat_period = \(heartbeatNanoseconds)")
+        var start = start
+        if let gtid = mariaDBGTID {
+            try connection.execute("SET @slave_connect_state = '\(gtid)'")
+            try connection.execute("SET @slave_gtid_strict_mode = 0")
+            try connection.execute("SET @slave_gtid_ignore_duplicates = 0")
+            start = Start(file: "", position: 4)
+        }
 
         guard let replication = cmariadb_rpl_init(connection.handle) else {
             throw connection.lastError(context: "start replication from \(connection.options.endpointDescription)")

@@ -20,6 +20,15 @@ public final class MySQLConnection {
         mysql_options(handle, MYSQL_OPT_READ_TIMEOUT, &readTimeout)
         mysql_options(handle, MYSQL_OPT_WRITE_TIMEOUT, &readTimeout)
         mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
+        if let tls = options.tls {
+            var enforce: CChar = 1
+            var verify: CChar = tls.verifyServerCertificate ? 1 : 0
+            mysql_options(handle, MYSQL_OPT_SSL_ENFORCE, &enforce)
+            mysql_options(handle, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify)
+            if let ca = tls.caFile { mysql_options(handle, MYSQL_OPT_SSL_CA, ca) }
+            if let certificate = tls.certificateFile { mysql_options(handle, MYSQL_OPT_SSL_CERT, certificate) }
+            if let key = tls.keyFile { mysql_options(handle, MYSQL_OPT_SSL_KEY, key) }
+        }
         let protocolType = options.socketPath == nil ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET
         var protocolValue = protocolType.rawValue
         mysql_options(handle, MYSQL_OPT_PROTOCOL, &protocolValue)
@@ -27,9 +36,8 @@ public final class MySQLConnection {
             handle, options.socketPath == nil ? options.host : nil, options.user, options.password,
             options.database, options.socketPath == nil ? options.port : 0, options.socketPath, 0)
         guard connected != nil else {
-            let error = lastError(context: "connect to \(options.endpointDescription)")
-            mysql_close(handle)
-            throw error
+            // Every stored property is set, so deinit runs and closes the handle.
+            throw lastError(context: "connect to \(options.endpointDescription)")
         }
     }
 
@@ -83,6 +91,9 @@ public final class MySQLConnection {
 
     /// The server's thread id of this connection (what `KILL` takes).
     public var serverThreadID: UInt { mysql_thread_id(handle) }
+
+    /// The socket's file descriptor (for `SourceControl` to shut it down from another thread), or -1.
+    var socketDescriptor: Int32 { Int32(mysql_get_socket(handle)) }
 
     /// Unblocks a read in progress on another thread by shutting the socket down; the
     /// connection is unusable afterwards.

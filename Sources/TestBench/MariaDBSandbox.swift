@@ -42,7 +42,7 @@ public final class MariaDBSandbox: Sendable {
                               port: port, socketPath: socket, ownsServer: ownsServer)
     }
 
-    /// Restarts the server in place (same data, same binlogs), on a new port.
+    /// Restarts the server in place (same data, same binlogs, same port).
     public func restart(options: [String] = []) throws -> MariaDBSandbox {
         try MariaDBSandbox.start(in: directory, options: options, ownsServer: ownsServer)
     }

@@ -3,6 +3,11 @@ import MySQLSource
 
 /// A database of its own on the shared sandbox server, so tests can run in parallel on one server.
 public struct TestDatabase: Sendable {
+    public init(name: String, sandbox: MariaDBSandbox) {
+        self.name = name
+        self.sandbox = sandbox
+    }
+
     public let name: String
     public let sandbox: MariaDBSandbox
 

@@ -71,11 +71,11 @@ public struct TransactionTracker: Sendable {
         try emit(.row(held.event, row: held.row, placement: held.placement))
     }
 
-    enum StatementRole { case begin, end, savepoint, ddl }
+    public enum StatementRole: Sendable { case begin, end, savepoint, ddl }
 
     /// What a QUERY event's statement does to the transaction; everything that is not transaction control is DDL
     /// (in ROW format, DML arrives as rows events).
-    static func classify(_ statement: String) -> StatementRole {
+    public static func classify(_ statement: String) -> StatementRole {
         let words = statement.split(whereSeparator: { $0.isWhitespace || $0 == ";" }).prefix(2).map { $0.uppercased() }
         switch words.first {
         case "BEGIN": return .begin

@@ -4,8 +4,10 @@ public struct TableMap: Sendable, Equatable {
     public var database: String
     public var table: String
     public var columns: [ColumnDefinition]
-    /// Whether the server logged the column names (binlog_row_metadata=FULL).
+    /// Whether the column names are known (logged with binlog_row_metadata=FULL, or applied from the schema).
     public var hasColumnNames: Bool
+    /// Whether the server logged which numeric columns are unsigned.
+    public private(set) var hasSignedness = false
 
     /// `database.table`
     public private(set) var qualifiedName: String
@@ -95,6 +97,7 @@ public struct TableMap: Sendable, Equatable {
             var value = ByteReader(try reader.slice(try reader.lengthEncodedCount()))
             switch field {
             case 1:  // SIGNEDNESS: one bit per numeric column, most significant bit first
+                hasSignedness = true
                 for (position, index) in numeric.enumerated() {
                     guard position / 8 < value.bytes.count else { break }
                     columns[index].isUnsigned = value.bytes[position / 8] & (0x80 >> (position % 8)) != 0
@@ -157,6 +160,25 @@ public struct TableMap: Sendable, Equatable {
         for index in indexes {
             columns[index].collation = UInt32(truncatingIfNeeded: try value.lengthEncoded())
         }
+    }
+
+    /// Fills in what the server did not log (binlog_row_metadata=MINIMAL) from the schema: names,
+    /// signedness, collations, ENUM/SET labels and the primary key. Returns false, changing nothing,
+    /// when the schema's column count differs from the event's (the schema moved on after a DDL).
+    public mutating func applySchema(_ schema: [SchemaColumn]) -> Bool {
+        guard schema.count == columns.count else { return false }
+        primaryKey = []
+        for (index, column) in schema.enumerated() {
+            if columns[index].name == nil { columns[index].name = column.name }
+            if !hasSignedness { columns[index].isUnsigned = column.isUnsigned }
+            if columns[index].collation == nil { columns[index].collation = column.collation }
+            if columns[index].labels == nil { columns[index].labels = column.labels }
+            columns[index].isPrimaryKey = column.isPrimaryKey
+            if column.isPrimaryKey { primaryKey.append(index) }
+        }
+        hasColumnNames = true
+        refreshDerived()
+        return true
     }
 
     /// Writes column `index`'s `"name":`.

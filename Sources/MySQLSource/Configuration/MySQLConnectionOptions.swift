@@ -12,6 +12,8 @@ public struct MySQLConnectionOptions: Sendable, Equatable {
     public var connectTimeoutSeconds: UInt32
     /// How long a read may block; replication sets it above the heartbeat period.
     public var readTimeoutSeconds: UInt32
+    /// TLS to the server; nil for none (a unix socket needs none).
+    public var tls: TLSOptions?
 
     public init(
         host: String = "127.0.0.1",
@@ -21,7 +23,8 @@ public struct MySQLConnectionOptions: Sendable, Equatable {
         password: String? = nil,
         database: String? = nil,
         connectTimeoutSeconds: UInt32 = 10,
-        readTimeoutSeconds: UInt32 = 60
+        readTimeoutSeconds: UInt32 = 60,
+        tls: TLSOptions? = nil
     ) {
         self.host = host
         self.port = port
@@ -31,11 +34,30 @@ public struct MySQLConnectionOptions: Sendable, Equatable {
         self.database = database
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.readTimeoutSeconds = readTimeoutSeconds
+        self.tls = tls
     }
 
     /// `user@host:port` or `user@socket`, for messages; never includes the password.
     public var endpointDescription: String {
         if let socketPath { return "\(user)@\(socketPath)" }
         return "\(user)@\(host):\(port)"
+    }
+}
+
+/// TLS settings for the connection to the server.
+public struct TLSOptions: Sendable, Equatable {
+    /// PEM file of the certificate authority that signed the server's certificate.
+    public var caFile: String?
+    /// Client certificate and key, for servers that require them.
+    public var certificateFile: String?
+    public var keyFile: String?
+    /// Check the server's certificate against the CA and its host name (on by default).
+    public var verifyServerCertificate: Bool
+
+    public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, verifyServerCertificate: Bool = true) {
+        self.caFile = caFile
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.verifyServerCertificate = verifyServerCertificate
     }
 }

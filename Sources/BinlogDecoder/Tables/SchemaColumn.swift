@@ -1,0 +1,19 @@
+/// One column as the server's schema (information_schema) describes it, for table maps logged
+/// without full metadata.
+public struct SchemaColumn: Sendable, Equatable {
+    public var name: String
+    public var isUnsigned: Bool
+    /// The collation id of a character, ENUM or SET column.
+    public var collation: UInt32?
+    /// ENUM labels or SET members, in order.
+    public var labels: [String]?
+    public var isPrimaryKey: Bool
+
+    public init(name: String, isUnsigned: Bool = false, collation: UInt32? = nil, labels: [String]? = nil, isPrimaryKey: Bool = false) {
+        self.name = name
+        self.isUnsigned = isUnsigned
+        self.collation = collation
+        self.labels = labels
+        self.isPrimaryKey = isPrimaryKey
+    }
+}

@@ -1,0 +1,237 @@
+import BinlogDecoder
+import Foundation
+import Logging
+
+/// The reading half of a pipeline: streams a server's binlog as decoded events, from a stored
+/// position or the configured start, on a thread of its own (`mariadb_rpl_fetch` blocks).
+///
+/// It runs the preflight checks, fills in column names from information_schema when the server
+/// does not log them, and survives lost connections, server restarts and killed replication
+/// threads: it reconnects with bounded, jittered exponential backoff and resumes right after the
+/// last event it handed downstream, so nothing is skipped and nothing repeated. A purged binlog,
+/// a failed preflight or an undecodable event stop it with a `SourceError`.
+public final class BinlogSource: Sendable {
+    public let configuration: SourceConfiguration
+    private let logger: Logger
+    private let control = SourceControl()
+    private let finished = DispatchSemaphore(value: 0)
+
+    public init(configuration: SourceConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Starts streaming on a new thread.
+    /// - Parameters:
+    ///   - stored: the position to resume from (a checkpoint); nil starts at `configuration.start`.
+    ///   - onEvent: called on the source's thread for every event, in binlog order; it may block
+    ///     (that is backpressure); throwing stops the source.
+    ///   - onStop: called once when the source has stopped: nil after `stop()`, else the reason.
+    public func start(from stored: SourcePosition?, onEvent: @escaping @Sendable (SourceEvent) throws -> Void,
+                      onStop: @escaping @Sendable (SourceError?) -> Void) {
+        let thread = Thread { [self] in
+            var reader = SourceReader(configuration: configuration, logger: logger, control: control, position: stored)
+            let error = reader.run(onEvent: onEvent)
+            onStop(error)
+            finished.signal()
+        }
+        thread.name = "binlogo-source"
+        thread.start()
+    }
+
+    /// Asks the source to stop; returns at once. A blocked read is interrupted.
+    public func stop() {
+        control.requestStop()
+    }
+
+    /// Waits until the source's thread has ended (after `stop()` or a fatal error).
+    public func waitUntilStopped() {
+        finished.wait()
+        finished.signal()
+    }
+}
+
+/// The source thread's state: the decoder, where reading stands, the schema cache.
+private struct SourceReader {
+    let configuration: SourceConfiguration
+    let logger: Logger
+    let control: SourceControl
+    var position: SourcePosition?
+    var decoder = BinlogDecoder()
+    var schema: SchemaCache?
+    var currentGTID: String?
+    var committedGTID: String?
+    var tablesWithStaleSchema: Set<UInt64> = []
+
+    init(configuration: SourceConfiguration, logger: Logger, control: SourceControl, position: SourcePosition?) {
+        self.configuration = configuration
+        self.logger = logger
+        self.control = control
+        self.position = position
+        self.committedGTID = position?.gtid
+    }
+
+    mutating func run(onEvent: (SourceEvent) throws -> Void) -> SourceError? {
+        var attempt = 0
+        var preflightPassed = false
+        while !control.isStopping {
+            do {
+                let options: MySQLConnectionOptions
+                do {
+                    options = try configuration.resolvedConnection()
+                } catch {
+                    return SourceError(.configuration, error.description)
+                }
+                let queries = try connect(options)
+                if !preflightPassed {
+                    let report = try ServerPreflight().run(on: queries)
+                    for warning in report.warnings { logger.warning("\(warning)") }
+                    decoder = BinlogDecoder(checksum: report.checksumIsCRC32 ? .crc32 : .none)
+                    if !report.hasFullRowMetadata { schema = SchemaCache(connectionOptions: options) }
+                    preflightPassed = true
+                }
+                let (start, gtid) = try resolveStart(queries)
+                let replication = try connect(options)
+                guard control.attach(socket: replication.socketDescriptor) else { return nil }
+                defer { control.detach() }
+                let stream: BinlogReplicationStream
+                do {
+                    stream = try BinlogReplicationStream(connection: replication, serverID: configuration.serverID, start: start,
+                                                         heartbeatSeconds: configuration.heartbeatSeconds, mariaDBGTID: gtid)
+                } catch {
+                    throw classify(error, at: start)
+                }
+                logger.info("streaming", metadata: ["server": "\(options.endpointDescription)", "from": "\(gtid ?? "\(start.file):\(start.position)")"])
+                if attempt > 0 { logger.info("reconnected", metadata: ["attempts": "\(attempt)"]) }
+                attempt = 0
+                while true {
+                    let more: Bool
+                    do {
+                        more = try stream.next { bytes in try handle(bytes, onEvent: onEvent) } != nil
+                    } catch let error as MySQLError {
+                        throw classify(error, at: start)
+                    }
+                    if !more { break }
+                }
+                if control.isStopping { return nil }
+                throw SourceError(.connection, "the server ended the binlog stream")
+            } catch let error as SourceError {
+                if control.isStopping { return nil }
+                guard error.kind == .connection else { return error }
+                attempt += 1
+                if let maximum = configuration.reconnect.maximumAttempts, attempt > maximum {
+                    return error
+                }
+                let delay = configuration.reconnect.delay(beforeAttempt: attempt)
+                logger.warning("replication connection lost, reconnecting", metadata: [
+                    "error": "\(error)", "attempt": "\(attempt)", "delay_seconds": "\(String(format: "%.2f", delay))",
+                    "resume": "\(position.map { "\($0)" } ?? "start")",
+                ])
+                if !control.sleep(seconds: delay) { return nil }
+            } catch let error as BinlogDecodingError {
+                return SourceError(.decoding, "\(error)")
+            } catch {
+                if control.isStopping { return nil }
+                return SourceError(.downstream, "\(error)")
+            }
+        }
+        return nil
+    }
+
+    private func connect(_ options: MySQLConnectionOptions) throws(SourceError) -> MySQLConnection {
+        do {
+            return try MySQLConnection(options)
+        } catch {
+            throw SourceError.connecting(error)
+        }
+    }
+
+    /// Where the dump starts: the stored or last position, else the configured start.
+    private func resolveStart(_ connection: MySQLConnection) throws(SourceError) -> (BinlogReplicationStream.Start, String?) {
+        if let position {
+            return (BinlogReplicationStream.Start(file: position.file, position: position.position), nil)
+        }
+        do {
+            switch configuration.start {
+            case .current:
+                guard let row = try connection.query("SHOW MASTER STATUS").first, let file = row[0],
+                      let offset = row[1].flatMap({ UInt32($0) }) else {
+                    throw SourceError(.preflight, "SHOW MASTER STATUS is empty on \(connection.options.endpointDescription): is log_bin on?")
+                }
+                return (.init(file: file, position: offset), nil)
+            case .earliest:
+                guard let file = try connection.query("SHOW BINARY LOGS").first?.first ?? nil else {
+                    throw SourceError(.preflight, "SHOW BINARY LOGS is empty on \(connection.options.endpointDescription)")
+                }
+                return (.init(file: file, position: 4), nil)
+            case let .file(file, offset):
+                return (.init(file: file, position: offset), nil)
+            case .mariaDBGTID(let gtid):
+                return (.init(file: "", position: 4), gtid)
+            }
+        } catch let error as SourceError {
+            throw error
+        } catch let error as MySQLError {
+            throw SourceError.connecting(error)
+        } catch {
+            throw SourceError(.connection, "\(error)")
+        }
+    }
+
+    /// Error 1236 means the server cannot send from there (purged, or past the end): fatal. Others: reconnect.
+    private func classify(_ error: MySQLError, at start: BinlogReplicationStream.Start) -> SourceError {
+        if error.code == 1236 {
+            let place = position.map { "\($0.file):\($0.position)" } ?? "\(start.file):\(start.position)"
+            return SourceError(.binlogPurged,
+                               "the server cannot send the binlog from \(place) (\(error.message)): it was purged or never existed; set the pipeline's position with `binlogo position set` to go on, accepting the gap",
+                               serverCode: error.code)
+        }
+        return SourceError.connecting(error)
+    }
+
+    private mutating func handle(_ bytes: UnsafeRawBufferPointer, onEvent: (SourceEvent) throws -> Void) throws {
+        let decoded = try decoder.decode(bytes)
+        var endsTransaction = false
+        switch decoded.event {
+        case .heartbeat, .formatDescription:
+            return
+        case let .rotate(file, nextPosition):
+            // Reading goes on in the file the rotate names; its own header position belongs to the old file.
+            position = SourcePosition(file: file, position: UInt32(truncatingIfNeeded: nextPosition), gtid: committedGTID)
+            if decoded.header.isArtificial { return }
+            try onEvent(SourceEvent(decoded: decoded, resumePosition: position!, transactionGTID: currentGTID, endsTransaction: false))
+            return
+        case .tableMap(var table) where !table.hasColumnNames:
+            if let schema {
+                if table.applySchema(try schema.columns(database: table.database, table: table.table)) {
+                    decoder.updateTable(table)
+                } else if tablesWithStaleSchema.insert(table.tableID).inserted {
+                    logger.warning("information_schema does not match the binlog's table map; columns are named @1, @2, …",
+                                   metadata: ["table": "\(table.qualifiedName)", "position": "\(decoded.binlogFile):\(decoded.position)"])
+                }
+            }
+        case .mariaDBGTID(let gtid):
+            currentGTID = gtid.description
+        case .mysqlGTID(let gtid):
+            currentGTID = gtid.description
+        case .xid:
+            endsTransaction = true
+        case .query(let query):
+            switch TransactionTracker.classify(query.statement) {
+            case .end: endsTransaction = true
+            case .ddl:
+                endsTransaction = true
+                schema?.invalidate()
+            case .begin, .savepoint: break
+            }
+        default:
+            break
+        }
+        if endsTransaction { committedGTID = currentGTID }
+        if decoded.header.nextPosition > 0 {
+            position = SourcePosition(file: decoded.binlogFile, position: decoded.header.nextPosition, gtid: committedGTID)
+        }
+        guard let position else { return }
+        try onEvent(SourceEvent(decoded: decoded, resumePosition: position, transactionGTID: currentGTID, endsTransaction: endsTransaction))
+    }
+}

@@ -1,0 +1,111 @@
+import BinlogDecoder
+import Foundation
+import Logging
+import MySQLSource
+import Synchronization
+import TestBench
+
+/// Runs a `BinlogSource` and records what it hands downstream: each row change as
+/// `database.table kind {values}`, each DDL, and the positions it reports.
+final class SourceRecorder: Sendable {
+    struct Change: Equatable, CustomStringConvertible {
+        let table: String
+        let kind: String
+        /// The row image as JSON text (new for inserts and updates, old for deletes), keys in column order.
+        let row: String
+        var description: String { "\(table) \(kind) \(row)" }
+    }
+
+    private struct State {
+        var tracker = TransactionTracker()
+        var changes: [Change] = []
+        var ddl: [String] = []
+        var lastPosition: SourcePosition?
+        var stopError: SourceError?
+        var stopped = false
+    }
+
+    private final class Box: Sendable {
+        let state = Mutex(State())
+    }
+
+    let source: BinlogSource
+    private let box = Box()
+    private let database: String
+
+    init(configuration: SourceConfiguration, database: String, from stored: SourcePosition? = nil) {
+        var logger = Logger(label: "binlogo.test.source")
+        logger.logLevel = .warning
+        source = BinlogSource(configuration: configuration, logger: logger)
+        self.database = database
+        let box = self.box
+        source.start(from: stored, onEvent: { event in
+            box.state.withLock { state in
+                state.lastPosition = event.resumePosition
+                state.tracker.consume(event.decoded) { change in
+                    switch change {
+                    case let .row(rows, row, _):
+                        guard rows.table.database == database else { return }
+                        let writer = JSONWriter()
+                        try? rows.writeImage(row: row, image: rows.kind == .delete ? .before : .after, excluded: nil, to: writer)
+                        state.changes.append(Change(table: rows.table.table, kind: rows.kind.rawValue,
+                                                    row: String(decoding: writer.bytes, as: UTF8.self)))
+                    case let .ddl(query, _, _, _):
+                        if query.database == database || query.statement.contains(database) { state.ddl.append(query.statement) }
+                    }
+                }
+                if event.endsTransaction { state.tracker.finish(xid: nil) { _ in } }
+            }
+        }, onStop: { error in
+            box.state.withLock {
+                $0.stopError = error
+                $0.stopped = true
+            }
+        })
+    }
+
+    var changes: [Change] { box.state.withLock { $0.changes } }
+    var ddl: [String] { box.state.withLock { $0.ddl } }
+    var lastPosition: SourcePosition? { box.state.withLock { $0.lastPosition } }
+    var stopError: SourceError? { box.state.withLock { $0.stopError } }
+    var isStopped: Bool { box.state.withLock { $0.stopped } }
+
+    /// Waits until `condition` holds on the recorded changes, at most `seconds`.
+    @discardableResult
+    func wait(seconds: Double = 30, until condition: ([Change]) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(changes) { return true }
+            if isStopped { return condition(changes) }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    func waitUntilStopped(seconds: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if isStopped { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    func stop() {
+        source.stop()
+        source.waitUntilStopped()
+    }
+}
+
+extension MariaDBSandbox {
+    /// A source configuration for this server as root, starting at `start`.
+    func sourceConfiguration(start: StartPosition, serverID: UInt32 = UInt32.random(in: 10_000...4_000_000),
+                             user: String = "root", password: PasswordSource = .none,
+                             maximumAttempts: Int? = nil) -> SourceConfiguration {
+        var options = connectionOptions()
+        options.user = user
+        return SourceConfiguration(connection: options, password: password, serverID: serverID, start: start,
+                                   heartbeatSeconds: 1,
+                                   reconnect: ReconnectPolicy(initialDelaySeconds: 0.1, maximumDelaySeconds: 1, maximumAttempts: maximumAttempts))
+    }
+}
