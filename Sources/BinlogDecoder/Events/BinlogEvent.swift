@@ -61,7 +61,7 @@ public struct MySQLGTID: Sendable, Equatable, CustomStringConvertible {
     public var isAnonymous: Bool { sourceID.allSatisfy { $0 == 0 } }
     public var description: String { isAnonymous ? "ANONYMOUS" : "\(MySQLGTID.uuidText(sourceID)):\(transactionNumber)" }
 
-    static func uuidText(_ bytes: [UInt8]) -> String {
+    public static func uuidText(_ bytes: [UInt8]) -> String {
         let hex = bytes.map { byte -> String in
             let digits = Array("0123456789abcdef")
             return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])

@@ -9,6 +9,9 @@ public enum StartPosition: Sendable, Equatable, CustomStringConvertible {
     /// A MariaDB GTID position (`domain-server-sequence`, one per domain, comma-separated):
     /// reading starts after the transactions it names.
     case mariaDBGTID(String)
+    /// A MySQL GTID set (`uuid:1-100,…`): reading starts at the first transaction not in it. binlogo finds
+    /// the binlog file to start from by the PREVIOUS_GTIDS event at the head of each file.
+    case mysqlGTIDSet(MySQLGTIDSet)
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -21,14 +24,16 @@ public enum StartPosition: Sendable, Equatable, CustomStringConvertible {
         case "current": self = .current
         case "earliest": self = .earliest
         default:
-            if let colon = trimmed.lastIndex(of: ":"), let position = UInt32(trimmed[trimmed.index(after: colon)...]),
+            if let set = try? MySQLGTIDSet(parsing: trimmed), !set.intervals.isEmpty {
+                self = .mysqlGTIDSet(set)
+            } else if let colon = trimmed.lastIndex(of: ":"), let position = UInt32(trimmed[trimmed.index(after: colon)...]),
                colon != trimmed.startIndex {
                 guard position >= 4 else { throw Invalid(description: "start \(text): a binlog position is at least 4") }
                 self = .file(String(trimmed[..<colon]), position: position)
             } else if Self.isMariaDBGTIDList(trimmed) {
                 self = .mariaDBGTID(trimmed)
             } else {
-                throw Invalid(description: "start \(text) is not current, earliest, FILE:POSITION (binlog.000042:4) or a MariaDB GTID (0-1-1234)")
+                throw Invalid(description: "start \(text) is not current, earliest, FILE:POSITION (binlog.000042:4), a MariaDB GTID (0-1-1234) or a MySQL GTID set (uuid:1-100)")
             }
         }
     }
@@ -47,6 +52,7 @@ public enum StartPosition: Sendable, Equatable, CustomStringConvertible {
         case .earliest: return "earliest"
         case let .file(file, position): return "\(file):\(position)"
         case .mariaDBGTID(let gtid): return gtid
+        case .mysqlGTIDSet(let set): return set.description
         }
     }
 }

@@ -62,6 +62,10 @@ private struct SourceReader {
     var currentGTID: String?
     var committedGTID: String?
     var tablesWithStaleSchema: Set<UInt64> = []
+    /// With a MySQL GTID set start: transactions in it are read but not handed downstream.
+    var skippedTransactions: MySQLGTIDSet?
+    var skippingTransaction = false
+    var serverIsMariaDB = false
 
     init(configuration: SourceConfiguration, logger: Logger, control: SourceControl, position: SourcePosition?) {
         self.configuration = configuration
@@ -87,6 +91,7 @@ private struct SourceReader {
                     let report = try ServerPreflight().run(on: queries)
                     for warning in report.warnings { logger.warning("\(warning)") }
                     decoder = BinlogDecoder(checksum: report.checksumIsCRC32 ? .crc32 : .none)
+                    serverIsMariaDB = report.isMariaDB
                     if !report.hasFullRowMetadata { schema = SchemaCache(connectionOptions: options) }
                     preflightPassed = true
                 }
@@ -147,7 +152,7 @@ private struct SourceReader {
     }
 
     /// Where the dump starts: the stored or last position, else the configured start.
-    private func resolveStart(_ connection: MySQLConnection) throws(SourceError) -> (BinlogReplicationStream.Start, String?) {
+    private mutating func resolveStart(_ connection: MySQLConnection) throws(SourceError) -> (BinlogReplicationStream.Start, String?) {
         if let position {
             return (BinlogReplicationStream.Start(file: position.file, position: position.position), nil)
         }
@@ -167,15 +172,51 @@ private struct SourceReader {
             case let .file(file, offset):
                 return (.init(file: file, position: offset), nil)
             case .mariaDBGTID(let gtid):
+                guard serverIsMariaDB else {
+                    throw SourceError(.configuration, "start \(gtid) is a MariaDB GTID but \(connection.options.endpointDescription) is MySQL: give a MySQL GTID set (uuid:1-100)")
+                }
                 return (.init(file: "", position: 4), gtid)
+            case .mysqlGTIDSet(let set):
+                guard !serverIsMariaDB else {
+                    throw SourceError(.configuration, "start \(set) is a MySQL GTID set but \(connection.options.endpointDescription) is MariaDB: give a MariaDB GTID (domain-server-sequence)")
+                }
+                skippedTransactions = set
+                return (.init(file: try firstFileNotCovered(by: set, connection: connection), position: 4), nil)
             }
         } catch let error as SourceError {
             throw error
         } catch let error as MySQLError {
             throw SourceError.connecting(error)
         } catch {
-            throw SourceError(.connection, "\(error)")
+            throw SourceError(.decoding, "reading the binlogs' PREVIOUS_GTIDS: \(error)")
         }
+    }
+
+    /// The newest binlog file whose PREVIOUS_GTIDS lies within `set`: every transaction before it is in
+    /// the set, so reading from its start and skipping the set's transactions misses nothing.
+    private func firstFileNotCovered(by set: MySQLGTIDSet, connection: MySQLConnection) throws -> String {
+        let files = try connection.query("SHOW BINARY LOGS").compactMap { $0.first ?? nil }
+        for file in files.reversed() {
+            let previous = try previousGTIDs(of: file, options: connection.options)
+            if set.contains(previous) { return file }
+        }
+        throw SourceError(.binlogPurged, "the GTID set \(set) is older than the oldest binlog on \(connection.options.endpointDescription) (\(files.first ?? "none")): transactions after it were purged; start from earliest or a newer position")
+    }
+
+    /// The PREVIOUS_GTIDS event at the head of a binlog file, read with a short non-blocking dump.
+    private func previousGTIDs(of file: String, options: MySQLConnectionOptions) throws -> MySQLGTIDSet {
+        let connection = try MySQLConnection(options)
+        let stream = try BinlogReplicationStream(connection: connection, serverID: configuration.serverID, start: .init(file: file),
+                                                 nonBlocking: true)
+        var decoder = BinlogDecoder(binlogFile: file, checksum: self.decoder.format.checksum)
+        while let decoded = try stream.next({ try decoder.decode($0) }) {
+            switch decoded.event {
+            case .gtidState(let text): return try MySQLGTIDSet(parsing: text)
+            case .mysqlGTID, .mariaDBGTID, .rows, .query, .xid: return try MySQLGTIDSet(parsing: "")
+            default: continue
+            }
+        }
+        return try MySQLGTIDSet(parsing: "")
     }
 
     /// Error 1236 means the server cannot send from there (purged, or past the end): fatal. Others: reconnect.
@@ -214,6 +255,7 @@ private struct SourceReader {
             currentGTID = gtid.description
         case .mysqlGTID(let gtid):
             currentGTID = gtid.description
+            skippingTransaction = skippedTransactions?.contains(uuid: MySQLGTID.uuidText(gtid.sourceID), number: gtid.transactionNumber) ?? false
         case .xid:
             endsTransaction = true
         case .query(let query):
@@ -232,6 +274,10 @@ private struct SourceReader {
             position = SourcePosition(file: decoded.binlogFile, position: decoded.header.nextPosition, gtid: committedGTID)
         }
         guard let position else { return }
+        if skippingTransaction {
+            if endsTransaction { skippingTransaction = false }
+            return
+        }
         try onEvent(SourceEvent(decoded: decoded, resumePosition: position, transactionGTID: currentGTID, endsTransaction: endsTransaction))
     }
 }
