@@ -12,6 +12,7 @@ packages=(
   zlib1g-dev
   python3
   bc               # the benchmark scripts' arithmetic
+  openssl          # certificates for the TLS tests
 )
 
 missing=()

@@ -51,7 +51,7 @@ public struct ChildProcess: Sendable {
 
 /// Runs a command to completion and returns its standard output; a failure carries its standard error.
 @discardableResult
-func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
+public func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -12,15 +12,24 @@ public final class MariaDBSandbox: Sendable {
     public let host: String
     public let port: UInt32
     public let socketPath: String
+    /// TLS for the TCP connections tests make, for a server that requires it.
+    public let tls: TLSOptions?
     /// False for the shared sandbox, which the test script stops.
     private let ownsServer: Bool
 
-    init(directory: String, host: String, port: UInt32, socketPath: String, ownsServer: Bool) {
+    init(directory: String, host: String, port: UInt32, socketPath: String, ownsServer: Bool, tls: TLSOptions? = nil) {
         self.directory = directory
         self.host = host
         self.port = port
         self.socketPath = socketPath
         self.ownsServer = ownsServer
+        self.tls = tls
+    }
+
+    /// The same server, reached over TLS trusting `caFile`; stopping it stays with the original.
+    public func withTLS(caFile: String) -> MariaDBSandbox {
+        MariaDBSandbox(directory: directory, host: host, port: port, socketPath: socketPath, ownsServer: false,
+                       tls: TLSOptions(caFile: caFile))
     }
 
     /// Starts a new server in a new temporary folder; extra mariadbd options override the sandbox defaults.
@@ -57,7 +66,7 @@ public final class MariaDBSandbox: Sendable {
 
     /// Where a client reaches this server as root over TCP.
     public func connectionOptions(database: String? = nil) -> MySQLConnectionOptions {
-        MySQLConnectionOptions(host: host, port: port, user: "root", database: database)
+        MySQLConnectionOptions(host: host, port: port, user: "root", database: database, tls: tls)
     }
 
     /// A new root connection over TCP.
