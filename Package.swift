@@ -37,6 +37,9 @@ let package = Package(
         // Writing half of a pipeline: librdkafka producers.
         .target(name: "KafkaOutput", dependencies: ["CRdKafka"]),
 
+        // The pipeline engine: routing, filtering, the bounded queue, checkpoints.
+        .target(name: "Pipeline", dependencies: ["BinlogDecoder", "MySQLSource", "KafkaOutput"]),
+
         // The daemon and its command line.
         .executableTarget(
             name: "BinlogoCLI",
@@ -63,6 +66,10 @@ let package = Package(
         .testTarget(
             name: "MySQLSourceTests",
             dependencies: ["MySQLSource", "BinlogDecoder", "TestBench", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "KafkaOutputTests",
+            dependencies: ["KafkaOutput", "Pipeline", "BinlogDecoder", "MySQLSource", "TestBench"]
         ),
         .testTarget(
             name: "BinlogoCLITests",

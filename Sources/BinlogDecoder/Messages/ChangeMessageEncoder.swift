@@ -44,20 +44,8 @@ public enum ChangeMessageEncoder {
         writer.string(table.table)
         writePosition(file: event.binlogFile, position: event.position, placement: placement, context: context, to: writer)
         if !table.primaryKey.isEmpty {
-            writer.raw(",\"primary_key\":{")
-            // The after image, or the before image for deletes and for key columns a MINIMAL after image leaves out.
-            let image: RowsEvent.Image = event.kind == .delete ? .before : .after
-            var first = true
-            for column in table.primaryKey where excluded?.contains(table.columnName(column)) != true {
-                if !first { writer.byte(UInt8(ascii: ",")) }
-                first = false
-                table.writeKey(column, to: writer)
-                if try !event.writeValue(row: row, image: image, column: column, to: writer),
-                   try !event.writeValue(row: row, image: .before, column: column, to: writer) {
-                    writer.null()
-                }
-            }
-            writer.byte(UInt8(ascii: "}"))
+            writer.raw(",\"primary_key\":")
+            try writePrimaryKey(event, row: row, excluded: excluded, to: writer)
         }
         writer.raw("},\"data\":{")
         switch event.kind {
@@ -71,6 +59,26 @@ public enum ChangeMessageEncoder {
             try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: writer)
         }
         writer.raw("}}")
+    }
+
+    /// The row's primary key as a JSON object (`{"id":1}`): from the after image, or the before image
+    /// for deletes and for key columns a MINIMAL after image leaves out.
+    public static func writePrimaryKey(_ event: RowsEvent, row: Int, excluded: Set<String>? = nil,
+                                       to writer: JSONWriter) throws(BinlogDecodingError) {
+        let table = event.table
+        let image: RowsEvent.Image = event.kind == .delete ? .before : .after
+        writer.byte(UInt8(ascii: "{"))
+        var first = true
+        for column in table.primaryKey where excluded?.contains(table.columnName(column)) != true {
+            if !first { writer.byte(UInt8(ascii: ",")) }
+            first = false
+            table.writeKey(column, to: writer)
+            if try !event.writeValue(row: row, image: image, column: column, to: writer),
+               try !event.writeValue(row: row, image: .before, column: column, to: writer) {
+                writer.null()
+            }
+        }
+        writer.byte(UInt8(ascii: "}"))
     }
 
     /// A DDL statement as a message: `{"head":{"type":"ddl",…},"data":{"sql":…}}`.

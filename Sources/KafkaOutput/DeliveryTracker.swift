@@ -1,0 +1,94 @@
+import Synchronization
+
+/// Turns out-of-order acknowledgements into the checkpoint a pipeline may store: the end of the
+/// newest transaction all of whose messages, and all earlier ones, Kafka acknowledged.
+///
+/// Every message takes the next token; a transaction's end is recorded with the last token handed
+/// out so far. A message that failed for good freezes the checkpoint before it (and is reported);
+/// with `acceptsLoss` (the performance profile) it is counted and treated as done.
+public final class DeliveryTracker<Position: Sendable>: Sendable {
+    private struct State {
+        var nextToken: UInt64 = 1
+        /// Every token up to this one is done.
+        var doneThrough: UInt64 = 0
+        var doneAbove: Set<UInt64> = []
+        /// Ends of transactions not yet checkpointed, oldest first: (last token, position).
+        var pending: [(UInt64, Position)] = []
+        var pendingHead = 0
+        var checkpoint: Position?
+        var failure: (token: UInt64, error: KafkaError)?
+        var failedCount = 0
+    }
+
+    private let state = Mutex(State())
+    private let acceptsLoss: Bool
+
+    public init(acceptsLoss: Bool = false) {
+        self.acceptsLoss = acceptsLoss
+    }
+
+    public func nextToken() -> UInt64 {
+        state.withLock { state in
+            defer { state.nextToken += 1 }
+            return state.nextToken
+        }
+    }
+
+    /// The transaction whose messages were just handed out ends at `position`.
+    public func endTransaction(at position: Position) {
+        state.withLock { state in
+            state.pending.append((state.nextToken - 1, position))
+            Self.advance(&state)
+        }
+    }
+
+    public func acknowledge(_ token: UInt64) {
+        state.withLock { state in
+            Self.markDone(token, &state)
+            Self.advance(&state)
+        }
+    }
+
+    /// A message that failed for good. Returns whether the pipeline must stop (it need not when loss is accepted).
+    @discardableResult
+    public func fail(_ token: UInt64, _ error: KafkaError) -> Bool {
+        state.withLock { state in
+            state.failedCount += 1
+            if acceptsLoss {
+                Self.markDone(token, &state)
+                Self.advance(&state)
+                return false
+            }
+            if state.failure == nil { state.failure = (token, error) }
+            return true
+        }
+    }
+
+    /// The newest position whose transaction and all before it are fully acknowledged.
+    public var checkpoint: Position? { state.withLock { $0.checkpoint } }
+    /// The first message that failed for good, when loss is not accepted.
+    public var failure: KafkaError? { state.withLock { $0.failure?.error } }
+    public var failedCount: Int { state.withLock { $0.failedCount } }
+    /// Messages handed out and not yet done.
+    public var inFlight: Int { state.withLock { Int($0.nextToken - 1 - $0.doneThrough) - $0.doneAbove.count } }
+
+    private static func markDone(_ token: UInt64, _ state: inout State) {
+        guard token > state.doneThrough else { return }
+        state.doneAbove.insert(token)
+        while state.doneAbove.remove(state.doneThrough + 1) != nil { state.doneThrough += 1 }
+    }
+
+    private static func advance(_ state: inout State) {
+        let frozenBefore = state.failure?.token ?? UInt64.max
+        while state.pendingHead < state.pending.count {
+            let (lastToken, position) = state.pending[state.pendingHead]
+            guard lastToken <= state.doneThrough, lastToken < frozenBefore else { break }
+            state.checkpoint = position
+            state.pendingHead += 1
+        }
+        if state.pendingHead > 1024 && state.pendingHead * 2 > state.pending.count {
+            state.pending.removeFirst(state.pendingHead)
+            state.pendingHead = 0
+        }
+    }
+}

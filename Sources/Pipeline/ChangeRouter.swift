@@ -1,0 +1,87 @@
+import BinlogDecoder
+import KafkaOutput
+
+/// Turns a change into an outgoing message: its JSON value, its topic (from the template, cached
+/// per table), its key (per the key mode) and its headers.
+public final class ChangeRouter {
+    public let pipeline: String
+    public let topic: TopicTemplate
+    public let key: MessageKeyMode
+    public let headers: Bool
+    public let context: MessageContext
+    private var topics: [String: String] = [:]
+    private let writer = JSONWriter(capacity: 4096)
+    private let keyWriter = JSONWriter(capacity: 256)
+
+    public init(pipeline: String, topic: TopicTemplate, key: MessageKeyMode, headers: Bool, context: MessageContext) {
+        self.pipeline = pipeline
+        self.topic = topic
+        self.key = key
+        self.headers = headers
+        self.context = context
+    }
+
+    /// The message for `change`, with `token` from the delivery tracker.
+    public func message(for change: TransactionTracker.Change, token: UInt64) throws(BinlogDecodingError) -> OutgoingMessage {
+        writer.reset()
+        switch change {
+        case let .row(event, row, placement):
+            try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
+            let table = event.table
+            return OutgoingMessage(
+                topic: topicName(database: table.database, table: table.table),
+                key: try rowKey(event, row: row),
+                value: writer.bytes,
+                headers: headers ? messageHeaders(type: event.kind.rawValue, database: table.database, table: table.table,
+                                                  file: event.binlogFile, position: event.position, gtid: placement.gtid) : [],
+                token: token)
+        case let .ddl(query, file, position, placement):
+            ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement, context: context, to: writer)
+            let keyBytes: [UInt8]? = key == .none ? nil : Array(query.database.utf8)
+            return OutgoingMessage(
+                topic: topicName(database: query.database, table: ""),
+                key: keyBytes,
+                value: writer.bytes,
+                headers: headers ? messageHeaders(type: "ddl", database: query.database, table: "", file: file,
+                                                  position: position, gtid: placement.gtid) : [],
+                token: token)
+        }
+    }
+
+    private func topicName(database: String, table: String) -> String {
+        let cacheKey = "\(database).\(table)"
+        if let cached = topics[cacheKey] { return cached }
+        let name = topic.topic(pipeline: pipeline, database: database, table: table)
+        topics[cacheKey] = name
+        return name
+    }
+
+    private func rowKey(_ event: RowsEvent, row: Int) throws(BinlogDecodingError) -> [UInt8]? {
+        let table = event.table
+        switch key {
+        case .none:
+            return nil
+        case .database:
+            return Array(table.database.utf8)
+        case .table:
+            return Array(table.qualifiedName.utf8)
+        case .primaryKey:
+            guard !table.primaryKey.isEmpty else { return Array(table.qualifiedName.utf8) }
+            keyWriter.reset()
+            try ChangeMessageEncoder.writePrimaryKey(event, row: row, to: keyWriter)
+            return keyWriter.bytes
+        case .column(let name):
+            guard let column = table.columns.firstIndex(where: { $0.name == name }) else { return nil }
+            keyWriter.reset()
+            let image: RowsEvent.Image = event.kind == .delete ? .before : .after
+            if try !event.writeValue(row: row, image: image, column: column, to: keyWriter) { return nil }
+            return keyWriter.bytes
+        }
+    }
+
+    private func messageHeaders(type: String, database: String, table: String, file: String, position: UInt64,
+                                gtid: String) -> [(String, [UInt8])] {
+        [("pipeline", Array(pipeline.utf8)), ("database", Array(database.utf8)), ("table", Array(table.utf8)),
+         ("type", Array(type.utf8)), ("position", Array("\(file):\(position)".utf8)), ("gtid", Array(gtid.utf8))]
+    }
+}
