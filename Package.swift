@@ -38,7 +38,10 @@ let package = Package(
         .target(name: "KafkaOutput", dependencies: ["CRdKafka"]),
 
         // The pipeline engine: routing, filtering, the bounded queue, checkpoints.
-        .target(name: "Pipeline", dependencies: ["BinlogDecoder", "MySQLSource", "KafkaOutput"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["BinlogDecoder", "MySQLSource", "KafkaOutput", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // The daemon and its command line.
         .executableTarget(
@@ -70,6 +73,10 @@ let package = Package(
         .testTarget(
             name: "KafkaOutputTests",
             dependencies: ["KafkaOutput", "Pipeline", "BinlogDecoder", "MySQLSource", "TestBench"]
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "KafkaOutput", "MySQLSource", "TestBench", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "BinlogoCLITests",

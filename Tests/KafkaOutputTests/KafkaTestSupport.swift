@@ -58,12 +58,3 @@ enum SandboxChanges {
         return changes
     }
 }
-
-extension KafkaMockProcess {
-    /// A topic of its own on this cluster.
-    func newTopic(_ prefix: String, partitions: Int = 3) throws -> String {
-        let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
-        try control("create-topic \(name) \(partitions) 1")
-        return name
-    }
-}

@@ -96,16 +96,3 @@ final class SourceRecorder: Sendable {
         source.waitUntilStopped()
     }
 }
-
-extension MariaDBSandbox {
-    /// A source configuration for this server as root, starting at `start`.
-    func sourceConfiguration(start: StartPosition, serverID: UInt32 = UInt32.random(in: 10_000...4_000_000),
-                             user: String = "root", password: PasswordSource = .none,
-                             maximumAttempts: Int? = nil) -> SourceConfiguration {
-        var options = connectionOptions()
-        options.user = user
-        return SourceConfiguration(connection: options, password: password, serverID: serverID, start: start,
-                                   heartbeatSeconds: 1,
-                                   reconnect: ReconnectPolicy(initialDelaySeconds: 0.1, maximumDelaySeconds: 1, maximumAttempts: maximumAttempts))
-    }
-}

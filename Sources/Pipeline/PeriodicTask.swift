@@ -1,0 +1,29 @@
+import Foundation
+import Synchronization
+
+/// Runs a closure every `interval` seconds on a thread of its own until cancelled.
+final class PeriodicTask: Sendable {
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let cancelled = Atomic(false)
+
+    init(name: String, interval: Double, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread { [self] in
+            while !cancelled.load(ordering: .acquiring) {
+                _ = wake.wait(timeout: .now() + interval)
+                if cancelled.load(ordering: .acquiring) { break }
+                body()
+            }
+            finished.signal()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Stops the task and waits for a run in progress to end.
+    func cancel() {
+        if cancelled.exchange(true, ordering: .acquiringAndReleasing) { return }
+        wake.signal()
+        finished.wait()
+    }
+}

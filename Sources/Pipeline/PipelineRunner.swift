@@ -1,0 +1,155 @@
+import BinlogDecoder
+import Dispatch
+import Foundation
+import KafkaOutput
+import Logging
+import MySQLSource
+import Synchronization
+
+/// Runs one pipeline: source thread → decode → filter → encode → bounded queue → output, with
+/// checkpoints every second (and at stop) at the newest fully acknowledged transaction.
+public final class PipelineRunner: Sendable {
+    public enum Status: Sendable, Equatable {
+        case starting, running, stopping, stopped
+        case failed(String)
+    }
+
+    public let configuration: PipelineConfiguration
+    private let store: CheckpointStore
+    private let logger: Logger
+    private let deliveries: DeliveryTracker<SourcePosition>
+    private let output: any MessageOutput
+    private let queue: BoundedMessageQueue
+    private let source: BinlogSource
+    private let reader: Mutex<PipelineReader>
+    private let state = Mutex(RunnerState())
+    private let checkpointTask = Mutex<PeriodicTask?>(nil)
+
+    private struct RunnerState {
+        var status: Status = .starting
+        var savedCheckpoint: SourcePosition?
+    }
+
+    public init(configuration: PipelineConfiguration, stateDirectory: String, logger: Logger) throws {
+        var logger = logger
+        logger[metadataKey: "pipeline"] = "\(configuration.name)"
+        self.configuration = configuration
+        self.logger = logger
+        self.store = CheckpointStore(directory: stateDirectory, pipeline: configuration.name)
+        let topic: TopicTemplate, key: MessageKeyMode, headers: Bool, acceptsLoss: Bool
+        let deliveries: DeliveryTracker<SourcePosition>
+        let output: any MessageOutput
+        switch configuration.output {
+        case .kafka(let kafka):
+            (topic, key, headers, acceptsLoss) = (kafka.topic, kafka.key, kafka.headers, !kafka.profile.failureStopsPipeline)
+            deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
+            output = try KafkaOutput(configuration: kafka, pipeline: configuration.name,
+                                     onDelivery: Self.deliveryHandler(deliveries, logger: logger))
+        case let .stdout(stdoutTopic, stdoutKey):
+            (topic, key, headers, acceptsLoss) = (stdoutTopic, stdoutKey, false, false)
+            deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
+            output = StandardOutputOutput(onDelivery: Self.deliveryHandler(deliveries, logger: logger))
+        }
+        self.deliveries = deliveries
+        self.output = output
+        self.queue = BoundedMessageQueue(output: output, maximumMessages: configuration.queue.maximumMessages,
+                                         maximumBytes: configuration.queue.maximumBytes, label: configuration.name)
+        let filters = configuration.filters
+        self.reader = Mutex(PipelineReader(
+            filter: try ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types),
+            router: ChangeRouter(pipeline: configuration.name, topic: topic, key: key, headers: headers,
+                                 context: MessageContext(pipelineName: configuration.name, excludedColumns: filters.excludeColumns))))
+        self.source = BinlogSource(configuration: configuration.source, logger: logger)
+    }
+
+    private static func deliveryHandler(_ deliveries: DeliveryTracker<SourcePosition>, logger: Logger) -> @Sendable (UInt64, KafkaError?) -> Void {
+        { token, error in
+            guard let error else { return deliveries.acknowledge(token) }
+            if deliveries.fail(token, error) {
+                logger.error("message failed for good; the pipeline stops", metadata: ["error": "\(error)"])
+            } else {
+                logger.warning("message lost (performance profile)", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    public var status: Status { state.withLock { $0.status } }
+    /// The last checkpoint written to the state directory.
+    public var savedCheckpoint: SourcePosition? { state.withLock { $0.savedCheckpoint } }
+    /// The checkpoint Kafka's acknowledgements allow now (written within a second).
+    public var acknowledgedPosition: SourcePosition? { deliveries.checkpoint }
+    public var queueDepth: (messages: Int, bytes: Int) { queue.depth }
+
+    /// Starts reading from the stored position (or the configured start). Throws when the stored position is unreadable.
+    public func start() throws {
+        let stored = try store.load()
+        state.withLock { $0.savedCheckpoint = stored }
+        logger.info("pipeline starting", metadata: ["from": "\(stored.map { "\($0)" } ?? "start \(configuration.source.start)")"])
+        source.start(from: stored, onEvent: { [self] event in try handle(event) }, onStop: { [self] error in
+            if let error { fail("\(error)") }
+        })
+        let task = PeriodicTask(name: "binlogo-checkpoint", interval: 1) { [self] in writeCheckpoint() }
+        checkpointTask.withLock { $0 = task }
+        state.withLock { if $0.status == .starting { $0.status = .running } }
+    }
+
+    /// Called on the source thread for every event.
+    private func handle(_ event: SourceEvent) throws {
+        if let failure = deliveries.failure { throw failure }
+        try reader.withLock { reader in
+            try reader.tracker.consume(event.decoded) { change in
+                guard reader.filter.passes(change) else { return }
+                let message = try reader.router.message(for: change, token: deliveries.nextToken())
+                try queue.put(message)
+            }
+        }
+        if event.endsTransaction { deliveries.endTransaction(at: event.resumePosition) }
+    }
+
+    /// Stops reading, sends what is queued, flushes the output (bounded) and writes the final checkpoint.
+    public func stop(flushTimeoutMilliseconds: Int32 = 10_000) {
+        state.withLock { if $0.status == .running || $0.status == .starting { $0.status = .stopping } }
+        source.stop()
+        source.waitUntilStopped()
+        queue.drain()
+        let outstanding = output.flush(timeoutMilliseconds: flushTimeoutMilliseconds)
+        if outstanding > 0 { logger.warning("stopped with messages unacknowledged", metadata: ["outstanding": "\(outstanding)"]) }
+        checkpointTask.withLock { $0 }?.cancel()
+        writeCheckpoint()
+        state.withLock { if $0.status == .stopping { $0.status = .stopped } }
+        logger.info("pipeline stopped", metadata: ["checkpoint": "\(savedCheckpoint.map { "\($0)" } ?? "none")"])
+    }
+
+    private func fail(_ reason: String) {
+        let first = state.withLock { state -> Bool in
+            if case .failed = state.status { return false }
+            state.status = .failed(reason)
+            return true
+        }
+        if first {
+            logger.error("pipeline failed", metadata: ["error": "\(reason)"])
+            DispatchQueue.global().async { [self] in source.stop() }
+        }
+    }
+
+    private func writeCheckpoint() {
+        if let failure = deliveries.failure { fail("\(failure)") }
+        if let failure = queue.failure { fail("\(failure)") }
+        guard let position = deliveries.checkpoint else { return }
+        let changed = state.withLock { $0.savedCheckpoint != position }
+        guard changed else { return }
+        do {
+            try store.save(position)
+            state.withLock { $0.savedCheckpoint = position }
+        } catch {
+            logger.error("checkpoint not written; the previous one stays", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// The reader thread's own state: transaction tracking, filtering, routing.
+struct PipelineReader {
+    var tracker = TransactionTracker()
+    let filter: ChangeFilter
+    let router: ChangeRouter
+}
