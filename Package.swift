@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries from the system (Debian's libmariadb-dev and librdkafka-dev), with typed shims.
@@ -40,14 +41,17 @@ let package = Package(
         // The pipeline engine: routing, filtering, the bounded queue, checkpoints.
         .target(
             name: "Pipeline",
-            dependencies: ["BinlogDecoder", "MySQLSource", "KafkaOutput", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "BinlogDecoder", "MySQLSource", "KafkaOutput",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+            ]
         ),
 
         // The daemon and its command line.
         .executableTarget(
             name: "BinlogoCLI",
             dependencies: [
-                "BinlogDecoder", "MySQLSource", "KafkaOutput",
+                "BinlogDecoder", "MySQLSource", "KafkaOutput", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,0 +1,249 @@
+import Foundation
+import KafkaOutput
+import MySQLSource
+import Yams
+
+/// Reads binlogo's YAML configuration strictly: unknown keys, wrong types, missing required keys,
+/// duplicate pipeline names or server_ids, bad patterns and librdkafka properties librdkafka
+/// rejects are each a `ConfigurationError` with file, line and key path.
+public enum ConfigurationLoader {
+    static let mainKeys: Set<String> = ["node_name", "state_dir", "log", "http", "pipelines", "pipelines_dir"]
+    static let pipelineKeys: Set<String> = ["name", "mysql", "filters", "output", "queue"]
+    static let mysqlKeys: Set<String> = ["host", "port", "socket", "user", "password", "password_env", "password_file", "server_id",
+                                         "start", "heartbeat_seconds", "connect_timeout_seconds", "tls"]
+    static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties"]
+
+    /// Loads the main file and the pipeline files of its `pipelines_dir` (default: `pipelines.d` beside it, if present).
+    public static func load(path: String) throws(ConfigurationError) -> DaemonConfiguration {
+        let root = try document(path)
+        let main = try root.mapping(allowed: mainKeys)
+        var configuration = DaemonConfiguration(
+            nodeName: try main["node_name"]?.string() ?? ProcessInfo.processInfo.hostName,
+            stateDirectory: try main["state_dir"]?.string() ?? "/var/lib/binlogo",
+            pipelines: [])
+        if let log = main["log"] {
+            let keys = try log.mapping(allowed: ["level", "format", "file"])
+            if let level = keys["level"] {
+                let text = try level.string()
+                guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(text) else {
+                    throw level.error("unknown level \(text) (trace, debug, info, notice, warning, error, critical)")
+                }
+                configuration.log.level = text
+            }
+            if let format = keys["format"] {
+                guard let value = DaemonConfiguration.LogSettings.Format(rawValue: try format.string()) else {
+                    throw format.error("format is json or text")
+                }
+                configuration.log.format = value
+            }
+            configuration.log.file = try keys["file"]?.string()
+        }
+        if let http = main["http"] {
+            let keys = try http.mapping(allowed: ["enabled", "listen"])
+            configuration.http.enabled = try keys["enabled"]?.bool() ?? true
+            configuration.http.listen = try keys["listen"]?.string() ?? configuration.http.listen
+        }
+        var pipelineNodes: [ConfigNode] = try main["pipelines"]?.sequence() ?? []
+        let directory = try main["pipelines_dir"]?.string()
+            ?? URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("pipelines.d").path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            for file in files { pipelineNodes.append(try document("\(directory)/\(file)")) }
+        } else if main["pipelines_dir"] != nil {
+            throw main["pipelines_dir"]!.error("\(directory) is not a directory")
+        }
+        var names: [String: ConfigNode] = [:]
+        var serverIDs: [String: UInt32] = [:]
+        for node in pipelineNodes {
+            let pipeline = try parsePipeline(node)
+            let nameNode = try node.mapping(allowed: pipelineKeys)["name"]!
+            if let first = names[pipeline.name] {
+                throw nameNode.error("pipeline name \(pipeline.name) is also used at \(first.file):\(first.line ?? 0)")
+            }
+            names[pipeline.name] = nameNode
+            let endpoint = pipeline.source.connection.socketPath ?? "\(pipeline.source.connection.host):\(pipeline.source.connection.port)"
+            let idKey = "\(endpoint)#\(pipeline.source.serverID)"
+            if serverIDs[idKey] != nil {
+                throw node.error("mysql.server_id \(pipeline.source.serverID) is used by another pipeline on \(endpoint): each pipeline needs its own")
+            }
+            serverIDs[idKey] = pipeline.source.serverID
+            configuration.pipelines.append(pipeline)
+        }
+        return configuration
+    }
+
+    private static func document(_ path: String) throws(ConfigurationError) -> ConfigNode {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: path, line: nil, keyPath: "", message: "cannot read the file (missing or not readable)")
+        }
+        guard data.count <= 4 << 20 else {
+            throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is \(data.count) bytes; configuration files are at most 4 MiB")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is not UTF-8 text")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw ConfigurationError(file: path, line: context.mark.line, keyPath: duplicates.joined(separator: ","),
+                                     message: "key given twice in one mapping")
+        } catch let error as YamlError {
+            throw ConfigurationError(file: path, line: yamlLine(error), keyPath: "", message: "not valid YAML: \(yamlReason(error))")
+        } catch {
+            throw ConfigurationError(file: path, line: nil, keyPath: "", message: "not valid YAML: \(error)")
+        }
+        guard let node else { throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is empty") }
+        return ConfigNode(node: node, file: path, path: "")
+    }
+
+    private static func yamlLine(_ error: YamlError) -> Int? {
+        switch error {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    private static func yamlReason(_ error: YamlError) -> String {
+        switch error {
+        case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _): return problem
+        default: return "\(error)"
+        }
+    }
+
+    static func parsePipeline(_ node: ConfigNode) throws(ConfigurationError) -> PipelineConfiguration {
+        let keys = try node.mapping(allowed: pipelineKeys)
+        guard let nameNode = keys["name"] else { throw node.error("missing key name") }
+        let name = try nameNode.string()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }), name.first != "." else {
+            throw nameNode.error("pipeline name \(name) may use letters, digits, - _ and . only (it names files and topics)")
+        }
+        guard let mysql = keys["mysql"] else { throw node.error("pipeline \(name): missing key mysql") }
+        guard let output = keys["output"] else { throw node.error("pipeline \(name): missing key output") }
+        return PipelineConfiguration(
+            name: name,
+            source: try parseSource(mysql),
+            output: try parseOutput(output, pipeline: name),
+            filters: try keys["filters"].map { node throws(ConfigurationError) in try parseFilters(node) } ?? .init(),
+            queue: try keys["queue"].map { node throws(ConfigurationError) in try parseQueue(node) } ?? .init())
+    }
+
+    static func parseSource(_ node: ConfigNode) throws(ConfigurationError) -> SourceConfiguration {
+        let keys = try node.mapping(allowed: mysqlKeys)
+        guard let user = keys["user"] else { throw node.error("missing key user") }
+        guard let serverID = keys["server_id"] else { throw node.error("missing key server_id (unique among the server's replicas)") }
+        var connection = MySQLConnectionOptions(user: try user.string())
+        connection.host = try keys["host"]?.string() ?? connection.host
+        connection.port = UInt32(try keys["port"]?.integer(in: 1...65535) ?? 3306)
+        connection.socketPath = try keys["socket"]?.string()
+        connection.connectTimeoutSeconds = UInt32(try keys["connect_timeout_seconds"]?.integer(in: 1...3600) ?? 10)
+        if let tls = keys["tls"] {
+            let tlsKeys = try tls.mapping(allowed: ["ca", "cert", "key", "verify_server_cert"])
+            connection.tls = TLSOptions(caFile: try tlsKeys["ca"]?.string(), certificateFile: try tlsKeys["cert"]?.string(),
+                                        keyFile: try tlsKeys["key"]?.string(),
+                                        verifyServerCertificate: try tlsKeys["verify_server_cert"]?.bool() ?? true)
+        }
+        let passwords = ["password", "password_env", "password_file"].filter { keys[$0] != nil }
+        guard passwords.count <= 1 else { throw keys[passwords[1]]!.error("give one of password, password_env and password_file") }
+        var password = PasswordSource.none
+        if let inline = keys["password"] { password = .inline(try inline.string()) }
+        if let environment = keys["password_env"] { password = .environment(try environment.string()) }
+        if let file = keys["password_file"] { password = .file(try file.string()) }
+        var start = StartPosition.current
+        if let startNode = keys["start"] {
+            do { start = try StartPosition(parsing: try startNode.string()) } catch let error as StartPosition.Invalid {
+                throw startNode.error(error.description)
+            } catch { throw startNode.error("\(error)") }
+        }
+        return SourceConfiguration(connection: connection, password: password,
+                                   serverID: UInt32(try serverID.integer(in: 1...4_294_967_295)), start: start,
+                                   heartbeatSeconds: try keys["heartbeat_seconds"]?.double(in: 0.1...3600) ?? 5)
+    }
+
+    static func parseOutput(_ node: ConfigNode, pipeline: String) throws(ConfigurationError) -> PipelineConfiguration.Output {
+        let keys = try node.mapping(allowed: ["kafka", "stdout"])
+        guard keys.count == 1 else { throw node.error("give exactly one output: kafka or stdout") }
+        if let stdout = keys["stdout"] {
+            let settings = try stdout.mapping(allowed: ["topic", "key"])
+            return .stdout(topic: try topicTemplate(settings["topic"], overrides: nil),
+                           key: try keyMode(settings["key"]))
+        }
+        let kafka = keys["kafka"]!
+        let settings = try kafka.mapping(allowed: kafkaKeys)
+        guard let brokers = settings["brokers"] else { throw kafka.error("missing key brokers") }
+        var profile = DeliveryProfile.idempotent
+        if let profileNode = settings["profile"] {
+            guard let value = DeliveryProfile(rawValue: try profileNode.string()) else {
+                throw profileNode.error("profile is performance, available or idempotent")
+            }
+            profile = value
+        }
+        var properties: [String: String] = [:]
+        for (name, value) in try settings["properties"]?.dictionary() ?? [] { properties[name] = try value.scalarText() }
+        let configuration = KafkaOutputConfiguration(
+            brokers: try brokers.stringList(), clientID: try settings["client_id"]?.string() ?? "binlogo", profile: profile,
+            properties: properties, topic: try topicTemplate(settings["topic"], overrides: settings["topics"]),
+            key: try keyMode(settings["key"]), headers: try settings["headers"]?.bool() ?? true,
+            producers: try settings["producers"]?.integer(in: 1...64) ?? 1)
+        do {
+            try configuration.validate(pipeline: pipeline)
+        } catch {
+            throw (settings["properties"] ?? kafka).error(error.message)
+        }
+        return .kafka(configuration)
+    }
+
+    private static func topicTemplate(_ node: ConfigNode?, overrides: ConfigNode?) throws(ConfigurationError) -> TopicTemplate {
+        var perTable: [String: String] = [:]
+        for (table, topic) in try overrides?.dictionary() ?? [] { perTable[table] = try topic.string() }
+        let template = try node?.string() ?? "{pipeline}"
+        do {
+            return try TopicTemplate(template, overrides: perTable)
+        } catch {
+            throw (node ?? overrides)!.error(error.description)
+        }
+    }
+
+    private static func keyMode(_ node: ConfigNode?) throws(ConfigurationError) -> MessageKeyMode {
+        guard let node else { return .primaryKey }
+        do { return try MessageKeyMode(parsing: try node.string()) } catch let error as MessageKeyMode.Invalid {
+            throw node.error(error.description)
+        } catch { throw node.error("\(error)") }
+    }
+
+    static func parseFilters(_ node: ConfigNode) throws(ConfigurationError) -> PipelineConfiguration.Filters {
+        let keys = try node.mapping(allowed: ["include", "exclude", "types", "exclude_columns"])
+        var filters = PipelineConfiguration.Filters(include: try keys["include"]?.stringList() ?? [],
+                                                    exclude: try keys["exclude"]?.stringList() ?? [])
+        do {
+            _ = try ChangeFilter(include: filters.include, exclude: filters.exclude)
+        } catch {
+            throw (keys["include"] ?? keys["exclude"])!.error(error.description)
+        }
+        if let types = keys["types"] {
+            var set: Set<ChangeFilter.ChangeType> = []
+            for item in try types.sequence() {
+                guard let type = ChangeFilter.ChangeType(rawValue: try item.string()) else {
+                    throw item.error("type is insert, update, delete or ddl")
+                }
+                set.insert(type)
+            }
+            filters.types = set
+        }
+        for (table, columns) in try keys["exclude_columns"]?.dictionary() ?? [] {
+            guard table.split(separator: ".").count == 2 else { throw columns.error("\(table) is not DATABASE.TABLE") }
+            filters.excludeColumns[table] = Set(try columns.stringList())
+        }
+        return filters
+    }
+
+    static func parseQueue(_ node: ConfigNode) throws(ConfigurationError) -> PipelineConfiguration.QueueLimits {
+        let keys = try node.mapping(allowed: ["max_messages", "max_bytes"])
+        var limits = PipelineConfiguration.QueueLimits()
+        limits.maximumMessages = try keys["max_messages"]?.integer(in: 1...10_000_000) ?? limits.maximumMessages
+        limits.maximumBytes = try keys["max_bytes"]?.byteSize() ?? limits.maximumBytes
+        return limits
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs several pipelines independently: one that fails is logged, stopped and restarted after a
+/// backoff (doubling from 5 s to 5 min), while the others keep running.
+public final class PipelineSupervisor: Sendable {
+    private struct Entry {
+        var configuration: PipelineConfiguration
+        var runner: PipelineRunner?
+        var failures = 0
+        var restartAt: Date?
+    }
+
+    private let stateDirectory: String
+    private let logger: Logger
+    private let entries = Mutex<[String: Entry]>([:])
+    private let monitor = Mutex<PeriodicTask?>(nil)
+
+    public init(stateDirectory: String, logger: Logger) {
+        self.stateDirectory = stateDirectory
+        self.logger = logger
+    }
+
+    /// Starts every pipeline and the monitor that restarts failed ones.
+    public func start(_ pipelines: [PipelineConfiguration]) {
+        for pipeline in pipelines {
+            entries.withLock { $0[pipeline.name] = Entry(configuration: pipeline) }
+            launch(pipeline.name)
+        }
+        let task = PeriodicTask(name: "binlogo-supervisor", interval: 1) { [self] in checkPipelines() }
+        monitor.withLock { $0 = task }
+    }
+
+    /// The runners now running, by pipeline name.
+    public var runners: [String: PipelineRunner] {
+        entries.withLock { entries in entries.compactMapValues(\.runner) }
+    }
+
+    /// Stops every pipeline gracefully (flush, final checkpoint).
+    public func stopAll(flushTimeoutMilliseconds: Int32 = 10_000) {
+        monitor.withLock { $0 }?.cancel()
+        let running = entries.withLock { entries in entries.values.compactMap(\.runner) }
+        let group = DispatchGroup()
+        for runner in running {
+            DispatchQueue.global().async(group: group) { runner.stop(flushTimeoutMilliseconds: flushTimeoutMilliseconds) }
+        }
+        group.wait()
+    }
+
+    private func launch(_ name: String) {
+        guard let configuration = entries.withLock({ $0[name]?.configuration }) else { return }
+        do {
+            let runner = try PipelineRunner(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
+            try runner.start()
+            entries.withLock { $0[name]?.runner = runner }
+        } catch {
+            scheduleRestart(name, reason: "\(error)")
+        }
+    }
+
+    private func checkPipelines() {
+        let failed: [(String, PipelineRunner, String)] = entries.withLock { entries in
+            entries.compactMap { name, entry in
+                guard let runner = entry.runner, case .failed(let reason) = runner.status else { return nil }
+                return (name, runner, reason)
+            }
+        }
+        for (name, runner, reason) in failed {
+            runner.stop(flushTimeoutMilliseconds: 5_000)
+            entries.withLock { $0[name]?.runner = nil }
+            scheduleRestart(name, reason: reason)
+        }
+        let due = entries.withLock { entries in
+            entries.filter { $0.value.runner == nil && ($0.value.restartAt.map { $0 <= Date() } ?? false) }.map(\.key)
+        }
+        for name in due {
+            entries.withLock { $0[name]?.restartAt = nil }
+            launch(name)
+        }
+    }
+
+    private func scheduleRestart(_ name: String, reason: String) {
+        let delay = entries.withLock { entries -> Double in
+            entries[name]?.failures += 1
+            let failures = entries[name]?.failures ?? 1
+            let delay = min(300, 5 * pow(2, Double(min(failures - 1, 10))))
+            entries[name]?.restartAt = Date().addingTimeInterval(delay)
+            return delay
+        }
+        logger.error("pipeline failed; restarting after a pause", metadata: [
+            "pipeline": "\(name)", "error": "\(reason)", "retry_in_seconds": "\(Int(delay))",
+        ])
+    }
+}
