@@ -87,7 +87,7 @@ public final class PipelineRunner: Sendable {
         logger.info("pipeline starting", metadata: ["from": "\(stored.map { "\($0)" } ?? "start \(configuration.source.start)")"])
         source.start(from: stored, onEvent: { [self] event in try handle(event) }, onStop: { [self] error in
             if let error { fail("\(error)") }
-        })
+        }, onDumpStart: { [self] position in storeStartingPosition(position) })
         let task = PeriodicTask(name: "binlogo-checkpoint", interval: 1) { [self] in writeCheckpoint() }
         checkpointTask.withLock { $0 = task }
         state.withLock { if $0.status == .starting { $0.status = .running } }
@@ -129,6 +129,18 @@ public final class PipelineRunner: Sendable {
         if first {
             logger.error("pipeline failed", metadata: ["error": "\(reason)"])
             DispatchQueue.global().async { [self] in source.stop() }
+        }
+    }
+
+    /// A pipeline without a checkpoint stores where it starts before any change arrives, so that a crash
+    /// before the first acknowledged transaction resumes there instead of starting at `current` again.
+    private func storeStartingPosition(_ position: SourcePosition) {
+        guard savedCheckpoint == nil, deliveries.checkpoint == nil else { return }
+        do {
+            try store.save(position)
+            state.withLock { $0.savedCheckpoint = position }
+        } catch {
+            logger.error("starting position not stored", metadata: ["error": "\(error)"])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,6 +10,7 @@ import Glibc
 /// thread, so the bench keeps to the plain POSIX calls.
 public struct ChildProcess: Sendable {
     public let pid: pid_t
+    private let reaped = SharedStatus()
 
     /// Starts `executable` with `arguments`; stdin is /dev/null, stdout and stderr go to the given files (or /dev/null).
     public static func spawn(_ executable: String, _ arguments: [String],
@@ -38,15 +40,32 @@ public struct ChildProcess: Sendable {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    /// Whether the process has not been reaped yet.
+    /// Whether the process is still running; once it has ended, `exitStatus` holds its status.
     public var isRunning: Bool {
         var status: Int32 = 0
-        return waitpid(pid, &status, WNOHANG) == 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid { reaped.set(Self.decode(status)) }
+        return result == 0
+    }
+
+    /// The exit status once `isRunning` saw the process end (128 + signal number when killed).
+    public var exitStatus: Int32? { reaped.status }
+
+    private static func decode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     public func signal(_ signal: Int32) {
         _ = Glibc.kill(pid, signal)
     }
+}
+
+/// The exit status of a reaped child, shared by copies of its `ChildProcess`.
+private final class SharedStatus: Sendable {
+    private let value = Mutex<Int32?>(nil)
+    func set(_ status: Int32) { value.withLock { $0 = status } }
+    var status: Int32? { value.withLock { $0 } }
 }
 
 /// Runs a command to completion and returns its standard output; a failure carries its standard error.
@@ -75,7 +94,7 @@ public struct CommandResult: Sendable {
 
 /// Runs a product of this package (`binlogo`, `binlogo-kafka-mock`) from the build folder and waits for it.
 public func runProduct(_ name: String, _ arguments: [String]) throws -> CommandResult {
-    let executable = PackagePaths.buildProducts.appendingPathComponent(name).path
+    let executable = PackageLocation.product(name)
     guard FileManager.default.isExecutableFile(atPath: executable) else {
         throw TestBenchError("\(executable) is missing: run `swift build` first")
     }
@@ -88,4 +107,11 @@ public func runProduct(_ name: String, _ arguments: [String]) throws -> CommandR
     return CommandResult(status: status,
                          standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
                          standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+}
+
+/// Where this package's built executables are.
+public enum PackageLocation {
+    public static func product(_ name: String) -> String {
+        PackagePaths.buildProducts.appendingPathComponent(name).path
+    }
 }

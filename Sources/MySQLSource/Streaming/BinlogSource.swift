@@ -27,10 +27,14 @@ public final class BinlogSource: Sendable {
     ///   - onEvent: called on the source's thread for every event, in binlog order; it may block
     ///     (that is backpressure); throwing stops the source.
     ///   - onStop: called once when the source has stopped: nil after `stop()`, else the reason.
+    ///   - onDumpStart: called on the source's thread each time a dump starts, with the position it starts from
+    ///     (so a new pipeline can store where it began before any change arrives).
     public func start(from stored: SourcePosition?, onEvent: @escaping @Sendable (SourceEvent) throws -> Void,
-                      onStop: @escaping @Sendable (SourceError?) -> Void) {
+                      onStop: @escaping @Sendable (SourceError?) -> Void,
+                      onDumpStart: @escaping @Sendable (SourcePosition) -> Void = { _ in }) {
         let thread = Thread { [self] in
-            var reader = SourceReader(configuration: configuration, logger: logger, control: control, position: stored)
+            var reader = SourceReader(configuration: configuration, logger: logger, control: control, position: stored,
+                                      onDumpStart: onDumpStart)
             let error = reader.run(onEvent: onEvent)
             onStop(error)
             finished.signal()
@@ -66,13 +70,16 @@ private struct SourceReader {
     var skippedTransactions: MySQLGTIDSet?
     var skippingTransaction = false
     var serverIsMariaDB = false
+    let onDumpStart: (SourcePosition) -> Void
 
-    init(configuration: SourceConfiguration, logger: Logger, control: SourceControl, position: SourcePosition?) {
+    init(configuration: SourceConfiguration, logger: Logger, control: SourceControl, position: SourcePosition?,
+         onDumpStart: @escaping (SourcePosition) -> Void) {
         self.configuration = configuration
         self.logger = logger
         self.control = control
         self.position = position
         self.committedGTID = position?.gtid
+        self.onDumpStart = onDumpStart
     }
 
     mutating func run(onEvent: (SourceEvent) throws -> Void) -> SourceError? {
@@ -239,7 +246,10 @@ private struct SourceReader {
         case let .rotate(file, nextPosition):
             // Reading goes on in the file the rotate names; its own header position belongs to the old file.
             position = SourcePosition(file: file, position: UInt32(truncatingIfNeeded: nextPosition), gtid: committedGTID)
-            if decoded.header.isArtificial { return }
+            if decoded.header.isArtificial {
+                if nextPosition > 0 { onDumpStart(position!) }
+                return
+            }
             try onEvent(SourceEvent(decoded: decoded, resumePosition: position!, transactionGTID: currentGTID, endsTransaction: false))
             return
         case .tableMap(var table) where !table.hasColumnNames:

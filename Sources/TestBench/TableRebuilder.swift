@@ -1,15 +1,16 @@
 import Foundation
-import TestBench
 
 /// Rebuilds tables from consumed change messages (applied per key in offset order) for comparison
 /// with `SELECT *` on the source.
-struct TableRebuilder {
-    /// table → primary key text → row as column → value text (NULLs left out).
-    private(set) var tables: [String: [String: [String: String]]] = [:]
-    private(set) var ddl: [String] = []
-    private(set) var messages = 0
+public struct TableRebuilder {
+    public init() {}
 
-    mutating func apply(_ consumed: [ConsumedMessage]) throws {
+    /// table → primary key text → row as column → value text (NULLs left out).
+    public private(set) var tables: [String: [String: [String: String]]] = [:]
+    public private(set) var ddl: [String] = []
+    public private(set) var messages = 0
+
+    public mutating func apply(_ consumed: [ConsumedMessage]) throws {
         for message in consumed.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) }) {
             let object = try JSONSerialization.jsonObject(with: Data(message.value)) as! [String: Any]
             let head = object["head"] as! [String: Any]
@@ -44,7 +45,7 @@ struct TableRebuilder {
     }
 
     /// The source's rows as column → text (NULLs left out), keyed by id.
-    static func select(_ rows: [[String?]], columns: [String]) -> [String: [String: String]] {
+    public static func select(_ rows: [[String?]], columns: [String]) -> [String: [String: String]] {
         var result: [String: [String: String]] = [:]
         for row in rows {
             var values: [String: String] = [:]
@@ -57,7 +58,7 @@ struct TableRebuilder {
     }
 
     /// The first rows that differ, for a readable failure (nil when equal).
-    static func firstDifferences(_ actual: [String: [String: String]], _ expected: [String: [String: String]]) -> String? {
+    public static func firstDifferences(_ actual: [String: [String: String]], _ expected: [String: [String: String]]) -> String? {
         let keys = Set(actual.keys).union(expected.keys).sorted()
         let differing = keys.filter { actual[$0] != expected[$0] }.prefix(3)
         guard !differing.isEmpty else { return nil }

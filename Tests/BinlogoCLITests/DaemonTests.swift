@@ -1,0 +1,129 @@
+import Foundation
+import MySQLSource
+import TestBench
+import Testing
+
+/// The daemon as operators run it: `binlogo run --config F` in a process of its own, against the
+/// sandbox MariaDB and the mock Kafka cluster.
+@Suite(.serialized) struct DaemonTests {
+    private func waitFor(_ seconds: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    private func rebuild(_ topic: String, cluster: KafkaMockProcess) throws -> TableRebuilder {
+        var rebuilt = TableRebuilder()
+        try rebuilt.apply(try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers).readAll(topic: topic, timeoutSeconds: 60))
+        return rebuilt
+    }
+
+    @Test func twoPipelinesRebuildTheirTablesAndStopCleanly() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let shop = try TestDatabase.create(prefix: "daemon_shop"), crm = try TestDatabase.create(prefix: "daemon_crm")
+        let shopTopic = try cluster.newTopic("shop"), crmTopic = try cluster.newTopic("crm")
+        let daemon = try DaemonProcess(pipelines: [
+            DaemonProcess.pipeline(name: "shop", serverID: 7001, sandbox: sandbox, database: shop.name, topic: shopTopic, cluster: cluster),
+            DaemonProcess.pipeline(name: "crm", serverID: 7002, sandbox: sandbox, database: crm.name, topic: crmTopic, cluster: cluster),
+        ])
+        try daemon.start()
+        #expect(waitFor(20) { daemon.log.contains("streaming") && daemon.log.components(separatedBy: "streaming").count >= 3 }, "\(daemon.log)")
+
+        for database in [shop, crm] {
+            let connection = try database.connect()
+            try connection.execute("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(40), amount DECIMAL(12,2))")
+            try connection.execute("INSERT INTO t SELECT seq, CONCAT('row ', seq), seq / 4 FROM seq_1_to_5000")
+            try connection.execute("BEGIN")
+            try connection.execute("UPDATE t SET amount = amount + 1, name = 'changed' WHERE id % 7 = 0")
+            try connection.execute("DELETE FROM t WHERE id % 11 = 0")
+            try connection.execute("COMMIT")
+            try connection.execute("BEGIN")
+            try connection.execute("DELETE FROM t")
+            try connection.execute("ROLLBACK")
+            for id in 5001...5100 { try connection.execute("INSERT INTO t VALUES (\(id), 'single', 1.5)") }
+        }
+        let expectedMessages = 1 + 5000 + 714 + 454 + 100  // CREATE, inserts, updates, deletes, singles
+        let arrived = try waitFor(90) {
+            let shopMessages = try rebuild(shopTopic, cluster: cluster).messages
+            let crmMessages = try rebuild(crmTopic, cluster: cluster).messages
+            return shopMessages >= expectedMessages && crmMessages >= expectedMessages
+        }
+        #expect(arrived)
+        #expect(daemon.stop(signal: SIGTERM) == 0, "SIGTERM: a clean exit\n\(daemon.log)")
+
+        for (database, topic) in [(shop, shopTopic), (crm, crmTopic)] {
+            let rebuilt = try rebuild(topic, cluster: cluster)
+            #expect(rebuilt.messages == expectedMessages, "no duplicates with the idempotent profile and a clean run")
+            let expected = TableRebuilder.select(try database.connect().query("SELECT id, name, amount FROM t"), columns: ["id", "name", "amount"])
+            let differences = TableRebuilder.firstDifferences(rebuilt.tables["\(database.name).t"] ?? [:], expected)
+            #expect(differences == nil, "\(database.name): \(differences ?? "")")
+        }
+        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDirectory).sorted()
+        #expect(checkpoints == ["crm.position.json", "shop.position.json"])
+    }
+
+    @Test func killNineMidLoadLosesNothing() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let database = try TestDatabase.create(prefix: "daemon_kill")
+        let topic = try cluster.newTopic("kill")
+        let daemon = try DaemonProcess(pipelines: [
+            DaemonProcess.pipeline(name: "kill", serverID: 7003, sandbox: sandbox, database: database.name, topic: topic, cluster: cluster),
+        ])
+        let connection = try database.connect()
+        try connection.execute("CREATE TABLE t (id INT PRIMARY KEY, version INT)")
+        try daemon.start()
+        #expect(waitFor(20) { daemon.log.contains("streaming") })
+
+        // Transactions of 50 rows; the daemon is killed with -9 twice while they are written.
+        var nextID = 1
+        for round in 0..<3 {
+            for _ in 0..<40 {
+                try connection.execute("INSERT INTO t SELECT seq, 1 FROM seq_\(nextID)_to_\(nextID + 49)")
+                nextID += 50
+            }
+            try connection.execute("UPDATE t SET version = version + 1 WHERE id % 3 = 0")
+            if round < 2 {
+                #expect(daemon.stop(signal: SIGKILL, seconds: 10) == 128 + SIGKILL)
+                try daemon.start()
+            }
+        }
+        let total = nextID - 1
+        var consumed: [ConsumedMessage] = []
+        let arrived = try waitFor(90) {
+            consumed = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers).readAll(topic: topic, timeoutSeconds: 60)
+            return Set(consumed.compactMap { Self.change($0) }).count >= total + Self.updates(total)
+        }
+        #expect(arrived, "every committed change arrives")
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+
+        // Every committed change is present: each insert, and each version an update produced.
+        let changes = Set(consumed.compactMap { Self.change($0) })
+        let missing = (1...total).filter { !changes.contains("insert \($0) 1") }
+        #expect(missing.isEmpty, "\(missing.count) inserts missing, first \(missing.prefix(5))")
+        let rows = try connection.query("SELECT id, version FROM t")
+        var rebuilt = TableRebuilder()
+        try rebuilt.apply(consumed)
+        let expected = TableRebuilder.select(rows, columns: ["id", "version"])
+        #expect(TableRebuilder.firstDifferences(rebuilt.tables["\(database.name).t"] ?? [:], expected) == nil)
+        #expect(consumed.count >= changes.count, "duplicates are allowed after a kill -9, losses are not")
+    }
+
+    /// `insert ID VERSION` / `update ID VERSION` for a message.
+    private static func change(_ message: ConsumedMessage) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any],
+              let head = object["head"] as? [String: Any], let type = head["type"] as? String, type != "ddl",
+              let data = object["data"] as? [String: Any], let row = data["new"] as? [String: Any],
+              let id = row["id"] as? Int, let version = row["version"] as? Int else { return nil }
+        return "\(type) \(id) \(version)"
+    }
+
+    /// Updates made by the test's three `UPDATE … WHERE id % 3 = 0` over the growing table.
+    private static func updates(_ total: Int) -> Int {
+        (1...3).reduce(0) { sum, round in sum + (round * 2000) / 3 }
+    }
+}
