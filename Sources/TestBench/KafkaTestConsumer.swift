@@ -51,6 +51,20 @@ public final class KafkaTestConsumer {
         return (0..<Int(topicMetadata.partition_cnt)).map { topicMetadata.partitions[$0].id }
     }
 
+    /// How many messages the topic holds now (the sum of its partitions' watermark spans), without reading them.
+    public func messageCount(topic: String) throws -> Int {
+        var total = 0
+        for partition in try partitions(of: topic) {
+            var low: Int64 = 0, high: Int64 = 0
+            let result = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, 10_000)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw TestBenchError("watermarks of \(topic) [\(partition)]: \(String(cString: rd_kafka_err2str(result)))")
+            }
+            total += Int(high - low)
+        }
+        return total
+    }
+
     /// Every message now in the topic, ordered by partition then offset.
     public func readAll(topic: String, timeoutSeconds: Double = 30) throws -> [ConsumedMessage] {
         var remaining: [Int32: Int64] = [:]  // partition -> high watermark still to reach
