@@ -13,6 +13,7 @@ packages=(
   python3
   bc               # the benchmark scripts' arithmetic
   openssl          # certificates for the TLS tests
+  kcat             # the demo reads the topics back with it
 )
 
 missing=()
