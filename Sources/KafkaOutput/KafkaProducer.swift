@@ -77,6 +77,17 @@ public final class KafkaProducer: Sendable {
         return Int(rd_kafka_outq_len(client.handle))
     }
 
+    /// Asks the cluster for its metadata (a round trip to a broker); returns how many brokers it has.
+    public func brokerCount(timeoutMilliseconds: Int32) throws(KafkaError) -> Int {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let result = rd_kafka_metadata(client.handle, 0, nil, &metadata, timeoutMilliseconds)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+            throw KafkaError(code: result, context: "metadata request")
+        }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        return Int(metadata.pointee.broker_cnt)
+    }
+
     /// Messages enqueued and not yet reported.
     public var outstandingCount: Int { Int(rd_kafka_outq_len(client.handle)) }
 

@@ -129,6 +129,30 @@ import Testing
         }
     }
 
+    @Test func aFailingPipelineIsRetriedWhileTheOtherRunsAndSecretsStayOutOfLogs() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let good = try TestDatabase.create(prefix: "daemon_good")
+        let topic = try cluster.newTopic("good")
+        let secret = "s3cret-\(UUID().uuidString.prefix(6))"
+        let bad = DaemonProcess.pipeline(name: "bad", serverID: 7006, sandbox: sandbox, database: "nothing", topic: "bad", cluster: cluster)
+            .replacingOccurrences(of: "user: root,", with: "user: root, password: \(secret),")
+        let daemon = try DaemonProcess(pipelines: [
+            DaemonProcess.pipeline(name: "good", serverID: 7005, sandbox: sandbox, database: good.name, topic: topic, cluster: cluster), bad,
+        ])
+        try daemon.start()
+        #expect(waitFor(20) { daemon.log.contains("streaming") })
+        let connection = try good.connect()
+        try connection.execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_100")
+        let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
+        #expect(try waitFor(30) { try consumer.messageCount(topic: topic) == 101 }, "the good pipeline carries on")
+        #expect(waitFor(20) { daemon.log.contains("pipeline=bad") && daemon.log.contains("restarting after a pause") }, "\(daemon.log)")
+        #expect(daemon.log.contains("check the user and password"))
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+        #expect(!daemon.log.contains(secret), "the password never appears in the log")
+    }
+
     /// `insert ID VERSION` / `update ID VERSION` for a message.
     private static func change(_ message: ConsumedMessage) -> String? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any],

@@ -102,3 +102,54 @@ import Testing
         #expect(mode == 0o600)
     }
 }
+
+/// A message Kafka refuses for good stops the pipeline with the topic and the reason, and its
+/// checkpoint stays before that message.
+@Suite(.serialized) struct PipelineFailureTests {
+    @Test func permanentKafkaErrorStopsThePipelineBeforeTheFailedMessage() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.start(brokers: 1)
+        defer { cluster.stop() }
+        let database = try TestDatabase.create(prefix: "failure")
+        let connection = try database.connect()
+        try connection.execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        let topic = try cluster.newTopic("failure", partitions: 1)
+        let stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-state-\(UUID().uuidString.prefix(8))").path
+        try CheckpointStore.prepare(directory: stateDirectory)
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        var logger = Logger(label: "binlogo.test.failure")
+        logger.logLevel = .critical
+        let runner = try PipelineRunner(
+            configuration: PipelineConfiguration(
+                name: "failure", source: sandbox.sourceConfiguration(start: .current),
+                output: .kafka(KafkaOutputConfiguration(brokers: [cluster.bootstrapServers], profile: .idempotent,
+                                                        topic: try TopicTemplate(topic))),
+                filters: .init(include: ["\(database.name).*"])),
+            stateDirectory: stateDirectory, logger: logger)
+        try runner.start()
+        defer { runner.stop() }
+        let deadline = Date().addingTimeInterval(10)
+        while runner.savedCheckpoint == nil && Date() < deadline { usleep(50_000) }
+
+        try connection.execute("INSERT INTO t VALUES (1)")
+        let afterFirst = try connection.currentBinlogPosition()
+        let acknowledged = Date().addingTimeInterval(20)
+        while runner.savedCheckpoint?.position != afterFirst.position && Date() < acknowledged { usleep(50_000) }
+        #expect(runner.savedCheckpoint?.position == afterFirst.position)
+
+        try cluster.control("request-errors 0 MSG_SIZE_TOO_LARGE")
+        try connection.execute("INSERT INTO t VALUES (2)")
+        let failed = Date().addingTimeInterval(20)
+        while Date() < failed {
+            if case .failed = runner.status { break }
+            usleep(50_000)
+        }
+        guard case .failed(let reason) = runner.status else {
+            Issue.record("the pipeline did not fail: \(runner.status)")
+            return
+        }
+        #expect(reason.contains(topic) && reason.lowercased().contains("too large"), "\(reason)")
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(runner.savedCheckpoint?.position == afterFirst.position, "the checkpoint stays before the failed message")
+    }
+}

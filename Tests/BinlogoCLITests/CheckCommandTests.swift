@@ -1,0 +1,39 @@
+import Foundation
+import TestBench
+import Testing
+
+/// `binlogo check` as a process: validation errors in one line, and with `--connect` the MySQL
+/// preflight and a Kafka metadata request per pipeline.
+@Suite struct CheckCommandTests {
+    @Test func connectChecksEachPipelineAgainstItsServers() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let good = DaemonProcess.pipeline(name: "reachable", serverID: 7101, sandbox: sandbox, database: "x", topic: "x", cluster: cluster)
+        let unreachable = DaemonProcess.pipeline(name: "unreachable", serverID: 7102, sandbox: sandbox, database: "x", topic: "x", cluster: cluster)
+            .replacingOccurrences(of: "port: \(sandbox.port)", with: "port: 1")
+        let fine = try DaemonProcess(pipelines: [good])
+        let result = try runProduct("binlogo", ["check", "--config", fine.configPath, "--connect"])
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        #expect(result.standardOutput.contains("pipeline reachable: MySQL") && result.standardOutput.contains("MariaDB"))
+        #expect(result.standardOutput.contains("pipeline reachable: Kafka at") && result.standardOutput.contains("3 broker(s)"))
+
+        let broken = try DaemonProcess(pipelines: [good, unreachable])
+        let failed = try runProduct("binlogo", ["check", "--config", broken.configPath, "--connect"])
+        #expect(failed.status == 1)
+        #expect(failed.standardOutput.contains("pipeline unreachable: connect to root@127.0.0.1:1"), "\(failed.standardOutput)")
+        #expect(failed.standardError.contains("1 pipeline(s) failed"))
+    }
+
+    @Test func cliErrorsAreOneLineWithAFailingStatus() throws {
+        let missing = try runProduct("binlogo", ["check", "--config", "/nonexistent/binlogo.yaml"])
+        #expect(missing.status == 1)
+        #expect(missing.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+            == "Error: binlogo check: /nonexistent/binlogo.yaml: cannot read the file (missing or not readable)")
+        let badFlag = try runProduct("binlogo", ["run", "--no-such-flag"])
+        #expect(badFlag.status != 0)
+        #expect(badFlag.standardError.contains("--no-such-flag"))
+        let runMissing = try runProduct("binlogo", ["run", "--config", "/nonexistent/binlogo.yaml"])
+        #expect(runMissing.status == 1)
+        #expect(runMissing.standardError.split(separator: "\n").count == 1)
+    }
+}
