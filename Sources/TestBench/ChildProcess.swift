@@ -68,36 +68,15 @@ private final class SharedStatus: Sendable {
     var status: Int32? { value.withLock { $0 } }
 }
 
-/// Runs a command to completion and returns its standard output; a failure carries its standard error.
-@discardableResult
-public func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let outputPath = directory.appendingPathComponent("stdout").path
-    let errorPath = directory.appendingPathComponent("stderr").path
-    let status = try ChildProcess.spawn(executable, arguments, standardOutput: outputPath, standardError: errorPath).wait()
-    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    guard status == 0 else {
-        let errors = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-        throw TestBenchError("\(executable) \(arguments.joined(separator: " ")) exited \(status): \(errors)")
-    }
-    return output
-}
-
-/// The outcome of running one of binlogo's executables to completion.
+/// The outcome of running a command to completion.
 public struct CommandResult: Sendable {
     public let status: Int32
     public let standardOutput: String
     public let standardError: String
 }
 
-/// Runs a product of this package (`binlogo`, `binlogo-kafka-mock`) from the build folder and waits for it.
-public func runProduct(_ name: String, _ arguments: [String]) throws -> CommandResult {
-    let executable = PackageLocation.product(name)
-    guard FileManager.default.isExecutableFile(atPath: executable) else {
-        throw TestBenchError("\(executable) is missing: run `swift build` first")
-    }
+/// Runs a command to completion, capturing its standard output and error.
+public func runCapturing(_ executable: String, _ arguments: [String]) throws -> CommandResult {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -107,6 +86,25 @@ public func runProduct(_ name: String, _ arguments: [String]) throws -> CommandR
     return CommandResult(status: status,
                          standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
                          standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+}
+
+/// Runs a command to completion and returns its standard output; a failure carries its standard error.
+@discardableResult
+public func runCommand(_ executable: String, _ arguments: [String]) throws -> String {
+    let result = try runCapturing(executable, arguments)
+    guard result.status == 0 else {
+        throw TestBenchError("\(executable) \(arguments.joined(separator: " ")) exited \(result.status): \(result.standardError)")
+    }
+    return result.standardOutput
+}
+
+/// Runs a product of this package (`binlogo`, `binlogo-kafka-mock`) from the build folder and waits for it.
+public func runProduct(_ name: String, _ arguments: [String]) throws -> CommandResult {
+    let executable = PackageLocation.product(name)
+    guard FileManager.default.isExecutableFile(atPath: executable) else {
+        throw TestBenchError("\(executable) is missing: run `swift build` first")
+    }
+    return try runCapturing(executable, arguments)
 }
 
 /// Where this package's built executables are.

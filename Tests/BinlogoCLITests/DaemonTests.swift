@@ -6,14 +6,6 @@ import Testing
 /// The daemon as operators run it: `binlogo run --config F` in a process of its own, against the
 /// sandbox MariaDB and the mock Kafka cluster.
 @Suite(.serialized) struct DaemonTests {
-    private func waitFor(_ seconds: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return false
-    }
 
     private func rebuild(_ topic: String, cluster: KafkaMockProcess) throws -> TableRebuilder {
         var rebuilt = TableRebuilder()
@@ -32,7 +24,7 @@ import Testing
             DaemonProcess.pipeline(name: "crm", serverID: 7002, sandbox: sandbox, database: crm.name, topic: crmTopic, cluster: cluster),
         ])
         try daemon.start()
-        #expect(waitFor(20) { daemon.log.contains("streaming") && daemon.log.components(separatedBy: "streaming").count >= 3 }, "\(daemon.log)")
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") && daemon.log.components(separatedBy: "streaming").count >= 3 }, "\(daemon.log)")
 
         for database in [shop, crm] {
             let connection = try database.connect()
@@ -51,7 +43,7 @@ import Testing
         // CREATE, the 100k-row transaction, updates, deletes, ALTER, singles.
         let expectedMessages = 1 + 100_000 + 14_285 + 9_090 + 1 + 100
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
-        let arrived = try waitFor(120) {
+        let arrived = try waitUntil(seconds: 120) {
             try consumer.messageCount(topic: shopTopic) >= expectedMessages && consumer.messageCount(topic: crmTopic) >= expectedMessages
         }
         #expect(arrived)
@@ -80,7 +72,7 @@ import Testing
         let connection = try database.connect()
         try connection.execute("CREATE TABLE t (id INT PRIMARY KEY, version INT)")
         try daemon.start()
-        #expect(waitFor(20) { daemon.log.contains("streaming") })
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") })
 
         // Transactions of 50 rows; the daemon is killed with -9 twice while they are written.
         var nextID = 1
@@ -100,7 +92,7 @@ import Testing
         }
         let total = nextID - 1
         var consumed: [ConsumedMessage] = []
-        let arrived = try waitFor(90) {
+        let arrived = try waitUntil(seconds: 90) {
             consumed = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers).readAll(topic: topic, timeoutSeconds: 60)
             return Set(consumed.compactMap { Self.change($0) }).count >= total + Self.updates(total)
         }
@@ -141,13 +133,13 @@ import Testing
             DaemonProcess.pipeline(name: "good", serverID: 7005, sandbox: sandbox, database: good.name, topic: topic, cluster: cluster), bad,
         ])
         try daemon.start()
-        #expect(waitFor(20) { daemon.log.contains("streaming") })
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") })
         let connection = try good.connect()
         try connection.execute("CREATE TABLE t (id INT PRIMARY KEY)")
         try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_100")
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
-        #expect(try waitFor(30) { try consumer.messageCount(topic: topic) == 101 }, "the good pipeline carries on")
-        #expect(waitFor(20) { daemon.log.contains("pipeline=bad") && daemon.log.contains("restarting after a pause") }, "\(daemon.log)")
+        #expect(try waitUntil(seconds: 30) { try consumer.messageCount(topic: topic) == 101 }, "the good pipeline carries on")
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("pipeline=bad") && daemon.log.contains("restarting after a pause") }, "\(daemon.log)")
         #expect(daemon.log.contains("check the user and password"))
         #expect(daemon.stop(signal: SIGTERM) == 0)
         #expect(!daemon.log.contains(secret), "the password never appears in the log")

@@ -26,14 +26,6 @@ import Testing
             queue: queue)
     }
 
-    private func waitFor(_ seconds: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(50_000)
-        }
-        return false
-    }
 
     @Test func mixedWorkloadRebuildsTheSourceAndRestartsFromTheCheckpoint() throws {
         let sandbox = try MariaDBSandbox.shared()
@@ -51,7 +43,7 @@ import Testing
 
         var runner = try PipelineRunner(configuration: config, stateDirectory: stateDirectory, logger: logger())
         try runner.start()
-        #expect(waitFor(10) { runner.status == .running })
+        #expect(waitUntil(seconds: 10) { runner.status == .running })
         Thread.sleep(forTimeInterval: 0.5)
 
         // Singles, a multi-statement transaction, a rolled-back one, a 20k-row one, updates, deletes, a DDL.
@@ -68,7 +60,7 @@ import Testing
         try connection.execute("ALTER TABLE orders ADD COLUMN note VARCHAR(10)")
         try connection.execute("UPDATE orders SET note = 'n', name = 'renamed' WHERE id % 1000 = 7")
         let end = try connection.currentBinlogPosition()
-        #expect(waitFor { runner.savedCheckpoint.map { $0.file == end.file && $0.position >= end.position } ?? false },
+        #expect(waitUntil { runner.savedCheckpoint.map { $0.file == end.file && $0.position >= end.position } ?? false },
                 "checkpoint reaches the end: \(String(describing: runner.savedCheckpoint)) vs \(end)")
         runner.stop()
         #expect(runner.status == .stopped)
@@ -79,7 +71,7 @@ import Testing
         runner = try PipelineRunner(configuration: config, stateDirectory: stateDirectory, logger: logger())
         try runner.start()
         let final = try connection.currentBinlogPosition()
-        #expect(waitFor { runner.savedCheckpoint.map { $0.file == final.file && $0.position >= final.position } ?? false })
+        #expect(waitUntil { runner.savedCheckpoint.map { $0.file == final.file && $0.position >= final.position } ?? false })
         runner.stop()
 
         var rebuilt = TableRebuilder()
