@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pipeline
+import Synchronization
 
-/// `binlogo run --config F`: the daemon in the foreground, until SIGTERM or SIGINT.
+/// `binlogo run --config F`: the daemon in the foreground. SIGHUP reloads the configuration,
+/// SIGTERM or SIGINT stop it gracefully (a second one forces the exit).
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the pipelines of a configuration (the daemon, in the foreground).")
 
@@ -14,37 +16,86 @@ struct RunCommand: ParsableCommand {
     var stopTimeout: Int = 30
 
     func run() throws {
-        let configuration: DaemonConfiguration
+        var configuration: DaemonConfiguration
         do {
             configuration = try ConfigurationLoader.load(path: config)
-        } catch {
-            throw CommandFailure("binlogo run: \(error)")
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: configuration.log.level) ?? .info
-            return handler
-        }
-        let logger = Logger(label: "binlogo")
-        do {
             try CheckpointStore.prepare(directory: configuration.stateDirectory)
         } catch {
             throw CommandFailure("binlogo run: \(error)")
         }
-        let signals = SignalWaiter([SIGTERM, SIGINT])
+        let output = try LogOutput(path: configuration.log.file)
+        let level = LevelBox(Logger.Level(rawValue: configuration.log.level) ?? .info)
+        let format: StructuredLogHandler.Format = configuration.log.format == .json ? .json : .text
+        LoggingSystem.bootstrap { label in
+            StructuredLogHandler(label: label, format: format, output: output, levelBox: level)
+        }
+        var logger = Logger(label: "binlogo")
+        logger[metadataKey: "node"] = "\(configuration.nodeName)"
+        let notifier = SystemdNotifier()
+        let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
         let supervisor = PipelineSupervisor(stateDirectory: configuration.stateDirectory, logger: logger)
         supervisor.start(configuration.pipelines)
-        logger.info("binlogo running", metadata: ["pipelines": "\(configuration.pipelines.map(\.name).joined(separator: ","))",
-                                                  "node": "\(configuration.nodeName)"])
-        let received = signals.wait()
-        logger.info("stopping", metadata: ["signal": "\(received)"])
+        if let interval = SystemdNotifier.watchdogInterval() {
+            Thread.detachNewThread {
+                while true {
+                    notifier.watchdog()
+                    Thread.sleep(forTimeInterval: interval / 2)
+                }
+            }
+        }
+        logger.info("binlogo running", metadata: ["pipelines": "\(configuration.pipelines.map(\.name).joined(separator: ","))"])
+        notifier.ready()
+
+        while true {
+            let received = signals.wait()
+            guard received == SIGHUP else {
+                logger.info("stopping", metadata: ["signal": "\(received)"])
+                break
+            }
+            notifier.reloading()
+            configuration = reload(configuration, supervisor: supervisor, level: level, output: output, logger: logger)
+            notifier.ready()
+        }
+        notifier.stopping()
         // A second signal while stopping forces the exit.
         Thread.detachNewThread {
-            _ = signals.wait()
+            while signals.wait() == SIGHUP {}
             Foundation.exit(1)
         }
         supervisor.stopAll(flushTimeoutMilliseconds: Int32(clamping: stopTimeout * 1000))
         logger.info("stopped")
+    }
+
+    /// Re-reads the configuration; an invalid one is logged and everything goes on as before.
+    private func reload(_ current: DaemonConfiguration, supervisor: PipelineSupervisor, level: LevelBox, output: LogOutput,
+                        logger: Logger) -> DaemonConfiguration {
+        do {
+            try output.reopen()
+        } catch {
+            logger.error("log file not reopened", metadata: ["error": "\(error)"])
+        }
+        let fresh: DaemonConfiguration
+        do {
+            fresh = try ConfigurationLoader.load(path: config)
+        } catch {
+            logger.error("reload refused: the configuration is invalid; everything keeps running as before", metadata: ["error": "\(error)"])
+            return current
+        }
+        level.level = Logger.Level(rawValue: fresh.log.level) ?? level.level
+        if fresh.stateDirectory != current.stateDirectory || fresh.log.file != current.log.file || fresh.log.format != current.log.format {
+            logger.warning("state_dir, log.file and log.format take effect at the next start")
+        }
+        let result = supervisor.apply(fresh.pipelines)
+        logger.info("reloaded", metadata: [
+            "started": "\(result.started.joined(separator: ","))", "stopped": "\(result.stopped.joined(separator: ","))",
+            "restarted": "\(result.restarted.joined(separator: ","))", "filters_changed": "\(result.filtersChanged.joined(separator: ","))",
+            "unchanged": "\(result.unchanged.joined(separator: ","))",
+        ])
+        var applied = fresh
+        applied.stateDirectory = current.stateDirectory
+        applied.log.file = current.log.file
+        applied.log.format = current.log.format
+        return applied
     }
 }
 

@@ -8,7 +8,7 @@ public final class ChangeRouter {
     public let topic: TopicTemplate
     public let key: MessageKeyMode
     public let headers: Bool
-    public let context: MessageContext
+    public var context: MessageContext
     private var topics: [String: String] = [:]
     private let writer = JSONWriter(capacity: 4096)
     private let keyWriter = JSONWriter(capacity: 256)

@@ -80,6 +80,19 @@ public final class PipelineRunner: Sendable {
     public var acknowledgedPosition: SourcePosition? { deliveries.checkpoint }
     public var queueDepth: (messages: Int, bytes: Int) { queue.depth }
 
+    /// Swaps the filters in place, between two events; the stream goes on without a pause or a reconnect.
+    public func updateFilters(_ filters: PipelineConfiguration.Filters) throws {
+        _ = try ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types)  // validates
+        reader.withLock { reader in
+            // Made inside the lock: the filter belongs to the reader's state.
+            if let filter = try? ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types) {
+                reader.filter = filter
+            }
+            reader.router.context.excludedColumns = filters.excludeColumns
+        }
+        logger.info("filters changed in place")
+    }
+
     /// Starts reading from the stored position (or the configured start). Throws when the stored position is unreadable.
     public func start() throws {
         let stored = try store.load()
@@ -162,6 +175,6 @@ public final class PipelineRunner: Sendable {
 /// The reader thread's own state: transaction tracking, filtering, routing.
 struct PipelineReader {
     var tracker = TransactionTracker()
-    let filter: ChangeFilter
+    var filter: ChangeFilter
     let router: ChangeRouter
 }

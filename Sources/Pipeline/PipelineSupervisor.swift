@@ -48,6 +48,53 @@ public final class PipelineSupervisor: Sendable {
         group.wait()
     }
 
+    /// What a reload did, by pipeline name.
+    public struct ReloadResult: Sendable, Equatable {
+        public var started: [String] = []
+        public var stopped: [String] = []
+        public var restarted: [String] = []
+        public var filtersChanged: [String] = []
+        public var unchanged: [String] = []
+    }
+
+    /// Applies a new set of pipelines: starts new ones, stops removed ones (flush, checkpoint),
+    /// restarts changed ones, changes only-filters differences in place, and leaves unchanged ones
+    /// streaming on the same connection.
+    public func apply(_ pipelines: [PipelineConfiguration]) -> ReloadResult {
+        var result = ReloadResult()
+        let current = entries.withLock { $0 }
+        let wanted = Dictionary(uniqueKeysWithValues: pipelines.map { ($0.name, $0) })
+        for (name, entry) in current where wanted[name] == nil {
+            entry.runner?.stop()
+            entries.withLock { $0[name] = nil }
+            result.stopped.append(name)
+        }
+        for pipeline in pipelines {
+            guard let entry = current[pipeline.name] else {
+                entries.withLock { $0[pipeline.name] = Entry(configuration: pipeline) }
+                launch(pipeline.name)
+                result.started.append(pipeline.name)
+                continue
+            }
+            if entry.configuration == pipeline {
+                result.unchanged.append(pipeline.name)
+                continue
+            }
+            var sameButFilters = entry.configuration
+            sameButFilters.filters = pipeline.filters
+            if sameButFilters == pipeline, let runner = entry.runner, (try? runner.updateFilters(pipeline.filters)) != nil {
+                entries.withLock { $0[pipeline.name]?.configuration = pipeline }
+                result.filtersChanged.append(pipeline.name)
+                continue
+            }
+            entry.runner?.stop()
+            entries.withLock { $0[pipeline.name] = Entry(configuration: pipeline) }
+            launch(pipeline.name)
+            result.restarted.append(pipeline.name)
+        }
+        return result
+    }
+
     private func launch(_ name: String) {
         guard let configuration = entries.withLock({ $0[name]?.configuration }) else { return }
         do {

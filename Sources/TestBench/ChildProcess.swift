@@ -14,7 +14,8 @@ public struct ChildProcess: Sendable {
 
     /// Starts `executable` with `arguments`; stdin is /dev/null, stdout and stderr go to the given files (or /dev/null).
     public static func spawn(_ executable: String, _ arguments: [String],
-                             standardOutput: String? = nil, standardError: String? = nil) throws -> ChildProcess {
+                             standardOutput: String? = nil, standardError: String? = nil,
+                             environment extra: [String: String] = [:]) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -23,8 +24,12 @@ public struct ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, standardError ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in extra { variables[name] = value }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard result == 0 else {
             throw TestBenchError("cannot start \(executable): \(String(cString: strerror(result)))")
         }

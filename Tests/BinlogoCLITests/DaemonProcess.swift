@@ -9,29 +9,34 @@ final class DaemonProcess {
     private var runs = 0
 
     /// Writes `binlogo.yaml` with `pipelines` (YAML list items, already indented) and a state directory.
-    init(pipelines: [String]) throws {
+    init(pipelines: [String], logFormat: String = "text") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-daemon-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         configPath = directory + "/binlogo.yaml"
-        let yaml = """
-            node_name: test
-            state_dir: \(directory)/state
-            log: {level: info, format: text}
-            http: {enabled: false}
-            pipelines:
-            \(pipelines.joined(separator: "\n"))
-            """
-        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try rewrite(pipelines: pipelines, logFormat: logFormat)
     }
 
     var stateDirectory: String { directory + "/state" }
     var logPath: String { directory + "/daemon-\(runs).log" }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    func start() throws {
+    func start(environment: [String: String] = [:]) throws {
         runs += 1
         let executable = PackageLocation.product("binlogo")
-        process = try ChildProcess.spawn(executable, ["run", "--config", configPath], standardError: logPath)
+        process = try ChildProcess.spawn(executable, ["run", "--config", configPath], standardError: logPath, environment: environment)
+    }
+
+    /// Replaces the configuration file (for a reload).
+    func rewrite(pipelines: [String], logFormat: String = "text") throws {
+        let yaml = """
+            node_name: test
+            state_dir: \(directory)/state
+            log: {level: info, format: \(logFormat)}
+            http: {enabled: false}
+            pipelines:
+            \(pipelines.joined(separator: "\n"))
+            """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
     /// Sends `signal` and waits for the exit status, at most `seconds`.
@@ -49,11 +54,12 @@ final class DaemonProcess {
 
     /// A YAML pipeline list item reading `database` on the sandbox and writing to `topic` on the cluster.
     static func pipeline(name: String, serverID: Int, sandbox: MariaDBSandbox, database: String, topic: String,
-                         cluster: KafkaMockProcess, queue: String = "{max_messages: 1000, max_bytes: 4MiB}") -> String {
+                         cluster: KafkaMockProcess, queue: String = "{max_messages: 1000, max_bytes: 4MiB}",
+                         exclude: [String] = []) -> String {
         """
           - name: \(name)
             mysql: {host: 127.0.0.1, port: \(sandbox.port), user: root, server_id: \(serverID), start: current, heartbeat_seconds: 1}
-            filters: {include: ["\(database).*"]}
+            filters: {include: ["\(database).*"], exclude: [\(exclude.map { "\"\($0)\"" }.joined(separator: ", "))]}
             output:
               kafka:
                 brokers: ["\(cluster.bootstrapServers)"]

@@ -1,0 +1,72 @@
+import Foundation
+import TestBench
+import Testing
+
+/// SIGHUP, systemd notify and JSON logs, with the daemon as a separate process.
+@Suite(.serialized) struct ReloadTests {
+    @Test func sighupAddsRemovesAndChangesPipelinesWithoutTouchingTheOthers() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let (a, b, c) = (try TestDatabase.create(prefix: "reload_a"), try TestDatabase.create(prefix: "reload_b"), try TestDatabase.create(prefix: "reload_c"))
+        for database in [a, b, c] {
+            let connection = try database.connect()
+            try connection.execute("CREATE TABLE t (id INT PRIMARY KEY)")
+            try connection.execute("CREATE TABLE secret_t (id INT PRIMARY KEY)")
+        }
+        let (topicA, topicB, topicC) = (try cluster.newTopic("reload-a"), try cluster.newTopic("reload-b"), try cluster.newTopic("reload-c"))
+        func pipeline(_ name: String, _ id: Int, _ database: TestDatabase, _ topic: String, exclude: [String] = []) -> String {
+            DaemonProcess.pipeline(name: name, serverID: id, sandbox: sandbox, database: database.name, topic: topic, cluster: cluster, exclude: exclude)
+        }
+        let daemon = try DaemonProcess(pipelines: [pipeline("a", 7201, a, topicA), pipeline("b", 7202, b, topicB)], logFormat: "json")
+        let notify = try NotifyListener()
+        try daemon.start(environment: ["NOTIFY_SOCKET": notify.path])
+        #expect(notify.receive() == "READY=1")
+        #expect(waitUntil(seconds: 20) { daemon.log.components(separatedBy: "\"message\":\"streaming\"").count == 3 })
+
+        let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
+        try a.connect().execute("INSERT INTO t VALUES (1)")
+        try a.connect().execute("INSERT INTO secret_t VALUES (1)")
+        try b.connect().execute("INSERT INTO t VALUES (1)")
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topicA) == 2 && consumer.messageCount(topic: topicB) == 1 })
+
+        // Remove b, add c, exclude a's secret table; a must keep its connection.
+        try daemon.rewrite(pipelines: [pipeline("a", 7201, a, topicA, exclude: ["\(a.name).secret_*"]), pipeline("c", 7203, c, topicC)],
+                           logFormat: "json")
+        daemon.process!.signal(SIGHUP)
+        #expect(notify.receive()?.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") == true)
+        #expect(notify.receive() == "READY=1")
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("\"message\":\"reloaded\"") })
+        #expect(daemon.log.contains("\"filters_changed\":\"a\"") && daemon.log.contains("\"started\":\"c\"") && daemon.log.contains("\"stopped\":\"b\""),
+                "\(daemon.log)")
+        #expect(waitUntil(seconds: 20) { daemon.log.components(separatedBy: "\"message\":\"streaming\"").count == 4 }, "c connects")
+
+        try a.connect().execute("INSERT INTO t VALUES (2)")
+        try a.connect().execute("INSERT INTO secret_t VALUES (2)")
+        try b.connect().execute("INSERT INTO t VALUES (2)")
+        try c.connect().execute("INSERT INTO t VALUES (1)")
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topicA) == 3 && consumer.messageCount(topic: topicC) == 1 })
+        Thread.sleep(forTimeInterval: 1)
+        let published = try consumer.readAll(topic: topicA).map(\.valueText)
+        #expect(published.filter { $0.contains("secret_t") }.count == 1, "the new filter applies from the reload on")
+        #expect(try consumer.messageCount(topic: topicB) == 1, "b stopped")
+        let aStreams = daemon.log.split(separator: "\n").filter { $0.contains("\"message\":\"streaming\"") && $0.contains("\"pipeline\":\"a\"") }
+        #expect(aStreams.count == 1, "a kept its MySQL connection")
+
+        // An invalid file: refused, everything keeps running.
+        try "pipelines: [{name: broken}]\n".write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        daemon.process!.signal(SIGHUP)
+        #expect(notify.receive()?.hasPrefix("RELOADING=1") == true)
+        #expect(notify.receive() == "READY=1")
+        #expect(waitUntil(seconds: 10) { daemon.log.contains("reload refused") })
+        try a.connect().execute("INSERT INTO t VALUES (3)")
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topicA) == 4 })
+
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+        #expect(notify.receive() == "STOPPING=1")
+        // Every log line is a JSON object with time, level and message.
+        for line in daemon.log.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
+        }
+    }
+}
