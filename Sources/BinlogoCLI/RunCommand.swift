@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import Pipeline
+import Prometheus
 import Synchronization
 
 /// `binlogo run --config F`: the daemon in the foreground. SIGHUP reloads the configuration,
@@ -29,12 +31,24 @@ struct RunCommand: ParsableCommand {
         LoggingSystem.bootstrap { label in
             StructuredLogHandler(label: label, format: format, output: output, levelBox: level)
         }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let reloads = Counter(label: "binlogo_reloads_total")
         var logger = Logger(label: "binlogo")
         logger[metadataKey: "node"] = "\(configuration.nodeName)"
         let notifier = SystemdNotifier()
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
         let supervisor = PipelineSupervisor(stateDirectory: configuration.stateDirectory, logger: logger)
         supervisor.start(configuration.pipelines)
+        var server: StatusServer?
+        if configuration.http.enabled {
+            do {
+                server = try StatusServer(listen: configuration.http.listen, supervisor: supervisor, registry: registry)
+                logger.info("http listening", metadata: ["address": "\(server!.address)"])
+            } catch {
+                logger.error("http endpoint not started", metadata: ["error": "\(error)"])
+            }
+        }
         if let interval = SystemdNotifier.watchdogInterval() {
             Thread.detachNewThread {
                 while true {
@@ -53,6 +67,7 @@ struct RunCommand: ParsableCommand {
                 break
             }
             notifier.reloading()
+            reloads.increment()
             configuration = reload(configuration, supervisor: supervisor, level: level, output: output, logger: logger)
             notifier.ready()
         }
@@ -63,6 +78,7 @@ struct RunCommand: ParsableCommand {
             Foundation.exit(1)
         }
         supervisor.stopAll(flushTimeoutMilliseconds: Int32(clamping: stopTimeout * 1000))
+        withExtendedLifetime(server) {}
         logger.info("stopped")
     }
 

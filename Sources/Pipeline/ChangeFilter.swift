@@ -74,3 +74,13 @@ public final class ChangeFilter {
         return p == pattern.count
     }
 }
+
+extension TransactionTracker.Change {
+    /// `database.table` of a row change; the database of a DDL statement.
+    var qualifiedTable: String {
+        switch self {
+        case let .row(event, _, _): return event.table.qualifiedName
+        case let .ddl(query, _, _, _): return query.database
+        }
+    }
+}

@@ -59,6 +59,18 @@ public struct CheckpointStore: Sendable {
         }
     }
 
+    /// Takes the pipeline's lock file (`NAME.lock`, an exclusive flock) for as long as a process runs it,
+    /// so `binlogo position set` can refuse while the pipeline runs. Returns the descriptor to close on stop.
+    public func lock() throws(Failure) -> Int32 {
+        let descriptor = open("\(directory)/\(pipeline).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure(description: "cannot open \(directory)/\(pipeline).lock: \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw Failure(description: "pipeline \(pipeline) is running in another binlogo process (\(directory)/\(pipeline).lock is held): stop it first")
+        }
+        return descriptor
+    }
+
     /// Creates the state directory (0700) if missing.
     public static func prepare(directory: String) throws(Failure) {
         var isDirectory: ObjCBool = false

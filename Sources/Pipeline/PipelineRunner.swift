@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import KafkaOutput
 import Logging
+import Metrics
 import MySQLSource
 import Synchronization
 
@@ -24,10 +25,16 @@ public final class PipelineRunner: Sendable {
     private let reader: Mutex<PipelineReader>
     private let state = Mutex(RunnerState())
     private let checkpointTask = Mutex<PeriodicTask?>(nil)
+    private let lockDescriptor = Mutex<Int32>(-1)
 
     private struct RunnerState {
         var status: Status = .starting
         var savedCheckpoint: SourcePosition?
+        var readPosition: SourcePosition?
+        var gtid: String?
+        var secondsBehind: Double?
+        var lastError: String?
+        var startedAt = Date()
     }
 
     public init(configuration: PipelineConfiguration, stateDirectory: String, logger: Logger) throws {
@@ -44,11 +51,11 @@ public final class PipelineRunner: Sendable {
             (topic, key, headers, acceptsLoss) = (kafka.topic, kafka.key, kafka.headers, !kafka.profile.failureStopsPipeline)
             deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
             output = try KafkaOutput(configuration: kafka, pipeline: configuration.name,
-                                     onDelivery: Self.deliveryHandler(deliveries, logger: logger))
+                                     onDelivery: Self.deliveryHandler(deliveries, pipeline: configuration.name, logger: logger))
         case let .stdout(stdoutTopic, stdoutKey):
             (topic, key, headers, acceptsLoss) = (stdoutTopic, stdoutKey, false, false)
             deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
-            output = StandardOutputOutput(onDelivery: Self.deliveryHandler(deliveries, logger: logger))
+            output = StandardOutputOutput(onDelivery: Self.deliveryHandler(deliveries, pipeline: configuration.name, logger: logger))
         }
         self.deliveries = deliveries
         self.output = output
@@ -58,13 +65,21 @@ public final class PipelineRunner: Sendable {
         self.reader = Mutex(PipelineReader(
             filter: try ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types),
             router: ChangeRouter(pipeline: configuration.name, topic: topic, key: key, headers: headers,
-                                 context: MessageContext(pipelineName: configuration.name, excludedColumns: filters.excludeColumns))))
+                                 context: MessageContext(pipelineName: configuration.name, excludedColumns: filters.excludeColumns)),
+            metrics: PipelineMetrics(pipeline: configuration.name)))
         self.source = BinlogSource(configuration: configuration.source, logger: logger)
     }
 
-    private static func deliveryHandler(_ deliveries: DeliveryTracker<SourcePosition>, logger: Logger) -> @Sendable (UInt64, KafkaError?) -> Void {
-        { token, error in
-            guard let error else { return deliveries.acknowledge(token) }
+    private static func deliveryHandler(_ deliveries: DeliveryTracker<SourcePosition>, pipeline: String,
+                                        logger: Logger) -> @Sendable (UInt64, KafkaError?) -> Void {
+        let acknowledged = Counter(label: "binlogo_messages_acknowledged_total", dimensions: [("pipeline", pipeline)])
+        let failed = Counter(label: "binlogo_messages_failed_total", dimensions: [("pipeline", pipeline)])
+        return { token, error in
+            guard let error else {
+                acknowledged.increment()
+                return deliveries.acknowledge(token)
+            }
+            failed.increment()
             if deliveries.fail(token, error) {
                 logger.error("message failed for good; the pipeline stops", metadata: ["error": "\(error)"])
             } else {
@@ -74,6 +89,15 @@ public final class PipelineRunner: Sendable {
     }
 
     public var status: Status { state.withLock { $0.status } }
+
+    /// What `/status` shows for this pipeline.
+    public var snapshot: PipelineStatus {
+        state.withLock { state in
+            PipelineStatus(name: configuration.name, state: state.status.label, checkpoint: state.savedCheckpoint,
+                           readPosition: state.readPosition, gtid: state.gtid, secondsBehind: state.secondsBehind,
+                           lastError: state.lastError, uptimeSeconds: Date().timeIntervalSince(state.startedAt))
+        }
+    }
     /// The last checkpoint written to the state directory.
     public var savedCheckpoint: SourcePosition? { state.withLock { $0.savedCheckpoint } }
     /// The checkpoint Kafka's acknowledgements allow now (written within a second).
@@ -95,6 +119,8 @@ public final class PipelineRunner: Sendable {
 
     /// Starts reading from the stored position (or the configured start). Throws when the stored position is unreadable.
     public func start() throws {
+        let lock = try store.lock()
+        lockDescriptor.withLock { $0 = lock }
         let stored = try store.load()
         state.withLock { $0.savedCheckpoint = stored }
         logger.info("pipeline starting", metadata: ["from": "\(stored.map { "\($0)" } ?? "start \(configuration.source.start)")"])
@@ -111,12 +137,25 @@ public final class PipelineRunner: Sendable {
         if let failure = deliveries.failure { throw failure }
         try reader.withLock { reader in
             try reader.tracker.consume(event.decoded) { change in
-                guard reader.filter.passes(change) else { return }
+                reader.metrics.read.increment()
+                guard reader.filter.passes(change) else {
+                    reader.metrics.filtered.increment()
+                    return
+                }
                 let message = try reader.router.message(for: change, token: deliveries.nextToken())
+                reader.metrics.sent(table: change.qualifiedTable, bytes: message.value.count)
                 try queue.put(message)
             }
         }
-        if event.endsTransaction { deliveries.endTransaction(at: event.resumePosition) }
+        if event.endsTransaction {
+            deliveries.endTransaction(at: event.resumePosition)
+            let behind = max(0, Date().timeIntervalSince1970 - Double(event.decoded.header.timestamp))
+            state.withLock { state in
+                state.readPosition = event.resumePosition
+                state.gtid = event.transactionGTID
+                state.secondsBehind = behind
+            }
+        }
     }
 
     /// Stops reading, sends what is queued, flushes the output (bounded) and writes the final checkpoint.
@@ -130,11 +169,16 @@ public final class PipelineRunner: Sendable {
         checkpointTask.withLock { $0 }?.cancel()
         writeCheckpoint()
         state.withLock { if $0.status == .stopping { $0.status = .stopped } }
+        lockDescriptor.withLock { descriptor in
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+        }
         logger.info("pipeline stopped", metadata: ["checkpoint": "\(savedCheckpoint.map { "\($0)" } ?? "none")"])
     }
 
     private func fail(_ reason: String) {
         let first = state.withLock { state -> Bool in
+            state.lastError = reason
             if case .failed = state.status { return false }
             state.status = .failed(reason)
             return true
@@ -158,6 +202,12 @@ public final class PipelineRunner: Sendable {
     }
 
     private func writeCheckpoint() {
+        let depth = queue.depth
+        reader.withLock { reader in
+            reader.metrics.queueDepth.record(depth.messages)
+            reader.metrics.inFlight.record(deliveries.inFlight)
+            if let behind = state.withLock({ $0.secondsBehind }) { reader.metrics.secondsBehind.record(behind) }
+        }
         if let failure = deliveries.failure { fail("\(failure)") }
         if let failure = queue.failure { fail("\(failure)") }
         guard let position = deliveries.checkpoint else { return }
@@ -177,4 +227,5 @@ struct PipelineReader {
     var tracker = TransactionTracker()
     var filter: ChangeFilter
     let router: ChangeRouter
+    let metrics: PipelineMetrics
 }

@@ -10,6 +10,7 @@ public final class PipelineSupervisor: Sendable {
         var runner: PipelineRunner?
         var failures = 0
         var restartAt: Date?
+        var lastError: String?
     }
 
     private let stateDirectory: String
@@ -35,6 +36,21 @@ public final class PipelineSupervisor: Sendable {
     /// The runners now running, by pipeline name.
     public var runners: [String: PipelineRunner] {
         entries.withLock { entries in entries.compactMapValues(\.runner) }
+    }
+
+    /// Every pipeline's status, by name; a pipeline waiting to restart shows `restarting` and its last error.
+    public var statuses: [PipelineStatus] {
+        entries.withLock { entries in
+            entries.values.map { entry in
+                if let runner = entry.runner {
+                    var status = runner.snapshot
+                    if status.lastError == nil { status.lastError = entry.lastError }
+                    return status
+                }
+                return PipelineStatus(name: entry.configuration.name, state: "restarting", checkpoint: nil, readPosition: nil,
+                                      gtid: nil, secondsBehind: nil, lastError: entry.lastError, uptimeSeconds: 0)
+            }.sorted { $0.name < $1.name }
+        }
     }
 
     /// Stops every pipeline gracefully (flush, final checkpoint).
@@ -130,6 +146,7 @@ public final class PipelineSupervisor: Sendable {
     private func scheduleRestart(_ name: String, reason: String) {
         let delay = entries.withLock { entries -> Double in
             entries[name]?.failures += 1
+            entries[name]?.lastError = reason
             let failures = entries[name]?.failures ?? 1
             let delay = min(300, 5 * pow(2, Double(min(failures - 1, 10))))
             entries[name]?.restartAt = Date().addingTimeInterval(delay)

@@ -9,7 +9,11 @@ final class DaemonProcess {
     private var runs = 0
 
     /// Writes `binlogo.yaml` with `pipelines` (YAML list items, already indented) and a state directory.
-    init(pipelines: [String], logFormat: String = "text") throws {
+    /// `http: {enabled: true, listen: …}` when set; off otherwise.
+    let httpListen: String?
+
+    init(pipelines: [String], logFormat: String = "text", httpListen: String? = nil) throws {
+        self.httpListen = httpListen
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-daemon-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         configPath = directory + "/binlogo.yaml"
@@ -32,7 +36,7 @@ final class DaemonProcess {
             node_name: test
             state_dir: \(directory)/state
             log: {level: info, format: \(logFormat)}
-            http: {enabled: false}
+            http: \(httpListen.map { "{enabled: true, listen: \"\($0)\"}" } ?? "{enabled: false}")
             pipelines:
             \(pipelines.joined(separator: "\n"))
             """

@@ -1,0 +1,77 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import MySQLSource
+import Pipeline
+
+/// `binlogo position show|set --config F --pipeline P [POSITION]`: reads or replaces a pipeline's
+/// stored position. `set` refuses while a binlogo process runs that pipeline.
+struct PositionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "position", abstract: "Show or set a pipeline's stored binlog position.",
+        subcommands: [Show.self, Set.self])
+
+    struct Options: ParsableArguments {
+        @Option(help: "The main configuration file.")
+        var config: String = "/etc/binlogo/binlogo.yaml"
+
+        @Option(help: "The pipeline's name.")
+        var pipeline: String
+
+        func store() throws -> CheckpointStore {
+            let configuration: DaemonConfiguration
+            do {
+                configuration = try ConfigurationLoader.load(path: config)
+            } catch {
+                throw CommandFailure("binlogo position: \(error)")
+            }
+            guard configuration.pipelines.contains(where: { $0.name == pipeline }) else {
+                let known = configuration.pipelines.map(\.name).joined(separator: ", ")
+                throw CommandFailure("binlogo position: no pipeline \(pipeline) in \(config) (pipelines: \(known.isEmpty ? "none" : known))")
+            }
+            return CheckpointStore(directory: configuration.stateDirectory, pipeline: pipeline)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the stored position.")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            let store = try options.store()
+            do {
+                if let position = try store.load() {
+                    print("\(options.pipeline): \(position)")
+                } else {
+                    print("\(options.pipeline): no stored position (it starts at its configured start)")
+                }
+            } catch {
+                throw CommandFailure("binlogo position show: \(error)")
+            }
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Store a new position (FILE:POSITION) for a stopped pipeline.")
+        @OptionGroup var options: Options
+
+        @Argument(help: "The binlog file and position to resume from, e.g. binlog.000042:4.")
+        var position: String
+
+        func run() throws {
+            let store = try options.store()
+            guard case let .file(file, offset) = try? StartPosition(parsing: position) else {
+                throw CommandFailure("binlogo position set: \(position) is not FILE:POSITION (e.g. binlog.000042:4)")
+            }
+            do {
+                let lock = try store.lock()
+                defer { close(lock) }
+                try store.save(SourcePosition(file: file, position: offset))
+            } catch {
+                throw CommandFailure("binlogo position set: \(error)")
+            }
+            print("\(options.pipeline): position set to \(file):\(offset)")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Metrics
+
+/// A pipeline's metrics through swift-metrics (exported in Prometheus format by `binlogo run`).
+/// Per-table counters are made once per table and cached.
+final class PipelineMetrics {
+    let pipeline: String
+    let read: Counter
+    let filtered: Counter
+    let acknowledged: Counter
+    let failed: Counter
+    let bytesSent: Counter
+    let queueDepth: Gauge
+    let inFlight: Gauge
+    let secondsBehind: Gauge
+    private var sentByTable: [String: Counter] = [:]
+
+    init(pipeline: String) {
+        self.pipeline = pipeline
+        let dimensions = [("pipeline", pipeline)]
+        read = Counter(label: "binlogo_rows_read_total", dimensions: dimensions)
+        filtered = Counter(label: "binlogo_rows_filtered_total", dimensions: dimensions)
+        acknowledged = Counter(label: "binlogo_messages_acknowledged_total", dimensions: dimensions)
+        failed = Counter(label: "binlogo_messages_failed_total", dimensions: dimensions)
+        bytesSent = Counter(label: "binlogo_bytes_sent_total", dimensions: dimensions)
+        queueDepth = Gauge(label: "binlogo_queue_messages", dimensions: dimensions)
+        inFlight = Gauge(label: "binlogo_kafka_in_flight_messages", dimensions: dimensions)
+        secondsBehind = Gauge(label: "binlogo_seconds_behind_source", dimensions: dimensions)
+    }
+
+    /// A message of `table` handed to the output.
+    func sent(table: String, bytes: Int) {
+        if let counter = sentByTable[table] {
+            counter.increment()
+        } else {
+            let counter = Counter(label: "binlogo_rows_sent_total", dimensions: [("pipeline", pipeline), ("table", table)])
+            sentByTable[table] = counter
+            counter.increment()
+        }
+        bytesSent.increment(by: bytes)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import TestBench
+import Testing
+
+/// The daemon's HTTP endpoint, `binlogo status` and `binlogo position`, as an operator uses them.
+@Suite(.serialized) struct OperationsTests {
+    private func get(_ address: String, _ path: String, method: String = "GET") throws -> (status: String, body: String) {
+        let result = try runCapturing("/usr/bin/python3", ["-c", """
+            import http.client, sys
+            host, port = sys.argv[1].rsplit(":", 1)
+            c = http.client.HTTPConnection(host, int(port), timeout=10)
+            c.request(sys.argv[3], sys.argv[2])
+            r = c.getresponse()
+            sys.stdout.write(str(r.status) + "\\n" + r.read().decode())
+            """, address, path, method])
+        let lines = result.standardOutput.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        return (String(lines.first ?? ""), lines.count > 1 ? String(lines[1]) : "")
+    }
+
+    @Test func metricsStatusHealthAndPositions() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let database = try TestDatabase.create(prefix: "ops")
+        let connection = try database.connect()
+        try connection.execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        let topic = try cluster.newTopic("ops")
+        let daemon = try DaemonProcess(pipelines: [
+            DaemonProcess.pipeline(name: "ops", serverID: 7301, sandbox: sandbox, database: database.name, topic: topic, cluster: cluster),
+        ], httpListen: "127.0.0.1:0")
+        try daemon.start()
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") && daemon.log.contains("http listening") })
+        let address = try #require(daemon.log.split(separator: " ").first { $0.hasPrefix("address=") }.map { String($0.dropFirst("address=".count)) })
+        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_50")
+        let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 50 })
+        Thread.sleep(forTimeInterval: 1.5)  // a checkpoint and a metrics refresh
+
+        let metrics = try get(address, "/metrics")
+        #expect(metrics.status == "200")
+        for line in metrics.body.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.range(of: #"^[a-z_]+(\{[^}]*\})? -?[0-9.e+]+$"#, options: .regularExpression) != nil, "not Prometheus text: \(line)")
+        }
+        #expect(metrics.body.contains("binlogo_rows_sent_total{pipeline=\"ops\",table=\"\(database.name).t\"} 50"), "\(metrics.body)")
+        #expect(metrics.body.contains("binlogo_messages_acknowledged_total{pipeline=\"ops\"} 50"))
+        #expect(metrics.body.contains("binlogo_rows_read_total{pipeline=\"ops\"} 50"))
+
+        let status = try get(address, "/status")
+        let object = try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any]
+        let pipeline = try #require((object?["pipelines"] as? [[String: Any]])?.first)
+        #expect(pipeline["name"] as? String == "ops" && pipeline["state"] as? String == "running")
+        #expect((pipeline["checkpoint"] as? [String: Any])?["file"] is String)
+        #expect(try get(address, "/healthz") == ("200", "ok\n"))
+        #expect(try get(address, "/status", method: "POST").status == "405", "nothing that changes state is served")
+        #expect(try get(address, "/position").status == "404")
+
+        let table = try runProduct("binlogo", ["status", "--address", address])
+        #expect(table.status == 0)
+        #expect(table.standardOutput.contains("PIPELINE") && table.standardOutput.contains("ops") && table.standardOutput.contains("running"),
+                "\(table.standardOutput)")
+
+        let refused = try runProduct("binlogo", ["position", "set", "--config", daemon.configPath, "--pipeline", "ops", "binlog.000001:4"])
+        #expect(refused.status == 1 && refused.standardError.contains("is running in another binlogo process"), "\(refused.standardError)")
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+
+        let shown = try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "ops"])
+        #expect(shown.status == 0 && shown.standardOutput.hasPrefix("ops: binlog."))
+        let set = try runProduct("binlogo", ["position", "set", "--config", daemon.configPath, "--pipeline", "ops", "binlog.000001:4"])
+        #expect(set.status == 0, "\(set.standardError)")
+        #expect(try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "ops"]).standardOutput == "ops: binlog.000001:4\n")
+        let unknown = try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "nope"])
+        #expect(unknown.status == 1 && unknown.standardError.contains("no pipeline nope"))
+        let unreachable = try runProduct("binlogo", ["status", "--address", "127.0.0.1:1"])
+        #expect(unreachable.status == 1 && unreachable.standardError.contains("cannot reach the daemon"))
+        #expect(try runProduct("binlogo", ["version"]).standardOutput.hasPrefix("binlogo "))
+    }
+}
