@@ -57,7 +57,7 @@ import Testing
             let differences = TableRebuilder.firstDifferences(rebuilt.tables["\(database.name).t"] ?? [:], expected)
             #expect(differences == nil, "\(database.name): \(differences ?? "")")
         }
-        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDirectory).sorted()
+        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDirectory).filter { $0.hasSuffix(".json") }.sorted()
         #expect(checkpoints == ["crm.position.json", "shop.position.json"])
     }
 
