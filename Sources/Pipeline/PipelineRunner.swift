@@ -35,6 +35,10 @@ public final class PipelineRunner: Sendable {
         var secondsBehind: Double?
         var lastError: String?
         var startedAt = Date()
+        /// Between a transaction's first event and its commit.
+        var inTransaction = false
+        /// A graceful stop waits for the transaction being read to end, so a restart repeats nothing.
+        var stopRequested = false
     }
 
     public init(configuration: PipelineConfiguration, stateDirectory: String, logger: Logger) throws {
@@ -135,6 +139,12 @@ public final class PipelineRunner: Sendable {
     /// Called on the source thread for every event.
     private func handle(_ event: SourceEvent) throws {
         if let failure = deliveries.failure { throw failure }
+        switch event.decoded.event {
+        case .mariaDBGTID, .mysqlGTID, .tableMap, .rows:
+            state.withLock { $0.inTransaction = true }
+        default:
+            break
+        }
         try reader.withLock { reader in
             try reader.tracker.consume(event.decoded) { change in
                 reader.metrics.read.increment()
@@ -150,19 +160,30 @@ public final class PipelineRunner: Sendable {
         if event.endsTransaction {
             deliveries.endTransaction(at: event.resumePosition)
             let behind = max(0, Date().timeIntervalSince1970 - Double(event.decoded.header.timestamp))
-            state.withLock { state in
+            let stopNow = state.withLock { state in
                 state.readPosition = event.resumePosition
                 state.gtid = event.transactionGTID
                 state.secondsBehind = behind
+                state.inTransaction = false
+                return state.stopRequested
             }
+            if stopNow { source.stop() }
         }
     }
 
     /// Stops reading, sends what is queued, flushes the output (bounded) and writes the final checkpoint.
     public func stop(flushTimeoutMilliseconds: Int32 = 10_000) {
-        state.withLock { if $0.status == .running || $0.status == .starting { $0.status = .stopping } }
-        source.stop()
-        source.waitUntilStopped()
+        let betweenTransactions = state.withLock { state -> Bool in
+            if state.status == .running || state.status == .starting { state.status = .stopping }
+            state.stopRequested = true
+            return !state.inTransaction
+        }
+        // Between transactions the source stops at once; inside one, at its commit (bounded by the flush timeout).
+        if betweenTransactions || !source.waitUntilStopped(timeoutSeconds: Double(flushTimeoutMilliseconds) / 1000) {
+            if !betweenTransactions { logger.warning("stopping inside a transaction; it will be read again at the next start") }
+            source.stop()
+            source.waitUntilStopped()
+        }
         queue.drain()
         let outstanding = output.flush(timeoutMilliseconds: flushTimeoutMilliseconds)
         if outstanding > 0 { logger.warning("stopped with messages unacknowledged", metadata: ["outstanding": "\(outstanding)"]) }

@@ -69,4 +69,68 @@ import Testing
             #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
         }
     }
+
+    @Test func sigtermMidLoadStopsCleanlyAndTheRestartRepeatsNothing() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let database = try TestDatabase.create(prefix: "sigterm")
+        let connection = try database.connect()
+        try connection.execute("CREATE TABLE t (id INT PRIMARY KEY, note VARCHAR(40))")
+        let topic = try cluster.newTopic("sigterm", partitions: 8)
+        let daemon = try DaemonProcess(pipelines: [
+            DaemonProcess.pipeline(name: "sigterm", serverID: 7401, sandbox: sandbox, database: database.name, topic: topic,
+                                   cluster: cluster, queue: "{max_messages: 200, max_bytes: 1MiB}"),
+        ])
+        try daemon.start()
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") })
+        let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
+        try connection.execute("INSERT INTO t SELECT seq, 'bulk' FROM seq_1_to_30000")
+        for id in 30_001...30_200 { try connection.execute("INSERT INTO t VALUES (\(id), 'single')") }
+        #expect(try waitUntil(seconds: 30) { try consumer.messageCount(topic: topic) > 0 })
+        #expect(daemon.stop(signal: SIGTERM, seconds: 40) == 0, "a clean exit within the timeout")
+        try daemon.start()
+        #expect(try waitUntil(seconds: 60) { try consumer.messageCount(topic: topic) >= 30_200 })
+        Thread.sleep(forTimeInterval: 1)
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+        let ids = try consumer.readAll(topic: topic).compactMap { message -> Int? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any],
+                  let row = (object["data"] as? [String: Any])?["new"] as? [String: Any] else { return nil }
+            return row["id"] as? Int
+        }
+        #expect(ids.count == 30_200, "nothing repeated")
+        #expect(Set(ids) == Set(1...30_200), "nothing lost")
+    }
+
+    @Test func sighupWithChangedKafkaSettingsRestartsOnlyThatPipeline() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let (a, b) = (try TestDatabase.create(prefix: "kafka_a"), try TestDatabase.create(prefix: "kafka_b"))
+        for database in [a, b] { try database.connect().execute("CREATE TABLE t (id INT PRIMARY KEY)") }
+        let (topicA, topicB) = (try cluster.newTopic("kafka-a"), try cluster.newTopic("kafka-b"))
+        func pipelines(producers: Int) -> [String] {
+            [DaemonProcess.pipeline(name: "a", serverID: 7501, sandbox: sandbox, database: a.name, topic: topicA, cluster: cluster)
+                .replacingOccurrences(of: "properties: {linger.ms: 5}", with: "properties: {linger.ms: 5}\n        producers: \(producers)"),
+             DaemonProcess.pipeline(name: "b", serverID: 7502, sandbox: sandbox, database: b.name, topic: topicB, cluster: cluster)]
+        }
+        let daemon = try DaemonProcess(pipelines: pipelines(producers: 1), logFormat: "json")
+        try daemon.start()
+        #expect(waitUntil(seconds: 20) { daemon.log.components(separatedBy: "\"message\":\"streaming\"").count == 3 })
+        let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
+        try a.connect().execute("INSERT INTO t SELECT seq FROM seq_1_to_100")
+        try b.connect().execute("INSERT INTO t SELECT seq FROM seq_1_to_100")
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topicA) == 100 && consumer.messageCount(topic: topicB) == 100 })
+
+        try daemon.rewrite(pipelines: pipelines(producers: 3), logFormat: "json")
+        daemon.process!.signal(SIGHUP)
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("\"restarted\":\"a\"") && daemon.log.contains("\"unchanged\":\"b\"") }, "\(daemon.log)")
+        #expect(waitUntil(seconds: 20) { daemon.log.components(separatedBy: "\"message\":\"streaming\"").count == 4 }, "a reconnects")
+        try a.connect().execute("INSERT INTO t SELECT seq FROM seq_101_to_200")
+        try b.connect().execute("INSERT INTO t SELECT seq FROM seq_101_to_200")
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topicA) == 200 && consumer.messageCount(topic: topicB) == 200 })
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try consumer.messageCount(topic: topicA) == 200, "the restarted pipeline repeats nothing")
+        let bStreams = daemon.log.split(separator: "\n").filter { $0.contains("\"message\":\"streaming\"") && $0.contains("\"pipeline\":\"b\"") }
+        #expect(bStreams.count == 1, "b kept its connection")
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+    }
 }

@@ -53,6 +53,13 @@ public final class BinlogSource: Sendable {
         finished.wait()
         finished.signal()
     }
+
+    /// Waits at most `timeoutSeconds` for the source's thread to end; returns whether it did.
+    public func waitUntilStopped(timeoutSeconds: Double) -> Bool {
+        guard finished.wait(timeout: .now() + timeoutSeconds) == .success else { return false }
+        finished.signal()
+        return true
+    }
 }
 
 /// The source thread's state: the decoder, where reading stands, the schema cache.
