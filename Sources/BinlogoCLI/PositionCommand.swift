@@ -53,25 +53,29 @@ struct PositionCommand: ParsableCommand {
     }
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Store a new position (FILE:POSITION) for a stopped pipeline.")
+        static let configuration = CommandConfiguration(abstract: "Store a new position (FILE:POSITION or a MariaDB GTID) for a stopped pipeline.")
         @OptionGroup var options: Options
 
-        @Argument(help: "The binlog file and position to resume from, e.g. binlog.000042:4.")
+        @Argument(help: "Where to resume: FILE:POSITION (binlog.000042:4) or a MariaDB GTID (0-1-1234).")
         var position: String
 
         func run() throws {
             let store = try options.store()
-            guard case let .file(file, offset) = try? StartPosition(parsing: position) else {
-                throw CommandFailure("binlogo position set: \(position) is not FILE:POSITION (e.g. binlog.000042:4)")
+            let stored: SourcePosition
+            switch try? StartPosition(parsing: position) {
+            case let .file(file, offset)?: stored = SourcePosition(file: file, position: offset)
+            case let .mariaDBGTID(gtid)?: stored = SourcePosition(file: "", position: 4, gtid: gtid)
+            default:
+                throw CommandFailure("binlogo position set: \(position) is not FILE:POSITION (binlog.000042:4) or a MariaDB GTID (0-1-1234)")
             }
             do {
                 let lock = try store.lock()
                 defer { close(lock) }
-                try store.save(SourcePosition(file: file, position: offset))
+                try store.save(stored)
             } catch {
                 throw CommandFailure("binlogo position set: \(error)")
             }
-            print("\(options.pipeline): position set to \(file):\(offset)")
+            print("\(options.pipeline): position set to \(stored.file.isEmpty ? "GTID \(stored.gtid!)" : "\(stored.file):\(stored.position)")")
         }
     }
 }

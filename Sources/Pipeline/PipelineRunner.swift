@@ -26,6 +26,8 @@ public final class PipelineRunner: Sendable {
     private let state = Mutex(RunnerState())
     private let checkpointTask = Mutex<PeriodicTask?>(nil)
     private let lockDescriptor = Mutex<Int32>(-1)
+    private let reconnects: Counter
+    private let latency: AckLatencySampler
 
     private struct RunnerState {
         var status: Status = .starting
@@ -47,6 +49,9 @@ public final class PipelineRunner: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.store = CheckpointStore(directory: stateDirectory, pipeline: configuration.name)
+        self.reconnects = Counter(label: "binlogo_reconnects_total", dimensions: [("pipeline", configuration.name)])
+        let latency = AckLatencySampler(pipeline: configuration.name)
+        self.latency = latency
         let topic: TopicTemplate, key: MessageKeyMode, headers: Bool, acceptsLoss: Bool
         let deliveries: DeliveryTracker<SourcePosition>
         let output: any MessageOutput
@@ -55,11 +60,11 @@ public final class PipelineRunner: Sendable {
             (topic, key, headers, acceptsLoss) = (kafka.topic, kafka.key, kafka.headers, !kafka.profile.failureStopsPipeline)
             deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
             output = try KafkaOutput(configuration: kafka, pipeline: configuration.name,
-                                     onDelivery: Self.deliveryHandler(deliveries, pipeline: configuration.name, logger: logger))
+                                     onDelivery: Self.deliveryHandler(deliveries, pipeline: configuration.name, latency: latency, logger: logger))
         case let .stdout(stdoutTopic, stdoutKey):
             (topic, key, headers, acceptsLoss) = (stdoutTopic, stdoutKey, false, false)
             deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
-            output = StandardOutputOutput(onDelivery: Self.deliveryHandler(deliveries, pipeline: configuration.name, logger: logger))
+            output = StandardOutputOutput(onDelivery: Self.deliveryHandler(deliveries, pipeline: configuration.name, latency: latency, logger: logger))
         }
         self.deliveries = deliveries
         self.output = output
@@ -74,13 +79,14 @@ public final class PipelineRunner: Sendable {
         self.source = BinlogSource(configuration: configuration.source, logger: logger)
     }
 
-    private static func deliveryHandler(_ deliveries: DeliveryTracker<SourcePosition>, pipeline: String,
+    private static func deliveryHandler(_ deliveries: DeliveryTracker<SourcePosition>, pipeline: String, latency: AckLatencySampler,
                                         logger: Logger) -> @Sendable (UInt64, KafkaError?) -> Void {
         let acknowledged = Counter(label: "binlogo_messages_acknowledged_total", dimensions: [("pipeline", pipeline)])
         let failed = Counter(label: "binlogo_messages_failed_total", dimensions: [("pipeline", pipeline)])
         return { token, error in
             guard let error else {
                 acknowledged.increment()
+                latency.acknowledged(token)
                 return deliveries.acknowledge(token)
             }
             failed.increment()
@@ -130,7 +136,7 @@ public final class PipelineRunner: Sendable {
         logger.info("pipeline starting", metadata: ["from": "\(stored.map { "\($0)" } ?? "start \(configuration.source.start)")"])
         source.start(from: stored, onEvent: { [self] event in try handle(event) }, onStop: { [self] error in
             if let error { fail("\(error)") }
-        }, onDumpStart: { [self] position in storeStartingPosition(position) })
+        }, onDumpStart: { [self] position in storeStartingPosition(position) }, onReconnect: { [reconnects] in reconnects.increment() })
         let task = PeriodicTask(name: "binlogo-checkpoint", interval: 1) { [self] in writeCheckpoint() }
         checkpointTask.withLock { $0 = task }
         state.withLock { if $0.status == .starting { $0.status = .running } }
@@ -153,6 +159,7 @@ public final class PipelineRunner: Sendable {
                     return
                 }
                 let message = try reader.router.message(for: change, token: deliveries.nextToken())
+                latency.sent(message.token)
                 reader.metrics.sent(table: change.qualifiedTable, bytes: message.value.count)
                 try queue.put(message)
             }

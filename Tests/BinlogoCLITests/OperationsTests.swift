@@ -30,9 +30,9 @@ import Testing
         try daemon.start()
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") && daemon.log.contains("http listening") })
         let address = try #require(daemon.log.split(separator: " ").first { $0.hasPrefix("address=") }.map { String($0.dropFirst("address=".count)) })
-        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_50")
+        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_100")
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
-        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 50 })
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 100 })
         Thread.sleep(forTimeInterval: 1.5)  // a checkpoint and a metrics refresh
 
         let metrics = try get(address, "/metrics")
@@ -40,14 +40,16 @@ import Testing
         for line in metrics.body.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(line.range(of: #"^[a-z_]+(\{[^}]*\})? -?[0-9.e+]+$"#, options: .regularExpression) != nil, "not Prometheus text: \(line)")
         }
-        #expect(metrics.body.contains("binlogo_rows_sent_total{pipeline=\"ops\",table=\"\(database.name).t\"} 50"), "\(metrics.body)")
-        #expect(metrics.body.contains("binlogo_messages_acknowledged_total{pipeline=\"ops\"} 50"))
-        // The shared server carries other tests' writes too: what was read and not filtered out is this test's 50 rows.
+        #expect(metrics.body.contains("binlogo_rows_sent_total{pipeline=\"ops\",table=\"\(database.name).t\"} 100"), "\(metrics.body)")
+        #expect(metrics.body.contains("binlogo_messages_acknowledged_total{pipeline=\"ops\"} 100"))
+        #expect(metrics.body.contains("binlogo_ack_latency_seconds_count{pipeline=\"ops\"} 1"), "one sample in 64 messages")
+        #expect(metrics.body.contains("binlogo_reconnects_total{pipeline=\"ops\"} 0"))
+        // The shared server carries other tests' writes too: what was read and not filtered out is this test's 100 rows.
         func value(_ name: String) -> Double? {
             metrics.body.split(separator: "\n").first { $0.hasPrefix("\(name){pipeline=\"ops\"} ") }
                 .flatMap { Double($0.split(separator: " ").last!) }
         }
-        #expect((value("binlogo_rows_read_total") ?? 0) - (value("binlogo_rows_filtered_total") ?? 0) == 50)
+        #expect((value("binlogo_rows_read_total") ?? 0) - (value("binlogo_rows_filtered_total") ?? 0) == 100)
 
         let status = try get(address, "/status")
         let object = try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any]
@@ -72,6 +74,18 @@ import Testing
         let set = try runProduct("binlogo", ["position", "set", "--config", daemon.configPath, "--pipeline", "ops", "binlog.000001:4"])
         #expect(set.status == 0, "\(set.standardError)")
         #expect(try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "ops"]).standardOutput == "ops: binlog.000001:4\n")
+        // Resume by MariaDB GTID: only what was written after it arrives.
+        let gtid = try #require(try connection.queryValue("SELECT @@gtid_binlog_pos"))
+        try connection.execute("INSERT INTO t SELECT seq FROM seq_101_to_110")
+        let byGTID = try runProduct("binlogo", ["position", "set", "--config", daemon.configPath, "--pipeline", "ops", gtid])
+        #expect(byGTID.status == 0, "\(byGTID.standardError)")
+        #expect(try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "ops"]).standardOutput == "ops: gtid \(gtid)\n")
+        try daemon.start()
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 110 })
+        Thread.sleep(forTimeInterval: 1)
+        #expect(try consumer.messageCount(topic: topic) == 110)
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+
         let unknown = try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "nope"])
         #expect(unknown.status == 1 && unknown.standardError.contains("no pipeline nope"))
         let unreachable = try runProduct("binlogo", ["status", "--address", "127.0.0.1:1"])

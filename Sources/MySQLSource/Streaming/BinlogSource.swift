@@ -29,12 +29,14 @@ public final class BinlogSource: Sendable {
     ///   - onStop: called once when the source has stopped: nil after `stop()`, else the reason.
     ///   - onDumpStart: called on the source's thread each time a dump starts, with the position it starts from
     ///     (so a new pipeline can store where it began before any change arrives).
+    ///   - onReconnect: called on the source's thread before each reconnect attempt (for metrics).
     public func start(from stored: SourcePosition?, onEvent: @escaping @Sendable (SourceEvent) throws -> Void,
                       onStop: @escaping @Sendable (SourceError?) -> Void,
-                      onDumpStart: @escaping @Sendable (SourcePosition) -> Void = { _ in }) {
+                      onDumpStart: @escaping @Sendable (SourcePosition) -> Void = { _ in },
+                      onReconnect: @escaping @Sendable () -> Void = {}) {
         let thread = Thread { [self] in
             var reader = SourceReader(configuration: configuration, logger: logger, control: control, position: stored,
-                                      onDumpStart: onDumpStart)
+                                      onDumpStart: onDumpStart, onReconnect: onReconnect)
             let error = reader.run(onEvent: onEvent)
             onStop(error)
             finished.signal()
@@ -78,15 +80,17 @@ private struct SourceReader {
     var skippingTransaction = false
     var serverIsMariaDB = false
     let onDumpStart: (SourcePosition) -> Void
+    let onReconnect: () -> Void
 
     init(configuration: SourceConfiguration, logger: Logger, control: SourceControl, position: SourcePosition?,
-         onDumpStart: @escaping (SourcePosition) -> Void) {
+         onDumpStart: @escaping (SourcePosition) -> Void, onReconnect: @escaping () -> Void) {
         self.configuration = configuration
         self.logger = logger
         self.control = control
         self.position = position
         self.committedGTID = position?.gtid
         self.onDumpStart = onDumpStart
+        self.onReconnect = onReconnect
     }
 
     mutating func run(onEvent: (SourceEvent) throws -> Void) -> SourceError? {
@@ -146,6 +150,7 @@ private struct SourceReader {
                     "error": "\(error)", "attempt": "\(attempt)", "delay_seconds": "\(String(format: "%.2f", delay))",
                     "resume": "\(position.map { "\($0)" } ?? "start")",
                 ])
+                onReconnect()
                 if !control.sleep(seconds: delay) { return nil }
             } catch let error as BinlogDecodingError {
                 return SourceError(.decoding, "\(error)")
@@ -168,6 +173,10 @@ private struct SourceReader {
     /// Where the dump starts: the stored or last position, else the configured start.
     private mutating func resolveStart(_ connection: MySQLConnection) throws(SourceError) -> (BinlogReplicationStream.Start, String?) {
         if let position {
+            // A position set by GTID (`binlogo position set … 0-1-1234`) has no file yet.
+            if position.file.isEmpty, let gtid = position.gtid {
+                return (BinlogReplicationStream.Start(file: "", position: 4), gtid)
+            }
             return (BinlogReplicationStream.Start(file: position.file, position: position.position), nil)
         }
         do {

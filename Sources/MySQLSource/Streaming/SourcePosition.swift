@@ -12,5 +12,8 @@ public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConverti
         self.gtid = gtid
     }
 
-    public var description: String { "\(file):\(position)" + (gtid.map { " (gtid \($0))" } ?? "") }
+    public var description: String {
+        if file.isEmpty, let gtid { return "gtid \(gtid)" }
+        return "\(file):\(position)" + (gtid.map { " (gtid \($0))" } ?? "")
+    }
 }
