@@ -52,7 +52,7 @@ pipelines:
       kafka: {brokers: ["$BINLOGO_KAFKA_BOOTSTRAP"], profile: idempotent, topic: bench}
 YAML
 began=$(date +%s.%N)
-"$bin/binlogo" run --config "$work/binlogo.yaml" 2>"$work/daemon.log" &
+${BINLOGO_BENCH_WRAPPER:-} "$bin/binlogo" run --config "$work/binlogo.yaml" 2>"$work/daemon.log" &
 daemon_pid=$!
 # Done when Kafka acknowledged every change (the daemon's own counter, polled every 20 ms).
 acknowledged() {

@@ -28,17 +28,20 @@ public final class BoundedMessageQueue: Sendable {
         self.sender = DispatchQueue(label: "binlogo.queue.\(label)")
     }
 
-    /// Enqueues a message, waiting while the queue is full. Throws the output's error once sending failed.
-    public func put(_ message: OutgoingMessage) throws(KafkaError) {
-        let size = message.value.count + (message.key?.count ?? 0)
+    /// Enqueues the messages of one binlog event, in order, waiting while the queue is full. Throws the
+    /// output's error once sending failed. One batch is one hop to the sending queue, not one per message.
+    public func put(_ batch: [OutgoingMessage]) throws(KafkaError) {
+        guard !batch.isEmpty else { return }
+        let size = batch.reduce(0) { $0 + $1.value.count + ($1.key?.count ?? 0) }
         while true {
             let admitted: Result<Bool, KafkaError> = state.withLock { state in
                 if let failure = state.failure { return .failure(failure) }
-                // An empty queue takes any message, however large, so one huge row cannot block forever.
-                guard state.messages == 0 || (state.messages < maximumMessages && state.bytes + size <= maximumBytes) else {
+                // An empty queue takes any batch, however large, so one huge row cannot block forever.
+                guard state.messages == 0
+                    || (state.messages + batch.count <= maximumMessages && state.bytes + size <= maximumBytes) else {
                     return .success(false)
                 }
-                state.messages += 1
+                state.messages += batch.count
                 state.bytes += size
                 return .success(true)
             }
@@ -46,15 +49,18 @@ public final class BoundedMessageQueue: Sendable {
             _ = spaceFreed.wait(timeout: .now() + .milliseconds(100))
         }
         sender.async { [self] in
-            do throws(KafkaError) {
-                try output.send(message)
-            } catch {
-                state.withLock { state in
-                    if state.failure == nil { state.failure = error }
+            for message in batch {
+                do throws(KafkaError) {
+                    try output.send(message)
+                } catch {
+                    state.withLock { state in
+                        if state.failure == nil { state.failure = error }
+                    }
+                    break
                 }
             }
             state.withLock { state in
-                state.messages -= 1
+                state.messages -= batch.count
                 state.bytes -= size
             }
             spaceFreed.signal()

@@ -10,6 +10,11 @@ public final class ChangeRouter {
     public let headers: Bool
     public var context: MessageContext
     private var topics: [String: String] = [:]
+    /// Per table: the pipeline, database and table headers, made once.
+    private var tableHeaders: [String: [(String, [UInt8])]] = [:]
+    /// The position and GTID header values of the last event, shared by its rows.
+    private var lastPosition: (file: String, position: UInt64, bytes: [UInt8])?
+    private var lastGTID: (text: String, bytes: [UInt8])?
     private let writer = JSONWriter(capacity: 4096)
     private let keyWriter = JSONWriter(capacity: 256)
 
@@ -33,7 +38,8 @@ public final class ChangeRouter {
                 key: try rowKey(event, row: row),
                 value: writer.bytes,
                 headers: headers ? messageHeaders(type: event.kind.rawValue, database: table.database, table: table.table,
-                                                  file: event.binlogFile, position: event.position, gtid: placement.gtid) : [],
+                                                  qualifiedName: table.qualifiedName, file: event.binlogFile,
+                                                  position: event.position, gtid: placement.gtid) : [],
                 token: token)
         case let .ddl(query, file, position, placement):
             ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement, context: context, to: writer)
@@ -42,8 +48,8 @@ public final class ChangeRouter {
                 topic: topicName(database: query.database, table: ""),
                 key: keyBytes,
                 value: writer.bytes,
-                headers: headers ? messageHeaders(type: "ddl", database: query.database, table: "", file: file,
-                                                  position: position, gtid: placement.gtid) : [],
+                headers: headers ? messageHeaders(type: "ddl", database: query.database, table: "", qualifiedName: query.database,
+                                                  file: file, position: position, gtid: placement.gtid) : [],
                 token: token)
         }
     }
@@ -79,9 +85,24 @@ public final class ChangeRouter {
         }
     }
 
-    private func messageHeaders(type: String, database: String, table: String, file: String, position: UInt64,
-                                gtid: String) -> [(String, [UInt8])] {
-        [("pipeline", Array(pipeline.utf8)), ("database", Array(database.utf8)), ("table", Array(table.utf8)),
-         ("type", Array(type.utf8)), ("position", Array("\(file):\(position)".utf8)), ("gtid", Array(gtid.utf8))]
+    private static let typeBytes: [String: [UInt8]] = Dictionary(
+        uniqueKeysWithValues: ["insert", "update", "delete", "ddl"].map { ($0, Array($0.utf8)) })
+
+    private func messageHeaders(type: String, database: String, table: String, qualifiedName: String, file: String,
+                                position: UInt64, gtid: String) -> [(String, [UInt8])] {
+        var headers = tableHeaders[qualifiedName] ?? {
+            let made = [("pipeline", Array(pipeline.utf8)), ("database", Array(database.utf8)), ("table", Array(table.utf8))]
+            tableHeaders[qualifiedName] = made
+            return made
+        }()
+        if lastPosition?.file != file || lastPosition?.position != position {
+            lastPosition = (file, position, Array("\(file):\(position)".utf8))
+        }
+        if lastGTID?.text != gtid { lastGTID = (gtid, Array(gtid.utf8)) }
+        headers.reserveCapacity(6)
+        headers.append(("type", Self.typeBytes[type] ?? Array(type.utf8)))
+        headers.append(("position", lastPosition!.bytes))
+        headers.append(("gtid", lastGTID!.bytes))
+        return headers
     }
 }

@@ -151,7 +151,10 @@ public final class PipelineRunner: Sendable {
         default:
             break
         }
-        try reader.withLock { reader in
+        // The event's messages are made under the reader's lock and queued after it, so that waiting for
+        // room in the queue (backpressure) never holds the lock the checkpoint task also takes.
+        let batch: [OutgoingMessage] = try reader.withLock { reader in
+            var batch: [OutgoingMessage] = []
             try reader.tracker.consume(event.decoded) { change in
                 reader.metrics.read.increment()
                 guard reader.filter.passes(change) else {
@@ -161,9 +164,11 @@ public final class PipelineRunner: Sendable {
                 let message = try reader.router.message(for: change, token: deliveries.nextToken())
                 latency.sent(message.token)
                 reader.metrics.sent(table: change.qualifiedTable, bytes: message.value.count)
-                try queue.put(message)
+                batch.append(message)
             }
+            return batch
         }
+        try queue.put(batch)
         if event.endsTransaction {
             deliveries.endTransaction(at: event.resumePosition)
             let behind = max(0, Date().timeIntervalSince1970 - Double(event.decoded.header.timestamp))
