@@ -65,14 +65,7 @@ struct DumpCommand: ParsableCommand {
 enum StandardOutput {
     /// Writes the writer's bytes and empties it.
     static func write(_ writer: JSONWriter) {
-        writer.withBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { break }
-                offset += written
-            }
-        }
+        _ = writer.withBytes { writeAll($0, to: 1) }
         writer.reset()
     }
 }

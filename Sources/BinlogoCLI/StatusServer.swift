@@ -91,16 +91,7 @@ final class StatusServer: Sendable {
             }
         }
         let head = "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-        for part in [Array(head.utf8), body] {
-            part.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = write(connection, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written <= 0 { return }
-                    offset += written
-                }
-            }
-        }
+        for part in [Array(head.utf8), body] where !part.withUnsafeBytes({ writeAll($0, to: connection) }) { return }
     }
 
     private func statusJSON() -> [UInt8] {

@@ -24,15 +24,8 @@ final class LogOutput: Sendable {
 
     /// Writes one whole line (the caller ends it with a newline) in a single write.
     func write(_ line: [UInt8]) {
-        descriptor.withLock { descriptor in
-            line.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written <= 0 { break }
-                    offset += written
-                }
-            }
+        _ = descriptor.withLock { descriptor in
+            line.withUnsafeBytes { writeAll($0, to: descriptor) }
         }
     }
 
