@@ -17,6 +17,8 @@ public final class PipelineSupervisor: Sendable {
     private let logger: Logger
     private let entries = Mutex<[String: Entry]>([:])
     private let monitor = Mutex<PeriodicTask?>(nil)
+    /// Held by a reload and by the monitor's restart pass, so they never act on the same pipeline at once.
+    private let serial = Mutex(())
 
     public init(stateDirectory: String, logger: Logger) {
         self.stateDirectory = stateDirectory
@@ -77,6 +79,10 @@ public final class PipelineSupervisor: Sendable {
     /// restarts changed ones, changes only-filters differences in place, and leaves unchanged ones
     /// streaming on the same connection.
     public func apply(_ pipelines: [PipelineConfiguration]) -> ReloadResult {
+        serial.withLock { _ in applyLocked(pipelines) }
+    }
+
+    private func applyLocked(_ pipelines: [PipelineConfiguration]) -> ReloadResult {
         var result = ReloadResult()
         let current = entries.withLock { $0 }
         let wanted = Dictionary(uniqueKeysWithValues: pipelines.map { ($0.name, $0) })
@@ -123,6 +129,10 @@ public final class PipelineSupervisor: Sendable {
     }
 
     private func checkPipelines() {
+        serial.withLock { _ in checkPipelinesLocked() }
+    }
+
+    private func checkPipelinesLocked() {
         let failed: [(String, PipelineRunner, String)] = entries.withLock { entries in
             entries.compactMap { name, entry in
                 guard let runner = entry.runner, case .failed(let reason) = runner.status else { return nil }
