@@ -147,3 +147,32 @@ import Testing
         #expect(runner.savedCheckpoint?.position == afterFirst.position, "the checkpoint stays before the failed message")
     }
 }
+
+/// The checkpoint file: written whole and private, and a damaged one is an error, never a silent
+/// restart from the configured start.
+@Suite struct CheckpointStoreTests {
+    private func directory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-checkpoint-\(UUID().uuidString.prefix(8))").path
+        try CheckpointStore.prepare(directory: path)
+        return path
+    }
+
+    @Test func savesAtomicallyPrivatelyAndRefusesDamage() throws {
+        let path = try directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode.map { $0 & 0o077 } == 0, "the state directory is not readable by others")
+        let store = CheckpointStore(directory: path, pipeline: "p")
+        #expect(try store.load() == nil)
+        try store.save(SourcePosition(file: "binlog.000007", position: 1234, gtid: "0-1-99"))
+        #expect(try store.load() == SourcePosition(file: "binlog.000007", position: 1234, gtid: "0-1-99"))
+        #expect(try FileManager.default.attributesOfItem(atPath: store.path)[.posixPermissions] as? Int == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: store.path + ".tmp"), "no temporary file left behind")
+
+        for damage in ["{\"file\":\"binlog.000007\",\"posi", "", "not json at all", "{\"file\":1}"] {
+            try damage.write(toFile: store.path, atomically: false, encoding: .utf8)
+            let error = try #require(throws: CheckpointStore.Failure.self) { try store.load() }
+            #expect(error.description.contains(store.path) && error.description.contains("corrupt"), "\(error)")
+        }
+    }
+}
