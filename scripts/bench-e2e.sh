@@ -4,6 +4,9 @@
 # last transaction is acknowledged (the checkpoint reaches the end of the binlog).
 #
 #   bash scripts/bench-e2e.sh [ROWS]        (default 500000: the Bulk workload of Docs/benchmarks.md)
+#
+# Then the same catch-up by scripts/bench_diy.py (python-mysql-replication + confluent-kafka, from
+# PyPI), the alternative users would write themselves, and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-500000}
@@ -74,9 +77,24 @@ peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
 seconds=$(echo "$ended - $began" | bc -l)
 cpu=$(echo "($utime + $stime) / $ticks" | bc -l)
 
+# The DIY alternative over the same binlog, in the same invocation: python-mysql-replication + confluent-kafka.
+kill -TERM "$daemon_pid" && wait "$daemon_pid" || true
+daemon_pid=""
+python_seconds=""
+if python3 -c 'import pymysqlreplication, confluent_kafka' 2>/dev/null || \
+   pip install -q mysql-replication confluent-kafka >/dev/null 2>&1; then
+  python_began=$(date +%s.%N)
+  python_sent=$(python3 scripts/bench_diy.py 127.0.0.1 "$BINLOGO_MYSQL_PORT" "${start%%:*}" "${start#*:}" "$BINLOGO_KAFKA_BOOTSTRAP" bench-python)
+  python_seconds=$(echo "$(date +%s.%N) - $python_began" | bc -l)
+fi
+
 printf 'machine: %s cores, %s\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 printf 'workload: %s inserts, %s updates, %s deletes; %s bytes of binlog\n' "$rows" $((rows / 5)) $((rows / 10)) "$binlog_bytes"
 printf 'catch-up to the last acknowledgement (acks=all, idempotence): %.2f s\n' "$seconds"
 printf 'throughput: %.0f row changes/s, %.1f MB/s of binlog\n' "$(echo "$changes / $seconds" | bc -l)" "$(echo "$binlog_bytes / $seconds / 1000000" | bc -l)"
 printf 'daemon CPU: %.2f s (%.2f CPU-seconds per million row changes); peak RSS %d MiB\n' \
   "$cpu" "$(echo "$cpu * 1000000 / $changes" | bc -l)" $((peak_kib / 1024))
+if [ -n "$python_seconds" ]; then
+  printf 'DIY python-mysql-replication + confluent-kafka: %s changes in %.2f s, %.0f row changes/s; binlogo / DIY: %.1fx\n' \
+    "$python_sent" "$python_seconds" "$(echo "$python_sent / $python_seconds" | bc -l)" "$(echo "$python_seconds / $seconds" | bc -l)"
+fi
