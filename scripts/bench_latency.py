@@ -1,0 +1,66 @@
+"""Commit-to-arrival latency through binlogo at a steady rate: a writer commits transactions of
+ROWS_PER_COMMIT rows at RATE rows/s and records each row's commit time; a consumer records when each
+row's message arrives in Kafka. Prints p50/p99/max in milliseconds.
+
+    python3 scripts/bench_latency.py HOST PORT BOOTSTRAP TOPIC [RATE] [SECONDS]
+"""
+import json
+import sys
+import threading
+import time
+
+import pymysql
+from confluent_kafka import Consumer, TopicPartition
+
+host, port, bootstrap, topic = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+rate = int(sys.argv[5]) if len(sys.argv) > 5 else 5000
+duration = float(sys.argv[6]) if len(sys.argv) > 6 else 20
+rows_per_commit = 10
+
+committed = {}
+arrived = {}
+done = threading.Event()
+
+
+def consume():
+    # Fetch at once rather than waiting up to fetch.wait.max.ms (500 ms) for more data: measure binlogo, not the consumer.
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "latency", "enable.auto.commit": False,
+                         "fetch.wait.max.ms": 5, "fetch.error.backoff.ms": 5})
+    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+    consumer.assign([TopicPartition(topic, p, -1) for p in partitions])  # from the end: only new messages
+    while not (done.is_set() and len(arrived) >= len(committed)):
+        message = consumer.poll(0.05)
+        if message is None or message.error():
+            continue
+        now = time.monotonic()
+        row = json.loads(message.value())["data"].get("new")
+        if row:
+            arrived.setdefault(row["id"], now)
+    consumer.close()
+
+
+reader = threading.Thread(target=consume)
+reader.start()
+time.sleep(2)  # the consumer is assigned before the first write
+connection = pymysql.connect(host=host, port=port, user="root", database="latency", autocommit=False)
+cursor = connection.cursor()
+interval = rows_per_commit / rate
+next_id, started = 1, time.monotonic()
+while time.monotonic() - started < duration:
+    values = ",".join(f"({i})" for i in range(next_id, next_id + rows_per_commit))
+    cursor.execute(f"INSERT INTO t (id) VALUES {values}")
+    connection.commit()
+    now = time.monotonic()
+    for i in range(next_id, next_id + rows_per_commit):
+        committed[i] = now
+    next_id += rows_per_commit
+    delay = started + (next_id - 1) / rate - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
+done.set()
+reader.join(60)
+latencies = sorted((arrived[i] - committed[i]) * 1000 for i in committed if i in arrived)
+missing = len(committed) - len(latencies)
+p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+print(f"latency at {rate} rows/s for {duration:.0f} s ({len(committed)} rows, {missing} not arrived): "
+      f"p50 {p(0.50):.1f} ms, p99 {p(0.99):.1f} ms, max {latencies[-1]:.1f} ms")
