@@ -13,22 +13,8 @@ swift build -c release --product binlogo >/dev/null
 swift build -c release --product binlogo-kafka-mock >/dev/null
 bin=$(swift build -c release --show-bin-path)
 
-work=$(mktemp -d /tmp/binlogo-bench-latency.XXXXXX)
-kafka_pid="" daemon_pid=""
-cleanup() {
-  [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  [ -n "$kafka_pid" ] && kill -TERM "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
-  bash scripts/mariadb-sandbox.sh stop "$work/mariadb" >/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-bash scripts/mariadb-sandbox.sh start "$work/mariadb" >/dev/null
-. "$work/mariadb/env"
-"$bin/binlogo-kafka-mock" --brokers 3 --topic latency:8:1 --info-file "$work/kafka.env" >/dev/null 2>&1 &
-kafka_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/kafka.env" ] && break; sleep 0.1; done
-. "$work/kafka.env"
+. scripts/bench-servers.sh
+servers_start bench-latency "$bin/binlogo-kafka-mock" --topic latency:8:1
 mariadb --no-defaults --socket="$BINLOGO_MYSQL_SOCKET" -uroot -e "CREATE DATABASE latency; CREATE TABLE latency.t (id INT PRIMARY KEY)"
 cat >"$work/binlogo.yaml" <<YAML
 node_name: latency

@@ -10,22 +10,8 @@ bash scripts/install-deps.sh
 swift build -c release
 bin=$(swift build -c release --show-bin-path)
 
-work=$(mktemp -d /tmp/binlogo-demo.XXXXXX)
-kafka_pid="" daemon_pid=""
-cleanup() {
-  [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  [ -n "$kafka_pid" ] && kill -TERM "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
-  bash scripts/mariadb-sandbox.sh stop "$work/mariadb" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-bash scripts/mariadb-sandbox.sh start "$work/mariadb"
-. "$work/mariadb/env"
-"$bin/binlogo-kafka-mock" --brokers 3 --info-file "$work/kafka.env" >"$work/kafka.log" 2>&1 &
-kafka_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/kafka.env" ] && break; sleep 0.1; done
-. "$work/kafka.env"
+. scripts/bench-servers.sh
+servers_start demo "$bin/binlogo-kafka-mock"
 echo "demo: MariaDB sandbox on $BINLOGO_MYSQL_HOST:$BINLOGO_MYSQL_PORT, Kafka mock cluster at $BINLOGO_KAFKA_BOOTSTRAP"
 
 # The sample pipeline, with the sandbox's address and user and the mock cluster's brokers.

@@ -9,24 +9,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --build-tests
 
-work=$(mktemp -d /tmp/binlogo-test.XXXXXX)
-kafka_pid=""
-cleanup() {
-  [ -n "$kafka_pid" ] && kill -TERM "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
-  bash scripts/mariadb-sandbox.sh stop "$work/mariadb" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-bash scripts/mariadb-sandbox.sh start "$work/mariadb"
-"$(swift build --show-bin-path)/binlogo-kafka-mock" --brokers 3 --info-file "$work/kafka.env" >"$work/kafka.log" 2>&1 &
-kafka_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/kafka.env" ] && break; sleep 0.1; done
-[ -s "$work/kafka.env" ] || { echo "test: the mock Kafka cluster did not start:" >&2; cat "$work/kafka.log" >&2; exit 1; }
-
-set -a
-. "$work/mariadb/env"
-. "$work/kafka.env"
-set +a
+. scripts/bench-servers.sh
+servers_start test "$(swift build --show-bin-path)/binlogo-kafka-mock"
 echo "test: MariaDB on $BINLOGO_MYSQL_HOST:$BINLOGO_MYSQL_PORT, Kafka mock at $BINLOGO_KAFKA_BOOTSTRAP"
 swift test "$@"

@@ -1,0 +1,36 @@
+# Sourced by test.sh, demo.sh and the benchmark scripts: one sandbox MariaDB and one mock Kafka
+# cluster in a temporary folder, stopped (with a daemon the script started) when the script exits.
+#
+#   . scripts/bench-servers.sh
+#   servers_start PREFIX MOCK_BINARY [binlogo-kafka-mock options…] [-- mariadbd options…]
+#
+# Afterwards: $work, $kafka_pid, and BINLOGO_MYSQL_* / BINLOGO_KAFKA_* exported; set $daemon_pid
+# for a daemon that should be stopped first.
+
+work="" kafka_pid="" daemon_pid=""
+
+servers_stop() {
+  [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  [ -n "$kafka_pid" ] && kill -TERM "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
+  [ -n "$work" ] && { bash scripts/mariadb-sandbox.sh stop "$work/mariadb" >/dev/null || true; rm -rf "$work"; }
+  return 0
+}
+
+servers_start() {
+  local prefix=$1 mock=$2
+  shift 2
+  local mock_options=() mariadb_options=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do mock_options+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift && mariadb_options=("$@")
+  work=$(mktemp -d "/tmp/binlogo-$prefix.XXXXXX")
+  trap servers_stop EXIT
+  bash scripts/mariadb-sandbox.sh start "$work/mariadb" ${mariadb_options[@]+"${mariadb_options[@]}"} >/dev/null
+  "$mock" --brokers 3 ${mock_options[@]+"${mock_options[@]}"} --info-file "$work/kafka.env" >"$work/kafka.log" 2>&1 &
+  kafka_pid=$!
+  for _ in $(seq 1 100); do [ -s "$work/kafka.env" ] && break; sleep 0.1; done
+  [ -s "$work/kafka.env" ] || { echo "$prefix: the mock Kafka cluster did not start:" >&2; cat "$work/kafka.log" >&2; exit 1; }
+  set -a
+  . "$work/mariadb/env"
+  . "$work/kafka.env"
+  set +a
+}
