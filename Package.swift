@@ -69,7 +69,7 @@ let package = Package(
         ),
 
         // Test bench: sandbox MariaDB, mock cluster process, a consumer that reads topics back.
-        .target(name: "TestBench", dependencies: ["CRdKafka", "MySQLSource"]),
+        .target(name: "TestBench", dependencies: ["CRdKafka", "MySQLSource", "BinlogDecoder"]),
 
         .testTarget(
             name: "BinlogDecoderTests",

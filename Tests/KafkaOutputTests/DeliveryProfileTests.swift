@@ -19,7 +19,7 @@ import Testing
         for id in 1...30 { try connection.execute("INSERT INTO items VALUES (\(id), 'item \(id) ü', \(id).50)") }
         try connection.execute("UPDATE items SET price = price + 1 WHERE id % 3 = 0")
         try connection.execute("DELETE FROM items WHERE id % 5 = 0")
-        let changes = try SandboxChanges.read(database, from: start)
+        let changes = try SandboxChanges.read(database, from: start).filter { if case .row = $0 { true } else { false } }
         #expect(changes.count == 30 + 10 + 6)
 
         let topic = "binlogo.\(database.name).items"

@@ -38,23 +38,3 @@ final class TrackedDeliveries: Sendable {
         return false
     }
 }
-
-/// The changes of one database, read from the shared sandbox's binlog.
-enum SandboxChanges {
-    static func read(_ database: TestDatabase, from start: BinlogReplicationStream.Start) throws -> [TransactionTracker.Change] {
-        let connection = try database.sandbox.connect()
-        let stream = try BinlogReplicationStream(connection: connection, serverID: UInt32.random(in: 10_000...1_000_000),
-                                                 start: start, nonBlocking: true)
-        var decoder = BinlogDecoder(binlogFile: start.file, checksum: .crc32)
-        var tracker = TransactionTracker()
-        var changes: [TransactionTracker.Change] = []
-        let collect: (TransactionTracker.Change) -> Void = { change in
-            if case .row(let event, _, _) = change, event.table.database == database.name { changes.append(change) }
-        }
-        while let decoded = try stream.next({ try decoder.decode($0) }) {
-            tracker.consume(decoded, emit: collect)
-        }
-        tracker.finish(xid: nil, emit: collect)
-        return changes
-    }
-}
