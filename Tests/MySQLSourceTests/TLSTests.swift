@@ -31,7 +31,7 @@ import Testing
             "--require-secure-transport=ON",
         ])
         defer { try? sandbox.stop() }
-        let database = try TestDatabase.create(prefix: "tls", on: try sandbox.withTLS(caFile: directory + "/ca.pem"))
+        let database = try TestDatabase.create(prefix: "tls", on: sandbox.withTLS(caFile: directory + "/ca.pem"))
         var configuration = sandbox.sourceConfiguration(start: .current)
         configuration.connection.tls = TLSOptions(caFile: directory + "/ca.pem")
         let recorder = SourceRecorder(configuration: configuration, database: database.name)
