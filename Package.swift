@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "binlogo", targets: ["BinlogoCLI"]),
         .executable(name: "binlogo-kafka-mock", targets: ["KafkaMockCluster"]),
+        .executable(name: "binlogo-campaign", targets: ["CampaignCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,6 +72,14 @@ let package = Package(
         // Test bench: sandbox MariaDB, mock cluster process, a consumer that reads topics back.
         .target(name: "TestBench", dependencies: ["CRdKafka", "MySQLSource", "BinlogDecoder"]),
 
+        // Reliability campaigns: a writer whose every committed change is known, faults, and a checker
+        // of what reached Kafka; run short by the tests and long by `binlogo-campaign`.
+        .target(name: "ReliabilityCampaigns", dependencies: ["TestBench", "MySQLSource"]),
+        .executableTarget(
+            name: "CampaignCommand",
+            dependencies: ["ReliabilityCampaigns", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         .testTarget(
             name: "BinlogDecoderTests",
             dependencies: ["BinlogDecoder", "TestBench", "MySQLSource"]
@@ -90,6 +99,10 @@ let package = Package(
         .testTarget(
             name: "BinlogoCLITests",
             dependencies: ["TestBench", "MySQLSource"]
+        ),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: ["ReliabilityCampaigns", "TestBench"]
         ),
         .testTarget(
             name: "BinlogoSmokeTests",

@@ -123,6 +123,8 @@ final class StatusServer: Sendable {
             if let behind = status.secondsBehind { writer.double(behind) } else { writer.null() }
             writer.raw(",\"last_error\":")
             if let error = status.lastError { writer.string(error) } else { writer.null() }
+            writer.raw(",\"checkpoint_error\":")
+            if let error = status.checkpointError { writer.string(error) } else { writer.null() }
             writer.raw(",\"uptime_seconds\":")
             writer.double(status.uptimeSeconds.rounded())
             writer.byte(UInt8(ascii: "}"))

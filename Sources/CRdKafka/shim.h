@@ -4,7 +4,8 @@
  * rd_kafka_producev is variadic and its rd_kafka_vu_t is a tagged union that is
  * awkward from Swift, so producing goes through the typed `static inline`
  * wrapper below, prefixed `crdkafka_`, which calls the non-variadic
- * rd_kafka_produceva. Nothing else lives in this file.
+ * rd_kafka_produceva. The mock cluster's variadic error push gets the same
+ * treatment (`crdkafka_mock_push_delayed_response`). Nothing else lives in this file.
  */
 #ifndef BINLOGO_CRDKAFKA_SHIM_H
 #define BINLOGO_CRDKAFKA_SHIM_H
@@ -54,6 +55,17 @@ static inline rd_kafka_resp_err_t crdkafka_produce(rd_kafka_t *rk,
     rd_kafka_resp_err_t code = rd_kafka_error_code(error);
     rd_kafka_error_destroy(error);
     return code;
+}
+
+/// The mock broker `broker_id` answers its next request of `api_key` successfully but only after
+/// `delay_ms`: a broker throttling its clients. Wraps the variadic
+/// rd_kafka_mock_broker_push_request_error_rtts for one (error, rtt) pair.
+static inline rd_kafka_resp_err_t crdkafka_mock_push_delayed_response(rd_kafka_mock_cluster_t *mcluster,
+                                                                       int32_t broker_id,
+                                                                       int16_t api_key,
+                                                                       int delay_ms) {
+    return rd_kafka_mock_broker_push_request_error_rtts(mcluster, broker_id, api_key, 1,
+                                                        RD_KAFKA_RESP_ERR_NO_ERROR, delay_ms);
 }
 
 #endif

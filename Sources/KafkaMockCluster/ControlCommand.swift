@@ -7,6 +7,7 @@ import CRdKafka
 /// broker-down ID | broker-up ID
 /// broker-rtt ID MILLISECONDS
 /// request-errors API_KEY ERROR [ERROR …]    (names as librdkafka spells them, e.g. NOT_LEADER_FOR_PARTITION, or numbers)
+/// request-delays BROKER_ID API_KEY COUNT MILLISECONDS   (the next COUNT requests answered late: throttling)
 /// clear-errors API_KEY
 /// topic-error TOPIC ERROR
 /// ping
@@ -17,6 +18,7 @@ enum ControlCommand: Equatable {
     case brokerUp(Int32)
     case brokerRoundTripTime(Int32, milliseconds: Int32)
     case requestErrors(apiKey: Int16, errors: [Int32])
+    case requestDelays(brokerID: Int32, apiKey: Int16, count: Int, milliseconds: Int32)
     case clearErrors(apiKey: Int16)
     case topicError(topic: String, error: Int32)
     case ping
@@ -44,6 +46,9 @@ enum ControlCommand: Equatable {
             var errors: [Int32] = []
             for name in arguments.dropFirst() { errors.append(try ControlCommand.errorCode(named: name)) }
             self = .requestErrors(apiKey: try integer(0, "an API key"), errors: errors)
+        case "request-delays":
+            self = .requestDelays(brokerID: try integer(0, "a broker id"), apiKey: try integer(1, "an API key"),
+                                  count: try integer(2, "a request count"), milliseconds: try integer(3, "milliseconds"))
         case "clear-errors": self = .clearErrors(apiKey: try integer(0, "an API key"))
         case "topic-error":
             guard arguments.count == 2 else { throw MockClusterError("topic-error: expected a topic and an error") }
@@ -77,6 +82,8 @@ enum ControlCommand: Equatable {
         case let .brokerRoundTripTime(id, milliseconds): try cluster.setBrokerRoundTripTime(id, milliseconds: milliseconds)
         case let .requestErrors(apiKey, errors): cluster.pushRequestErrors(apiKey: apiKey, errors: errors)
         case let .clearErrors(apiKey): cluster.clearRequestErrors(apiKey: apiKey)
+        case let .requestDelays(brokerID, apiKey, count, milliseconds):
+            try cluster.pushDelayedResponses(brokerID: brokerID, apiKey: apiKey, count: count, milliseconds: milliseconds)
         case let .topicError(topic, error): cluster.setTopicError(topic, code: error)
         case .ping: break
         }

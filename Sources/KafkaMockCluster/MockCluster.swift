@@ -63,6 +63,13 @@ final class MockCluster: @unchecked Sendable {
         }
     }
 
+    /// The next `count` requests of `apiKey` to broker `brokerID` succeed, each answered after `milliseconds`.
+    func pushDelayedResponses(brokerID: Int32, apiKey: Int16, count: Int, milliseconds: Int32) throws(MockClusterError) {
+        for _ in 0..<count {
+            try check(crdkafka_mock_push_delayed_response(cluster, brokerID, apiKey, milliseconds), "delay broker \(brokerID)'s responses")
+        }
+    }
+
     func clearRequestErrors(apiKey: Int16) {
         rd_kafka_mock_clear_request_errors(cluster, apiKey)
     }

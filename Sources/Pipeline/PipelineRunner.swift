@@ -27,6 +27,7 @@ public final class PipelineRunner: Sendable {
     private let checkpointTask = Mutex<PeriodicTask?>(nil)
     private let lockDescriptor = Mutex<Int32>(-1)
     private let reconnects: Counter
+    private let checkpointFailures: Counter
     private let latency: AckLatencySampler
 
     private struct RunnerState {
@@ -36,6 +37,8 @@ public final class PipelineRunner: Sendable {
         var gtid: String?
         var secondsBehind: Double?
         var lastError: String?
+        /// Why the last checkpoint write failed; nil once one succeeds again.
+        var checkpointError: String?
         var startedAt = Date()
         /// Between a transaction's first event and its commit.
         var inTransaction = false
@@ -50,6 +53,7 @@ public final class PipelineRunner: Sendable {
         self.logger = logger
         self.store = CheckpointStore(directory: stateDirectory, pipeline: configuration.name)
         self.reconnects = Counter(label: "binlogo_reconnects_total", dimensions: [("pipeline", configuration.name)])
+        self.checkpointFailures = Counter(label: "binlogo_checkpoint_failures_total", dimensions: [("pipeline", configuration.name)])
         let latency = AckLatencySampler(pipeline: configuration.name)
         self.latency = latency
         let topic: TopicTemplate, key: MessageKeyMode, headers: Bool, acceptsLoss: Bool
@@ -105,7 +109,8 @@ public final class PipelineRunner: Sendable {
         state.withLock { state in
             PipelineStatus(name: configuration.name, state: state.status.label, checkpoint: state.savedCheckpoint,
                            readPosition: state.readPosition, gtid: state.gtid, secondsBehind: state.secondsBehind,
-                           lastError: state.lastError, uptimeSeconds: Date().timeIntervalSince(state.startedAt))
+                           lastError: state.lastError, checkpointError: state.checkpointError,
+                           uptimeSeconds: Date().timeIntervalSince(state.startedAt))
         }
     }
     /// The last checkpoint written to the state directory.
@@ -226,12 +231,7 @@ public final class PipelineRunner: Sendable {
     /// before the first acknowledged transaction resumes there instead of starting at `current` again.
     private func storeStartingPosition(_ position: SourcePosition) {
         guard savedCheckpoint == nil, deliveries.checkpoint == nil else { return }
-        do {
-            try store.save(position)
-            state.withLock { $0.savedCheckpoint = position }
-        } catch {
-            logger.error("starting position not stored", metadata: ["error": "\(error)"])
-        }
+        save(position)
     }
 
     private func writeCheckpoint() {
@@ -246,11 +246,28 @@ public final class PipelineRunner: Sendable {
         guard let position = deliveries.checkpoint else { return }
         let changed = state.withLock { $0.savedCheckpoint != position }
         guard changed else { return }
+        save(position)
+    }
+
+    /// Writes `position`; on failure (a read-only or full disk) the previous file stays whole, the
+    /// failure shows in the log, `/status` and `binlogo_checkpoint_failures_total`, and the next
+    /// write tries again.
+    private func save(_ position: SourcePosition) {
         do {
             try store.save(position)
-            state.withLock { $0.savedCheckpoint = position }
+            state.withLock {
+                $0.savedCheckpoint = position
+                $0.checkpointError = nil
+            }
         } catch {
-            logger.error("checkpoint not written; the previous one stays", metadata: ["error": "\(error)"])
+            checkpointFailures.increment()
+            let repeated = state.withLock { state in
+                defer { state.checkpointError = error.description }
+                return state.checkpointError == error.description
+            }
+            if !repeated {
+                logger.error("checkpoint not written; the previous one stays", metadata: ["error": "\(error)"])
+            }
         }
     }
 }

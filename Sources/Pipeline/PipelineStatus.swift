@@ -10,6 +10,8 @@ public struct PipelineStatus: Sendable, Equatable {
     public var gtid: String?
     public var secondsBehind: Double?
     public var lastError: String?
+    /// Why the last checkpoint write failed (read-only or full disk); nil while checkpoints are written.
+    public var checkpointError: String?
     public var uptimeSeconds: Double
 }
 

@@ -50,7 +50,7 @@ public final class PipelineSupervisor: Sendable {
                     return status
                 }
                 return PipelineStatus(name: entry.configuration.name, state: "restarting", checkpoint: nil, readPosition: nil,
-                                      gtid: nil, secondsBehind: nil, lastError: entry.lastError, uptimeSeconds: 0)
+                                      gtid: nil, secondsBehind: nil, lastError: entry.lastError, checkpointError: nil, uptimeSeconds: 0)
             }.sorted { $0.name < $1.name }
         }
     }

@@ -7,9 +7,23 @@ public struct ConsumedMessage: Sendable, Equatable {
     public let value: [UInt8]
     public let headers: [Header]
 
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [Header] = []) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+
     public struct Header: Sendable, Equatable {
         public let name: String
         public let value: [UInt8]
+
+        public init(name: String, value: [UInt8]) {
+            self.name = name
+            self.value = value
+        }
     }
 
     public var keyText: String? { key.map { String(decoding: $0, as: UTF8.self) } }

@@ -41,7 +41,7 @@ import Testing
         // CI runs 100k cases; BINLOGO_FUZZ_CASES and BINLOGO_FUZZ_SEED run longer campaigns.
         let environment = ProcessInfo.processInfo.environment
         let cases = environment["BINLOGO_FUZZ_CASES"].flatMap(Int.init) ?? 100_000
-        var generator = SplitMix64(seed: environment["BINLOGO_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5eed_b10c)
+        var generator = SeededGenerator(seed: environment["BINLOGO_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5eed_b10c)
         let (decoded, rejected, rowsWritten) = Self.feedMutations(of: events, cases: cases, generator: &generator)
         #expect(decoded + rejected == cases)
         #expect(rejected > cases / 10, "mutations must be caught, not decoded as if nothing happened")
@@ -50,7 +50,7 @@ import Testing
 
     /// Decodes `cases` mutated events, each after a random prefix of the real ones; returns how many
     /// decoded, how many were rejected with a `BinlogDecodingError`, and how many values were written.
-    static func feedMutations(of events: [[UInt8]], cases: Int, generator: inout SplitMix64) -> (Int, Int, Int) {
+    static func feedMutations(of events: [[UInt8]], cases: Int, generator: inout SeededGenerator) -> (Int, Int, Int) {
         var decoded = 0, rejected = 0, rowsWritten = 0
         for index in 0..<cases {
             var decoder = BinlogDecoder(binlogFile: "fuzz.000001", checksum: .crc32)
@@ -82,18 +82,5 @@ import Testing
             }
         }
         return (decoded, rejected, rowsWritten)
-    }
-}
-
-/// A small deterministic generator, so a failing case can be replayed.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -1,7 +1,9 @@
+import TestBench
+
 /// Corrupts binlog events the ways a disk, a network or a bug would: flipped bits, truncation,
 /// extreme bytes, random bytes, spliced garbage; half the time with a header length that agrees.
 enum EventMutator {
-    static func mutate(_ event: inout [UInt8], _ generator: inout SplitMix64) {
+    static func mutate(_ event: inout [UInt8], _ generator: inout SeededGenerator) {
         switch generator.next() % 5 {
         case 0:  // flip a few bits
             for _ in 0..<(1 + generator.next() % 8) where !event.isEmpty {

@@ -35,7 +35,7 @@ import Testing
         #expect(insert?["data"]?["new"]?["note"] == .string(String(repeating: "compress me ", count: 100)))
 
         // Corrupt compressed payloads only ever throw (the inflater is bounds-checked).
-        var generator = SplitMix64(seed: 0xc0_4e55)
+        var generator = SeededGenerator(seed: 0xc0_4e55)
         let (decoded, rejected, _) = DecoderRobustnessTests.feedMutations(of: events, cases: 20_000, generator: &generator)
         #expect(decoded + rejected == 20_000 && rejected > 2_000)
     }

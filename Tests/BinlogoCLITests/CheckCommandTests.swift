@@ -35,5 +35,13 @@ import Testing
         let runMissing = try runProduct("binlogo", ["run", "--config", "/nonexistent/binlogo.yaml"])
         #expect(runMissing.status == 1)
         #expect(runMissing.standardError.split(separator: "\n").count == 1)
+        // Unreadable (tests run as root, so a folder stands in for a file without read permission).
+        let folder = FileManager.default.temporaryDirectory.path
+        for arguments in [["check", "--config", folder], ["run", "--config", folder], ["dump", "--binlog-file", folder]] {
+            let unreadable = try runProduct("binlogo", arguments)
+            #expect(unreadable.status == 1, "\(arguments)")
+            let lines = unreadable.standardError.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains(folder), "\(arguments): \(unreadable.standardError)")
+        }
     }
 }

@@ -133,4 +133,41 @@ import Testing
         #expect(bStreams.count == 1, "b kept its connection")
         #expect(daemon.stop(signal: SIGTERM) == 0)
     }
+
+    /// Every file of the broken-configuration corpus, given on SIGHUP: refused with its file, line and
+    /// key, while the running pipeline keeps its connection and carries on.
+    @Test func sighupWithEachBrokenConfigurationKeepsThePipelinesRunning() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let database = try TestDatabase.create(prefix: "corpus")
+        try database.connect().execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        let topic = try cluster.newTopic("corpus")
+        let daemon = try DaemonProcess(pipelines: [
+            DaemonProcess.pipeline(name: "a", serverID: 7601, sandbox: sandbox, database: database.name, topic: topic, cluster: cluster),
+        ], logFormat: "json")
+        try daemon.start()
+        #expect(waitUntil(seconds: 20) { daemon.log.contains("\"message\":\"streaming\"") })
+        let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
+        for (index, mistake) in ConfigurationCorpus.cases.enumerated() {
+            try mistake.yaml.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            var refusal = ""
+            let refused = waitUntil(seconds: 10) {
+                let refusals = daemon.log.split(separator: "\n").filter { $0.contains("reload refused") }
+                guard refusals.count == index + 1 else { return false }
+                refusal = String(refusals[index])
+                return true
+            }
+            #expect(refused, "\(mistake.name): no refusal in the log")
+            let location = daemon.configPath + (mistake.line.map { ":\($0)" } ?? "") + ": "
+                + (mistake.keyPath.isEmpty ? "" : mistake.keyPath + ": ")
+            #expect(refusal.contains(location) && refusal.contains(mistake.message), "\(mistake.name): \(refusal)")
+            try database.connect().execute("INSERT INTO t VALUES (\(index + 1))")
+        }
+        let count = ConfigurationCorpus.cases.count
+        #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == count }, "the pipeline carried on through every refusal")
+        let streams = daemon.log.split(separator: "\n").filter { $0.contains("\"message\":\"streaming\"") }
+        #expect(streams.count == 1, "the pipeline kept its connection")
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KafkaOutput
 import MySQLSource
 import Pipeline
+import TestBench
 import Testing
 
 /// The YAML configuration: the commented examples in config/ load as documented, and each kind of
@@ -43,44 +44,15 @@ import Testing
         }
     }
 
-    static let pipeline = """
-        pipelines:
-          - name: a
-            mysql: {user: u, server_id: 1}
-            output:
-              kafka: {brokers: ["127.0.0.1:9092"]}
-        """
-
-    @Test func eachMistakeNamesFileLineAndKey() throws {
-        let cases: [(String, Int?, String, String)] = [
-            ("nodename: x\n", 1, "nodename", "unknown key"),
-            ("state_dir: [a, b]\n", 1, "state_dir", "expected a string"),
-            ("log: {level: loud}\n", 1, "log.level", "unknown level loud"),
-            (Self.pipeline.replacingOccurrences(of: "server_id: 1", with: "server_id: one"), 3, "pipelines[0].mysql.server_id", "expected a whole number"),
-            (Self.pipeline.replacingOccurrences(of: "server_id: 1", with: "port: 3306"), 3, "pipelines[0].mysql", "missing key server_id"),
-            (Self.pipeline.replacingOccurrences(of: "user: u, ", with: ""), 3, "pipelines[0].mysql", "missing key user"),
-            (Self.pipeline + "\n    filters: {include: [\"shop\"]}\n", 6, "pipelines[0].filters.include", "is not DATABASE.TABLE"),
-            (Self.pipeline + "\n    queue: {max_bytes: lots}\n", 6, "pipelines[0].queue.max_bytes", "expected a size"),
-            (Self.pipeline.replacingOccurrences(of: "brokers: [\"127.0.0.1:9092\"]", with: "brokers: [\"127.0.0.1:9092\"], profile: fast"),
-             5, "pipelines[0].output.kafka.profile", "performance, available or idempotent"),
-            (Self.pipeline.replacingOccurrences(of: "brokers: [\"127.0.0.1:9092\"]", with: "brokers: [\"127.0.0.1:9092\"], properties: {acks: sometimes}"),
-             5, "pipelines[0].output.kafka.properties", "Kafka property acks"),
-            (Self.pipeline.replacingOccurrences(of: "brokers: [\"127.0.0.1:9092\"]", with: "brokers: [\"127.0.0.1:9092\"], topic: \"x.{schema}\""),
-             5, "pipelines[0].output.kafka.topic", "unknown placeholder {schema}"),
-            (Self.pipeline + "\n  - name: a\n    mysql: {user: u, server_id: 2}\n    output: {stdout: {}}\n", 6, "pipelines[1].name", "also used"),
-            (Self.pipeline + "\n  - name: b\n    mysql: {user: u, server_id: 1}\n    output: {stdout: {}}\n", 6, "pipelines[1]", "server_id 1 is used by another pipeline"),
-            ("pipelines:\n  - name: a\n    mysql: {user: u, server_id: 1\n", 4, "", "not valid YAML"),
-            ("", nil, "", "the file is empty"),
-            (Self.pipeline + "\n    mysql: {user: v, server_id: 3}\n", 3, "mysql", "key given twice"),  // the first of the two
-        ]
-        for (yaml, line, keyPath, message) in cases {
-            let failure = try error(yaml)
-            #expect(failure.file.hasSuffix("binlogo.yaml"), "\(failure)")
-            #expect(failure.line == line, "\(failure) for:\n\(yaml)")
-            #expect(failure.keyPath == keyPath, "\(failure)")
-            #expect(failure.message.contains(message), "\(failure)")
-            #expect(!failure.description.contains("\n"))
-        }
+    @Test(arguments: ConfigurationCorpus.cases.map(\.name))
+    func eachMistakeNamesFileLineAndKey(_ name: String) throws {
+        let mistake = try #require(ConfigurationCorpus.cases.first { $0.name == name })
+        let failure = try error(mistake.yaml)
+        #expect(failure.file.hasSuffix("binlogo.yaml"), "\(failure)")
+        #expect(failure.line == mistake.line, "\(failure)")
+        #expect(failure.keyPath == mistake.keyPath, "\(failure)")
+        #expect(failure.message.contains(mistake.message), "\(failure)")
+        #expect(!failure.description.contains("\n"))
     }
 
     @Test func pipelineFilesAreReadAndTheirErrorsNameThem() throws {

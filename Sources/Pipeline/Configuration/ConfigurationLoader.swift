@@ -15,7 +15,12 @@ public enum ConfigurationLoader {
 
     /// Loads the main file and the pipeline files of its `pipelines_dir` (default: `pipelines.d` beside it, if present).
     public static func load(path: String) throws(ConfigurationError) -> DaemonConfiguration {
-        let root = try document(path)
+        try load(text: try read(path), path: path)
+    }
+
+    /// Loads a main file's text as if read from `path` (whose folder holds the default `pipelines.d`).
+    public static func load(text: String, path: String) throws(ConfigurationError) -> DaemonConfiguration {
+        let root = try document(text, path: path)
         let main = try root.mapping(allowed: mainKeys)
         var configuration = DaemonConfiguration(
             nodeName: try main["node_name"]?.string() ?? ProcessInfo.processInfo.hostName,
@@ -50,7 +55,10 @@ public enum ConfigurationLoader {
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-            for file in files { pipelineNodes.append(try document("\(directory)/\(file)")) }
+            for file in files {
+                let filePath = "\(directory)/\(file)"
+                pipelineNodes.append(try document(try read(filePath), path: filePath))
+            }
         } else if main["pipelines_dir"] != nil {
             throw main["pipelines_dir"]!.error("\(directory) is not a directory")
         }
@@ -74,15 +82,19 @@ public enum ConfigurationLoader {
         return configuration
     }
 
-    private static func document(_ path: String) throws(ConfigurationError) -> ConfigNode {
+    private static func read(_ path: String) throws(ConfigurationError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(file: path, line: nil, keyPath: "", message: "cannot read the file (missing or not readable)")
         }
-        guard data.count <= 4 << 20 else {
-            throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is \(data.count) bytes; configuration files are at most 4 MiB")
-        }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is not UTF-8 text")
+        }
+        return text
+    }
+
+    private static func document(_ text: String, path: String) throws(ConfigurationError) -> ConfigNode {
+        guard text.utf8.count <= 4 << 20 else {
+            throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is \(text.utf8.count) bytes; configuration files are at most 4 MiB")
         }
         let node: Node?
         do {

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import ReliabilityCampaigns
+
+/// `binlogo-campaign`: the reliability campaigns of Docs/reliability.md, against a sandbox MariaDB
+/// and a mock Kafka cluster of their own, with a table of what the checker found.
+@main
+struct CampaignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "binlogo-campaign",
+        abstract: "Run binlogo's fault campaigns and check that no committed change is lost, repeated or reordered.")
+
+    @Argument(help: "crash, graceful, database, kafka, disk, or all.")
+    var campaigns: [String] = ["all"]
+
+    @Option(help: "Rounds per campaign (default: crash 50, graceful 50, database 20, kafka 20, disk 20).")
+    var rounds: Int?
+
+    @Option(help: "Seed of the faults' timing and of the writer's workload.")
+    var seed: UInt64 = 1
+
+    @Option(help: "How long the database campaign keeps the server unreachable.")
+    var outageSeconds: Double = 30
+
+    @Option(help: "The writer's pace in row changes per second.")
+    var rate: Int = 400
+
+    static let defaultRounds: [CampaignKind: Int] = [.crash: 50, .graceful: 50, .database: 20, .kafka: 20, .disk: 20]
+
+    func validate() throws {
+        for name in campaigns where name != "all" && CampaignKind(rawValue: name) == nil {
+            throw ValidationError("unknown campaign \(name): use crash, graceful, database, kafka, disk or all")
+        }
+        if let rounds, rounds < 1 { throw ValidationError("--rounds must be at least 1") }
+        if rate < 1 { throw ValidationError("--rate must be at least 1") }
+    }
+
+    func run() throws {
+        let kinds = campaigns.contains("all") ? CampaignKind.allCases : campaigns.compactMap(CampaignKind.init(rawValue:))
+        var results: [CampaignResult] = []
+        for kind in kinds {
+            let options = CampaignOptions(rounds: rounds ?? Self.defaultRounds[kind]!, seed: seed, outageSeconds: outageSeconds,
+                                          changesPerSecond: rate, progress: { print($0) })
+            let result = try Campaign.run(kind, options: options)
+            print(result)
+            results.append(result)
+        }
+        print("")
+        print("| campaign | rounds | seconds | committed | found | lost | duplicated | out of order | unexpected | secrets | result |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+        for result in results {
+            let delivery = result.delivery
+            print("| \(result.kind.rawValue) | \(result.rounds) | \(Int(result.seconds.rounded())) | \(delivery.expected) | \(delivery.found) "
+                  + "| \(delivery.lost) | \(delivery.duplicated) | \(delivery.orderViolations) | \(delivery.unexpected) "
+                  + "| \(result.secretLeaks.isEmpty ? "none leaked" : "LEAKED") | \(result.passed ? "passed" : "FAILED") |")
+        }
+        if results.contains(where: { !$0.passed }) { throw ExitCode.failure }
+    }
+}

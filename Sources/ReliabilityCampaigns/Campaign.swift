@@ -1,0 +1,66 @@
+import Foundation
+import TestBench
+
+/// Runs one campaign: servers of its own, the daemon, the writer; `rounds` faults; then the writer
+/// stops, the daemon catches up, and the checker compares Kafka with what was committed.
+public enum Campaign {
+    public static func run(_ kind: CampaignKind, options: CampaignOptions) throws -> CampaignResult {
+        let began = Date()
+        let bench = try CampaignBench(kind: kind, options: options)
+        defer { bench.stop() }
+        if kind == .disk {
+            try bench.daemon.startWithPrivateStateDirectory(bytes: DiskFaults.stateDirectoryBytes)
+        } else {
+            try bench.daemon.start()
+        }
+        guard bench.waitForStreaming() else { throw CampaignError("the daemon did not start streaming:\n\(bench.daemon.log)") }
+        bench.writer.start()
+        var faults = kind.makeFaults(options: options)
+        var random = SeededGenerator(seed: options.seed &* 31 &+ UInt64(CampaignKind.allCases.firstIndex(of: kind) ?? 0))
+        for index in 0..<options.rounds {
+            guard bench.daemon.isRunning else {
+                bench.note("round \(index): the daemon is not running (exit \(bench.daemon.process?.exitStatus.map(String.init) ?? "?"))")
+                break
+            }
+            try faults.round(index, on: bench, random: &random)
+            bench.status()
+            options.progress("\(kind.rawValue) round \(index + 1)/\(options.rounds): \(bench.writer.ledger.count) changes committed")
+        }
+        try bench.writer.stop()
+        let delivery = try awaitDelivery(bench)
+        bench.status()
+        if let exit = bench.daemon.stop(signal: SIGTERM, seconds: 60), exit != 0 {
+            bench.note("the daemon exited \(exit) after the final SIGTERM")
+        }
+        let leaks = secretLeaks(bench)
+        return CampaignResult(kind: kind, rounds: options.rounds, seconds: Date().timeIntervalSince(began), delivery: delivery,
+                              writerResolutions: bench.writer.resolvedAfterFailure, findings: bench.findings, secretLeaks: leaks)
+    }
+
+    /// Reads the topic until every committed change is there (or three minutes pass) and checks it.
+    private static func awaitDelivery(_ bench: CampaignBench) throws -> DeliveryReport {
+        let expected = bench.writer.ledger.changes
+        let consumer = try KafkaTestConsumer(bootstrapServers: bench.cluster.bootstrapServers)
+        let deadline = Date().addingTimeInterval(180)
+        while true {
+            if try consumer.messageCount(topic: CampaignBench.topic) >= expected.count || Date() > deadline {
+                let report = try DeliveryChecker.check(expected: expected, consumed: try consumer.readAll(topic: CampaignBench.topic, timeoutSeconds: 120))
+                if report.lost == 0 || Date() > deadline { return report }
+            }
+            bench.options.progress("waiting for the daemon to catch up")
+            sleep(2)
+        }
+    }
+
+    /// Where the configured password appears: every log of every daemon run, every /status and /metrics page served.
+    private static func secretLeaks(_ bench: CampaignBench) -> [String] {
+        var leaks: [String] = []
+        for run in 1...max(1, bench.daemon.runs) {
+            if let log = try? String(contentsOfFile: bench.daemon.logPath(run: run), encoding: .utf8), log.contains(bench.password) {
+                leaks.append("daemon log of run \(run)")
+            }
+        }
+        if bench.servedPages.contains(where: { $0.contains(bench.password) }) { leaks.append("/status or /metrics") }
+        return leaks
+    }
+}

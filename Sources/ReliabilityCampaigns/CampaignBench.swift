@@ -1,0 +1,109 @@
+import Foundation
+import MySQLSource
+import TestBench
+
+/// Everything one campaign runs against: a MariaDB sandbox and a mock Kafka cluster of its own
+/// (faults must not hit other tests), the `campaign` database with its replication user and
+/// password, the daemon, and the writer.
+final class CampaignBench {
+    static let topic = "campaign"
+    static let pipelineName = "campaign"
+
+    private(set) var sandbox: MariaDBSandbox
+    let cluster: KafkaMockProcess
+    let password = "campaign-secret-\(UUID().uuidString.prefix(12))"
+    let daemon: DaemonProcess
+    let writer: CampaignWriter
+    let options: CampaignOptions
+    /// What the daemon served on /status and /metrics during the campaign, searched for the password at the end.
+    private(set) var servedPages: [String] = []
+    /// Problems the rounds saw; the campaign fails if any.
+    private(set) var findings: [String] = []
+    /// Changes to the pipeline for reloads: 0 is the original; odd variants change the filters
+    /// (applied in place), even ones the Kafka settings (the pipeline restarts).
+    private var variant = 0
+
+    init(kind: CampaignKind, options: CampaignOptions) throws {
+        self.options = options
+        sandbox = try MariaDBSandbox.start()
+        // 16 partitions with 3 replicas: the mock keeps 5 MiB per partition, room for hours of the writer's pace.
+        cluster = try KafkaMockProcess.start(brokers: 3, topics: ["\(Self.topic):16:3"])
+        let root = try sandbox.connect()
+        try root.execute("CREATE DATABASE campaign")
+        try root.execute("USE campaign")
+        try root.execute(WorkloadPlanner.createTable)
+        try root.execute("CREATE USER 'binlogo_campaign'@'%' IDENTIFIED BY '\(password)'")
+        try root.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO 'binlogo_campaign'@'%'")
+        daemon = try DaemonProcess(pipelines: [], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
+        writer = CampaignWriter(options: sandbox.connectionOptions(database: "campaign"),
+                                changesPerSecond: options.changesPerSecond, seed: options.seed)
+        try daemon.rewrite(pipelines: [pipeline()])
+    }
+
+    /// The campaign's pipeline as a YAML list item, in its current variant.
+    func pipeline() -> String {
+        let exclude = variant % 2 == 1 ? "\"campaign.never_\(variant)\"" : ""
+        return """
+              - name: \(Self.pipelineName)
+                mysql: {host: 127.0.0.1, port: \(sandbox.port), user: binlogo_campaign, password: "\(password)", server_id: 8101, start: current, heartbeat_seconds: 1}
+                filters: {include: ["campaign.*"], exclude: [\(exclude)]}
+                output:
+                  kafka:
+                    brokers: ["\(cluster.bootstrapServers)"]
+                    topic: \(Self.topic)
+                    profile: idempotent
+                    properties: {linger.ms: \(5 + variant / 2 % 2)}
+                queue: {max_messages: 2000, max_bytes: 4MiB}
+            """
+    }
+
+    /// Rewrites the configuration with the next variant of the pipeline (for a SIGHUP).
+    func changePipeline() throws {
+        variant += 1
+        try daemon.rewrite(pipelines: [pipeline()])
+    }
+
+    /// Whether the next `changePipeline` restarts the pipeline (Kafka settings) rather than swapping filters.
+    var nextChangeRestartsPipeline: Bool { (variant + 1) % 2 == 0 }
+
+    func note(_ finding: String) {
+        findings.append(finding)
+        options.progress("  finding: \(finding)")
+    }
+
+    /// Fetches /status and /metrics (kept for the secrets search); nil when the daemon does not answer.
+    @discardableResult
+    func status() -> String? {
+        guard let status = try? daemon.get("/status") else { return nil }
+        servedPages.append(status)
+        if let metrics = try? daemon.get("/metrics") { servedPages.append(metrics) }
+        return status
+    }
+
+    /// How often the current run's log says the pipeline started streaming.
+    var streamingCount: Int { daemon.log.components(separatedBy: "streaming").count - 1 }
+
+    /// Waits until the log says the pipeline streams more than `count` times (after a start or a reload).
+    func waitForStreaming(moreThan count: Int = 0, seconds: Double = 60) -> Bool {
+        waitUntil(seconds: seconds) { streamingCount > count }
+    }
+
+    func restartServer() throws {
+        sandbox = try sandbox.restart()
+    }
+
+    /// The pid of the sandbox's mariadbd.
+    func serverPID() throws -> pid_t {
+        let text = try String(contentsOfFile: sandbox.directory + "/mysqld.pid", encoding: .utf8)
+        guard let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CampaignError("no pid in \(sandbox.directory)/mysqld.pid")
+        }
+        return pid
+    }
+
+    func stop() {
+        if daemon.isRunning { daemon.stop(signal: SIGKILL) }
+        cluster.stop()
+        try? sandbox.stop()
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import TestBench
+
+/// In turn, on the mock cluster: a broker down for 1–3 s; Produce requests failing with
+/// NOT_LEADER_FOR_PARTITION, REQUEST_TIMED_OUT and NOT_ENOUGH_REPLICAS; every broker answering its
+/// next Produce requests 1.5 s late (throttling); every broker's round trip raised to 2–3 s for 4 s.
+/// The pipeline uses the idempotent profile: retries must not repeat a message.
+struct KafkaFaults: CampaignFaults {
+    private static let brokers: [Int32] = [1, 2, 3]
+    private static let produceAPIKey = 0
+
+    mutating func round(_ index: Int, on bench: CampaignBench, random: inout SeededGenerator) throws {
+        let cluster = bench.cluster
+        switch index % 4 {
+        case 0:
+            let broker = Self.brokers.randomElement(using: &random)!
+            try cluster.control("broker-down \(broker)")
+            Double.random(in: 1...3, using: &random).sleep()
+            try cluster.control("broker-up \(broker)")
+        case 1:
+            let errors = (Array(repeating: "NOT_LEADER_FOR_PARTITION", count: 3) + Array(repeating: "REQUEST_TIMED_OUT", count: 2)
+                + Array(repeating: "NOT_ENOUGH_REPLICAS", count: 2)).shuffled(using: &random)
+            try cluster.control("request-errors \(Self.produceAPIKey) \(errors.joined(separator: " "))")
+            2.0.sleep()
+        case 2:
+            for broker in Self.brokers { try cluster.control("request-delays \(broker) \(Self.produceAPIKey) 5 1500") }
+            3.0.sleep()
+        default:
+            let milliseconds = Int.random(in: 2000...3000, using: &random)
+            for broker in Self.brokers { try cluster.control("broker-rtt \(broker) \(milliseconds)") }
+            4.0.sleep()
+            for broker in Self.brokers { try cluster.control("broker-rtt \(broker) 0") }
+        }
+        Double.random(in: 0.5...1.5, using: &random).sleep()
+    }
+}
