@@ -40,20 +40,31 @@ struct CampaignCommand: ParsableCommand {
         var results: [CampaignResult] = []
         for kind in kinds {
             let options = CampaignOptions(rounds: rounds ?? Self.defaultRounds[kind]!, seed: seed, outageSeconds: outageSeconds,
-                                          changesPerSecond: rate, progress: { print($0) })
+                                          changesPerSecond: rate, progress: { line($0) })
             let result = try Campaign.run(kind, options: options)
-            print(result)
+            line("\(result)")
             results.append(result)
         }
-        print("")
-        print("| campaign | rounds | seconds | committed | found | lost | duplicated | out of order | unexpected | secrets | result |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+        line("")
+        line("| campaign | rounds | seconds | committed | found | lost | duplicated | out of order | unexpected | secrets | result |")
+        line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
         for result in results {
             let delivery = result.delivery
-            print("| \(result.kind.rawValue) | \(result.rounds) | \(Int(result.seconds.rounded())) | \(delivery.expected) | \(delivery.found) "
+            line("| \(result.kind.rawValue) | \(result.rounds) | \(Int(result.seconds.rounded())) | \(delivery.expected) | \(delivery.found) "
                   + "| \(delivery.lost) | \(delivery.duplicated) | \(delivery.orderViolations) | \(delivery.unexpected) "
                   + "| \(result.secretLeaks.isEmpty ? "none leaked" : "LEAKED") | \(result.passed ? "passed" : "FAILED") |")
         }
         if results.contains(where: { !$0.passed }) { throw ExitCode.failure }
+    }
+}
+
+/// Writes one line to stdout unbuffered, so progress shows as it happens also when piped to a file.
+private func line(_ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        guard written > 0 else { return }
+        offset += written
     }
 }

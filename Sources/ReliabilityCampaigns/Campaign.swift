@@ -6,7 +6,7 @@ import TestBench
 public enum Campaign {
     public static func run(_ kind: CampaignKind, options: CampaignOptions) throws -> CampaignResult {
         let began = Date()
-        let bench = try CampaignBench(kind: kind, options: options)
+        let bench = try CampaignBench(options: options)
         defer { bench.stop() }
         if kind == .disk {
             try bench.daemon.startWithPrivateStateDirectory(bytes: DiskFaults.stateDirectoryBytes)

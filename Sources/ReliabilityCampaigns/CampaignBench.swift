@@ -23,21 +23,33 @@ final class CampaignBench {
     /// (applied in place), even ones the Kafka settings (the pipeline restarts).
     private var variant = 0
 
-    init(kind: CampaignKind, options: CampaignOptions) throws {
+    init(options: CampaignOptions) throws {
         self.options = options
-        sandbox = try MariaDBSandbox.start()
-        // 16 partitions with 3 replicas: the mock keeps 5 MiB per partition, room for hours of the writer's pace.
-        cluster = try KafkaMockProcess.start(brokers: 3, topics: ["\(Self.topic):16:3"])
-        let root = try sandbox.connect()
-        try root.execute("CREATE DATABASE campaign")
-        try root.execute("USE campaign")
-        try root.execute(WorkloadPlanner.createTable)
-        try root.execute("CREATE USER 'binlogo_campaign'@'%' IDENTIFIED BY '\(password)'")
-        try root.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO 'binlogo_campaign'@'%'")
-        daemon = try DaemonProcess(pipelines: [], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
+        let sandbox = try MariaDBSandbox.start()
+        self.sandbox = sandbox
+        do {
+            // 16 partitions with 3 replicas: the mock keeps 5 MiB per partition, room for hours of the writer's pace.
+            cluster = try KafkaMockProcess.start(brokers: 3, topics: ["\(Self.topic):16:3"])
+        } catch {
+            try? sandbox.stop()
+            throw error
+        }
         writer = CampaignWriter(options: sandbox.connectionOptions(database: "campaign"),
                                 changesPerSecond: options.changesPerSecond, seed: options.seed)
-        try daemon.rewrite(pipelines: [pipeline()])
+        do {
+            let root = try sandbox.connect()
+            try root.execute("CREATE DATABASE campaign")
+            try root.execute("USE campaign")
+            try root.execute(WorkloadPlanner.createTable)
+            try root.execute("CREATE USER 'binlogo_campaign'@'%' IDENTIFIED BY '\(password)'")
+            try root.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO 'binlogo_campaign'@'%'")
+            daemon = try DaemonProcess(pipelines: [], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
+            try daemon.rewrite(pipelines: [pipeline()])
+        } catch {
+            cluster.stop()
+            try? sandbox.stop()
+            throw error
+        }
     }
 
     /// The campaign's pipeline as a YAML list item, in its current variant.

@@ -41,8 +41,10 @@ import Testing
         // CI runs 100k cases; BINLOGO_FUZZ_CASES and BINLOGO_FUZZ_SEED run longer campaigns.
         let environment = ProcessInfo.processInfo.environment
         let cases = environment["BINLOGO_FUZZ_CASES"].flatMap(Int.init) ?? 100_000
-        var generator = SeededGenerator(seed: environment["BINLOGO_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5eed_b10c)
+        let seed = environment["BINLOGO_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5eed_b10c
+        var generator = SeededGenerator(seed: seed)
         let (decoded, rejected, rowsWritten) = Self.feedMutations(of: events, cases: cases, generator: &generator)
+        print("decoder fuzz: \(cases) cases (seed \(seed)): \(decoded) decoded, \(rejected) rejected, \(rowsWritten) values written")
         #expect(decoded + rejected == cases)
         #expect(rejected > cases / 10, "mutations must be caught, not decoded as if nothing happened")
         #expect(rowsWritten > 0, "some mutated row events must still decode and encode")

@@ -17,7 +17,8 @@ import Testing
             + ConfigurationCorpus.cases.filter { $0.yaml.utf8.count < 10_000 }.map(\.yaml)
         let environment = ProcessInfo.processInfo.environment
         let cases = environment["BINLOGO_CONFIG_FUZZ_CASES"].flatMap(Int.init) ?? 20_000
-        var random = ConfigurationMutator(seed: environment["BINLOGO_CONFIG_FUZZ_SEED"].flatMap(UInt64.init) ?? 0xc0f1_6)
+        let seed = environment["BINLOGO_CONFIG_FUZZ_SEED"].flatMap(UInt64.init) ?? 0xc0f1_6
+        var random = ConfigurationMutator(seed: seed)
         // No pipelines.d beside this path: each case is one file.
         let path = "/nonexistent/binlogo-fuzz/binlogo.yaml"
         var accepted = 0, rejected = 0
@@ -34,6 +35,7 @@ import Testing
                 }
             }
         }
+        print("configuration fuzz: \(cases) cases (seed \(seed)): \(accepted) accepted, \(rejected) rejected")
         #expect(accepted + rejected == cases)
         #expect(rejected > cases / 2, "most mutations break the file")
         #expect(accepted > 0, "some mutations leave a valid file (comments, values)")
