@@ -24,7 +24,10 @@ final class RdKafkaClient: Sendable {
         self.retained = retained
         self.pollLoop = PollLoop()
         let box = self.box, pollLoop = self.pollLoop
-        let thread = Thread { pollLoop.run(box.pointer) }
+        let thread = Thread {
+            nameThisThread("binlogo-kpoll")
+            pollLoop.run(box.pointer)
+        }
         thread.name = "binlogo-kafka-poll"
         thread.start()
     }
@@ -59,4 +62,15 @@ private final class PollLoop: Sendable {
         running.store(false, ordering: .releasing)
         finished.wait()
     }
+}
+
+/// Names the calling thread as `top -H`, `perf` and /proc/PID/task/*/comm show it (the kernel keeps 15 bytes):
+/// Foundation's `Thread.name`, set before `start()`, does not reach the kernel on Linux.
+private func nameThisThread(_ name: String) {
+    #if canImport(Glibc)
+    let descriptor = open("/proc/thread-self/comm", O_WRONLY)
+    guard descriptor >= 0 else { return }
+    _ = name.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, min(15, $0.count - 1)) }
+    close(descriptor)
+    #endif
 }

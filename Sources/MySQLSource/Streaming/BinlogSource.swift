@@ -35,6 +35,7 @@ public final class BinlogSource: Sendable {
                       onDumpStart: @escaping @Sendable (SourcePosition) -> Void = { _ in },
                       onReconnect: @escaping @Sendable () -> Void = {}) {
         let thread = Thread { [self] in
+            nameThisThread("binlogo-source")
             var reader = SourceReader(configuration: configuration, logger: logger, control: control, position: stored,
                                       onDumpStart: onDumpStart, onReconnect: onReconnect)
             let error = reader.run(onEvent: onEvent)
@@ -306,4 +307,15 @@ private struct SourceReader {
         }
         try onEvent(SourceEvent(decoded: decoded, resumePosition: position, transactionGTID: currentGTID, endsTransaction: endsTransaction))
     }
+}
+
+/// Names the calling thread as `top -H`, `perf` and /proc/PID/task/*/comm show it (the kernel keeps 15 bytes):
+/// Foundation's `Thread.name`, set before `start()`, does not reach the kernel on Linux.
+private func nameThisThread(_ name: String) {
+    #if canImport(Glibc)
+    let descriptor = open("/proc/thread-self/comm", O_WRONLY)
+    guard descriptor >= 0 else { return }
+    _ = name.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, min(15, $0.count - 1)) }
+    close(descriptor)
+    #endif
 }
