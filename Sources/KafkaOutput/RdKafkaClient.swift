@@ -24,8 +24,10 @@ final class RdKafkaClient: Sendable {
         self.retained = retained
         self.pollLoop = PollLoop()
         let box = self.box, pollLoop = self.pollLoop
-        let thread = Thread { pollLoop.run(box.pointer) }
-        thread.name = "binlogo-kafka-poll"
+        let thread = Thread {
+            Thread.current.name = "binlogo-kpoll"  // set from the thread itself, the name reaches the kernel (top -H, perf)
+            pollLoop.run(box.pointer)
+        }
         thread.start()
     }
 
@@ -60,3 +62,4 @@ private final class PollLoop: Sendable {
         finished.wait()
     }
 }
+

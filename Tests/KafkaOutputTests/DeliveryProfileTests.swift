@@ -94,4 +94,18 @@ import Testing
         let available = DeliveryProfile.available.properties
         #expect(available["acks"] == "all" && available["enable.idempotence"] == "false" && Int(available["retries"]!)! >= 3)
     }
+
+    @Test func librdkafkaBufferIsCappedUnderEveryProfileAndFitsTheLargestMessage() throws {
+        for profile in DeliveryProfile.allCases {
+            let properties = KafkaOutputConfiguration(brokers: ["a:1"], profile: profile, topic: try TopicTemplate()).librdkafkaProperties
+            #expect(properties["queue.buffering.max.kbytes"] == "16384" && properties["queue.buffering.max.messages"] == "50000")
+        }
+        let explicit = KafkaOutputConfiguration(brokers: ["a:1"], properties: ["queue.buffering.max.kbytes": "4096"],
+                                                topic: try TopicTemplate()).librdkafkaProperties
+        #expect(explicit["queue.buffering.max.kbytes"] == "4096")
+        let large = KafkaOutputConfiguration(brokers: ["a:1"], properties: ["message.max.bytes": "67108864"],
+                                             topic: try TopicTemplate())
+        #expect(large.librdkafkaProperties["queue.buffering.max.kbytes"] == "65537")
+        try large.validate(pipeline: "shop")
+    }
 }
