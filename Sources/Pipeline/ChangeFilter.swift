@@ -32,7 +32,12 @@ public final class ChangeFilter {
 
     /// Whether changes of `database.table` pass.
     public func passes(database: String, table: String) -> Bool {
-        let name = "\(database).\(table)"
+        passes(qualifiedName: "\(database).\(table)")
+    }
+
+    /// Whether changes of `name` (`database.table`) pass; rows carry the name ready-made, so the
+    /// per-row check is one dictionary lookup.
+    private func passes(qualifiedName name: String) -> Bool {
         if let known = decisions[name] { return known }
         let decision = (include.isEmpty || include.contains { Self.matches($0, name) }) && !exclude.contains { Self.matches($0, name) }
         decisions[name] = decision
@@ -42,8 +47,13 @@ public final class ChangeFilter {
     public func passes(_ change: TransactionTracker.Change) -> Bool {
         switch change {
         case let .row(event, _, _):
-            guard types.contains(ChangeType(rawValue: event.kind.rawValue)!) else { return false }
-            return passes(database: event.table.database, table: event.table.table)
+            let type: ChangeType
+            switch event.kind {
+            case .insert: type = .insert
+            case .update: type = .update
+            case .delete: type = .delete
+            }
+            return types.contains(type) && passes(qualifiedName: event.table.qualifiedName)
         case let .ddl(query, _, _, _):
             // DDL is kept by type and by its database (its table is not parsed from the statement).
             return types.contains(.ddl) && (include.isEmpty || include.contains { Self.matches(String($0.prefix { $0 != "." }), query.database) })

@@ -9,12 +9,16 @@ public final class ChangeRouter {
     public let key: MessageKeyMode
     public let headers: Bool
     public var context: MessageContext
+    /// Per `database.table`: the topic name.
     private var topics: [String: String] = [:]
     /// Per table: the pipeline, database and table headers, made once.
     private var tableHeaders: [String: [(String, [UInt8])]] = [:]
     /// The position and GTID header values of the last event, shared by its rows.
     private var lastPosition: (file: String, position: UInt64, bytes: [UInt8])?
     private var lastGTID: (text: String, bytes: [UInt8])?
+    /// The whole header list of the last event's rows (same table, type, position and GTID): the rows
+    /// of one event share one array instead of building six headers each.
+    private var lastHeaders: (table: String, type: String, position: UInt64, gtid: String, headers: [(String, [UInt8])])?
     private let writer = JSONWriter(capacity: 4096)
     private let keyWriter = JSONWriter(capacity: 256)
 
@@ -34,7 +38,7 @@ public final class ChangeRouter {
             try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
             let table = event.table
             return OutgoingMessage(
-                topic: topicName(database: table.database, table: table.table),
+                topic: topicName(qualifiedName: table.qualifiedName, database: table.database, table: table.table),
                 key: try rowKey(event, row: row),
                 value: writer.bytes,
                 headers: headers ? messageHeaders(type: event.kind.rawValue, database: table.database, table: table.table,
@@ -45,7 +49,7 @@ public final class ChangeRouter {
             ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement, context: context, to: writer)
             let keyBytes: [UInt8]? = key == .none ? nil : Array(query.database.utf8)
             return OutgoingMessage(
-                topic: topicName(database: query.database, table: ""),
+                topic: topicName(qualifiedName: query.database + ".", database: query.database, table: ""),
                 key: keyBytes,
                 value: writer.bytes,
                 headers: headers ? messageHeaders(type: "ddl", database: query.database, table: "", qualifiedName: query.database,
@@ -54,11 +58,11 @@ public final class ChangeRouter {
         }
     }
 
-    private func topicName(database: String, table: String) -> String {
-        let cacheKey = "\(database).\(table)"
-        if let cached = topics[cacheKey] { return cached }
+    /// The topic of `database.table`, cached by the table's qualified name (which rows carry ready-made).
+    private func topicName(qualifiedName: String, database: String, table: String) -> String {
+        if let cached = topics[qualifiedName] { return cached }
         let name = topic.topic(pipeline: pipeline, database: database, table: table)
-        topics[cacheKey] = name
+        topics[qualifiedName] = name
         return name
     }
 
@@ -90,6 +94,10 @@ public final class ChangeRouter {
 
     private func messageHeaders(type: String, database: String, table: String, qualifiedName: String, file: String,
                                 position: UInt64, gtid: String) -> [(String, [UInt8])] {
+        if let last = lastHeaders, last.position == position, last.table == qualifiedName, last.type == type, last.gtid == gtid,
+           lastPosition?.file == file {
+            return last.headers
+        }
         var headers = tableHeaders[qualifiedName] ?? {
             let made = [("pipeline", Array(pipeline.utf8)), ("database", Array(database.utf8)), ("table", Array(table.utf8))]
             tableHeaders[qualifiedName] = made
@@ -103,6 +111,7 @@ public final class ChangeRouter {
         headers.append(("type", Self.typeBytes[type] ?? Array(type.utf8)))
         headers.append(("position", lastPosition!.bytes))
         headers.append(("gtid", lastGTID!.bytes))
+        lastHeaders = (qualifiedName, type, position, gtid, headers)
         return headers
     }
 }
