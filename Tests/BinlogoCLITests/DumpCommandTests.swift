@@ -92,14 +92,19 @@ import Testing
         let corruptPath = directory.path + "/corrupt.000001"
         try Data(bytes).write(to: URL(fileURLWithPath: corruptPath))
         let corrupt = try runProduct("binlogo", ["dump", "--binlog-file", corruptPath])
+        // Cut inside the last event, as a disk copy interrupted midway would leave it.
+        let truncatedPath = directory.path + "/truncated.000001"
+        try Data(try Data(contentsOf: URL(fileURLWithPath: file)).dropLast(20)).write(to: URL(fileURLWithPath: truncatedPath))
+        let truncated = try runProduct("binlogo", ["dump", "--binlog-file", truncatedPath])
 
         for (result, expected) in [(missing, "nope.000001"), (wrongFormat, "is not a binlog file"), (badStart, "start position 999999999"),
-                                   (noFile, "--binlog-file"), (corrupt, "corrupt.000001:")] {
+                                   (noFile, "--binlog-file"), (corrupt, "corrupt.000001:"), (truncated, "truncated.000001:")] {
             #expect(result.status != 0)
             let lines = result.standardError.split(separator: "\n").filter { !$0.isEmpty }
             #expect(lines.count == 1 || expected == "--binlog-file", "\(result.standardError)")
             #expect(result.standardError.contains(expected), "\(result.standardError)")
         }
         #expect(corrupt.standardError.contains("checksum mismatch"), "\(corrupt.standardError)")
+        #expect(truncated.standardError.contains("runs past the end of the file"), "\(truncated.standardError)")
     }
 }
