@@ -254,7 +254,7 @@ ticks_to_seconds() { echo "$1 / $(getconf CLK_TCK)" | bc -l; }
 # waited for a core while runnable (/proc/…/schedstat), as "name seconds (+waiting), …". In the
 # daemon: binlogo-source reads, decodes and encodes; dispatch (Dispatch's worker threads) hands the
 # messages to librdkafka (rd_kafka_produce); rdk:broker* (summed) send them; binlogo-kpoll takes
-# the delivery reports; binlogo is the main thread, the checkpoint task and the HTTP server.
+# the delivery reports; binlogo-ckpt writes checkpoints; binlogo is the main thread and the HTTP server.
 thread_split() {
   local task
   for task in /proc/"$1"/task/*; do

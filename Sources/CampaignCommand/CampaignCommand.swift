@@ -29,7 +29,7 @@ struct CampaignCommand: ParsableCommand {
 
     func validate() throws {
         for name in campaigns where name != "all" && CampaignKind(rawValue: name) == nil {
-            throw ValidationError("unknown campaign \(name): use crash, graceful, database, kafka, disk or all")
+            throw ValidationError("unknown campaign \(name): use \(CampaignKind.allCases.map(\.rawValue).joined(separator: ", ")) or all")
         }
         if let rounds, rounds < 1 { throw ValidationError("--rounds must be at least 1") }
         if rate < 1 { throw ValidationError("--rate must be at least 1") }
@@ -60,11 +60,5 @@ struct CampaignCommand: ParsableCommand {
 
 /// Writes one line to stdout unbuffered, so progress shows as it happens also when piped to a file.
 private func line(_ text: String) {
-    let bytes = Array((text + "\n").utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        guard written > 0 else { return }
-        offset += written
-    }
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

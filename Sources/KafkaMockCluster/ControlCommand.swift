@@ -47,8 +47,10 @@ enum ControlCommand: Equatable {
             for name in arguments.dropFirst() { errors.append(try ControlCommand.errorCode(named: name)) }
             self = .requestErrors(apiKey: try integer(0, "an API key"), errors: errors)
         case "request-delays":
+            let count: Int = try integer(2, "a request count")
+            guard count >= 0 else { throw MockClusterError("request-delays: the request count must not be negative") }
             self = .requestDelays(brokerID: try integer(0, "a broker id"), apiKey: try integer(1, "an API key"),
-                                  count: try integer(2, "a request count"), milliseconds: try integer(3, "milliseconds"))
+                                  count: count, milliseconds: try integer(3, "milliseconds"))
         case "clear-errors": self = .clearErrors(apiKey: try integer(0, "an API key"))
         case "topic-error":
             guard arguments.count == 2 else { throw MockClusterError("topic-error: expected a topic and an error") }

@@ -31,7 +31,8 @@ public struct KafkaOutputConfiguration: Sendable, Equatable {
     /// pipeline's bounded queue, capped at 16 MiB of payload and 50,000 messages (librdkafka's defaults,
     /// 1 GiB and 100,000, let a large transaction through a slow Kafka take 190 MiB of RSS, ~1.3 KiB per
     /// message with its headers; with these caps it peaks near 105 MiB, at the same throughput).
-    public static let bufferProperties = ["queue.buffering.max.kbytes": "16384", "queue.buffering.max.messages": "50000"]
+    public static let bufferKilobytes = 16384
+    public static let bufferProperties = ["queue.buffering.max.kbytes": String(bufferKilobytes), "queue.buffering.max.messages": "50000"]
 
     /// The buffer caps, the profile's properties, the brokers and client id, then the explicit properties on top.
     public var librdkafkaProperties: KafkaProperties {
@@ -42,7 +43,7 @@ public struct KafkaOutputConfiguration: Sendable, Equatable {
         for (name, value) in properties { values[name] = value }
         // A message larger than the buffer would never fit in it: the buffer grows with a raised message.max.bytes.
         if properties["queue.buffering.max.kbytes"] == nil, let largest = properties["message.max.bytes"].flatMap({ Int($0) }),
-           largest / 1024 + 1 > 16384 {
+           largest / 1024 + 1 > Self.bufferKilobytes {
             values["queue.buffering.max.kbytes"] = String(largest / 1024 + 1)
         }
         return KafkaProperties(values)

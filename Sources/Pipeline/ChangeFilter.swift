@@ -30,11 +30,6 @@ public final class ChangeFilter {
         self.types = types
     }
 
-    /// Whether changes of `database.table` pass.
-    public func passes(database: String, table: String) -> Bool {
-        passes(qualifiedName: "\(database).\(table)")
-    }
-
     /// Whether changes of `name` (`database.table`) pass; rows carry the name ready-made, so the
     /// per-row check is one dictionary lookup.
     private func passes(qualifiedName name: String) -> Bool {

@@ -13,12 +13,11 @@ public final class ChangeRouter {
     private var topics: [String: String] = [:]
     /// Per table: the pipeline, database and table headers, made once.
     private var tableHeaders: [String: [(String, [UInt8])]] = [:]
-    /// The position and GTID header values of the last event, shared by its rows.
-    private var lastPosition: (file: String, position: UInt64, bytes: [UInt8])?
+    /// The GTID header value of the last transaction, shared by its events.
     private var lastGTID: (text: String, bytes: [UInt8])?
-    /// The whole header list of the last event's rows (same table, type, position and GTID): the rows
-    /// of one event share one array instead of building six headers each.
-    private var lastHeaders: (table: String, type: String, position: UInt64, gtid: String, headers: [(String, [UInt8])])?
+    /// The whole header list of the last event's rows (same table, type, file, position and GTID):
+    /// the rows of one event share one array instead of building six headers each.
+    private var lastHeaders: (table: String, type: String, file: String, position: UInt64, gtid: String, headers: [(String, [UInt8])])?
     private let writer = JSONWriter(capacity: 4096)
     private let keyWriter = JSONWriter(capacity: 256)
 
@@ -94,8 +93,8 @@ public final class ChangeRouter {
 
     private func messageHeaders(type: String, database: String, table: String, qualifiedName: String, file: String,
                                 position: UInt64, gtid: String) -> [(String, [UInt8])] {
-        if let last = lastHeaders, last.position == position, last.table == qualifiedName, last.type == type, last.gtid == gtid,
-           lastPosition?.file == file {
+        if let last = lastHeaders, last.position == position, last.file == file, last.table == qualifiedName, last.type == type,
+           last.gtid == gtid {
             return last.headers
         }
         var headers = tableHeaders[qualifiedName] ?? {
@@ -103,15 +102,12 @@ public final class ChangeRouter {
             tableHeaders[qualifiedName] = made
             return made
         }()
-        if lastPosition?.file != file || lastPosition?.position != position {
-            lastPosition = (file, position, Array("\(file):\(position)".utf8))
-        }
         if lastGTID?.text != gtid { lastGTID = (gtid, Array(gtid.utf8)) }
         headers.reserveCapacity(6)
         headers.append(("type", Self.typeBytes[type] ?? Array(type.utf8)))
-        headers.append(("position", lastPosition!.bytes))
+        headers.append(("position", Array("\(file):\(position)".utf8)))
         headers.append(("gtid", lastGTID!.bytes))
-        lastHeaders = (qualifiedName, type, position, gtid, headers)
+        lastHeaders = (qualifiedName, type, file, position, gtid, headers)
         return headers
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 
 /// Runs a closure every `interval` seconds on a thread of its own until cancelled.
+/// `name` (at most 15 bytes, as Linux keeps) names the thread for `top -H` and perf.
 final class PeriodicTask: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -9,6 +10,7 @@ final class PeriodicTask: Sendable {
 
     init(name: String, interval: Double, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
+            Thread.current.name = name  // set from the thread itself, the name reaches the kernel
             while !cancelled.load(ordering: .acquiring) {
                 _ = wake.wait(timeout: .now() + interval)
                 if cancelled.load(ordering: .acquiring) { break }
@@ -16,7 +18,6 @@ final class PeriodicTask: Sendable {
             }
             finished.signal()
         }
-        thread.name = name
         thread.start()
     }
 

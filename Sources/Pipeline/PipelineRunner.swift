@@ -39,6 +39,9 @@ public final class PipelineRunner: Sendable {
         var lastError: String?
         /// Why the last checkpoint write failed; nil once one succeeds again.
         var checkpointError: String?
+        /// A starting position that could not be stored yet (a read-only or full disk): written as
+        /// soon as the disk allows, unless an acknowledged checkpoint comes first.
+        var unstoredStart: SourcePosition?
         var startedAt = Date()
         /// Between a transaction's first event and its commit.
         var inTransaction = false
@@ -142,7 +145,7 @@ public final class PipelineRunner: Sendable {
         source.start(from: stored, onEvent: { [self] event in try handle(event) }, onStop: { [self] error in
             if let error { fail("\(error)") }
         }, onDumpStart: { [self] position in storeStartingPosition(position) }, onReconnect: { [reconnects] in reconnects.increment() })
-        let task = PeriodicTask(name: "binlogo-checkpoint", interval: 1) { [self] in writeCheckpoint() }
+        let task = PeriodicTask(name: "binlogo-ckpt", interval: 1) { [self] in writeCheckpoint() }
         checkpointTask.withLock { $0 = task }
         state.withLock { if $0.status == .starting { $0.status = .running } }
     }
@@ -231,7 +234,7 @@ public final class PipelineRunner: Sendable {
     /// before the first acknowledged transaction resumes there instead of starting at `current` again.
     private func storeStartingPosition(_ position: SourcePosition) {
         guard savedCheckpoint == nil, deliveries.checkpoint == nil else { return }
-        save(position)
+        if !save(position) { state.withLock { $0.unstoredStart = position } }
     }
 
     private func writeCheckpoint() {
@@ -243,22 +246,24 @@ public final class PipelineRunner: Sendable {
         }
         if let failure = deliveries.failure { fail("\(failure)") }
         if let failure = queue.failure { fail("\(failure)") }
-        guard let position = deliveries.checkpoint else { return }
+        guard let position = deliveries.checkpoint ?? state.withLock({ $0.unstoredStart }) else { return }
         let changed = state.withLock { $0.savedCheckpoint != position }
         guard changed else { return }
-        save(position)
+        if save(position) { state.withLock { $0.unstoredStart = nil } }
     }
 
-    /// Writes `position`; on failure (a read-only or full disk) the previous file stays whole, the
-    /// failure shows in the log, `/status` and `binlogo_checkpoint_failures_total`, and the next
-    /// write tries again.
-    private func save(_ position: SourcePosition) {
+    /// Writes `position`; on failure (a read-only or full disk) the previous file, if any, stays whole,
+    /// the failure shows in the log, `/status` and `binlogo_checkpoint_failures_total`, and the
+    /// checkpoint task tries again a second later. Returns whether the position was stored.
+    @discardableResult
+    private func save(_ position: SourcePosition) -> Bool {
         do {
             try store.save(position)
             state.withLock {
                 $0.savedCheckpoint = position
                 $0.checkpointError = nil
             }
+            return true
         } catch {
             checkpointFailures.increment()
             let repeated = state.withLock { state in
@@ -266,8 +271,10 @@ public final class PipelineRunner: Sendable {
                 return state.checkpointError == error.description
             }
             if !repeated {
-                logger.error("checkpoint not written; the previous one stays", metadata: ["error": "\(error)"])
+                logger.error("checkpoint not written; the previous one stays (if any) and the write is retried every second",
+                             metadata: ["error": "\(error)"])
             }
+            return false
         }
     }
 }

@@ -31,7 +31,7 @@ public final class PipelineSupervisor: Sendable {
             entries.withLock { $0[pipeline.name] = Entry(configuration: pipeline) }
             launch(pipeline.name)
         }
-        let task = PeriodicTask(name: "binlogo-supervisor", interval: 1) { [self] in checkPipelines() }
+        let task = PeriodicTask(name: "binlogo-superv", interval: 1) { [self] in checkPipelines() }
         monitor.withLock { $0 = task }
     }
 

@@ -8,6 +8,9 @@ import TestBench
 /// copy of each arrives after the first copies of the changes before it; later copies (repeats
 /// after a crash) count as duplicates, not as order violations.
 public enum DeliveryChecker {
+    /// Examples kept of each kind of problem (lost, unexpected, out of order).
+    static let samplesPerKind = 3
+
     public static func check(expected: [RowChange], consumed: [ConsumedMessage]) throws -> DeliveryReport {
         var report = DeliveryReport()
         report.expected = expected.count
@@ -23,17 +26,19 @@ public enum DeliveryChecker {
             }
             if !committed.contains(change) {
                 report.unexpected += 1
-                report.samples.append("unexpected \(change)")
+                if report.unexpected <= Self.samplesPerKind { report.samples.append("unexpected \(change)") }
             }
             if let newest = newestOrder[change.id], change.order < newest {
                 report.orderViolations += 1
-                report.samples.append("\(change) arrived after a later change of the row (partition \(message.partition) offset \(message.offset))")
+                if report.orderViolations <= Self.samplesPerKind {
+                    report.samples.append("\(change) arrived after a later change of the row (partition \(message.partition) offset \(message.offset))")
+                }
             }
             newestOrder[change.id] = max(change.order, newestOrder[change.id] ?? change.order)
         }
         for change in expected where !seen.contains(change) {
             report.lost += 1
-            if report.lost <= 5 { report.samples.append("lost \(change)") }
+            if report.lost <= Self.samplesPerKind { report.samples.append("lost \(change)") }
         }
         report.found = committed.count - report.lost
         return report

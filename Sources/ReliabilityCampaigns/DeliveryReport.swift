@@ -14,12 +14,12 @@ public struct DeliveryReport: Sendable, CustomStringConvertible {
     public var orderViolations = 0
     /// Row-change messages read from the topic.
     public var messages = 0
-    /// A few examples of each problem, for the failure message.
+    /// A few examples of each kind of problem, for the failure message.
     public var samples: [String] = []
 
     public var description: String {
         "expected \(expected), found \(found), lost \(lost), duplicated \(duplicated), unexpected \(unexpected), "
             + "order violations \(orderViolations) (\(messages) messages)"
-            + (samples.isEmpty ? "" : "; e.g. " + samples.prefix(6).joined(separator: "; "))
+            + (samples.isEmpty ? "" : "; e.g. " + samples.joined(separator: "; "))
     }
 }

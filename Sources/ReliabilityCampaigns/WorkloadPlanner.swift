@@ -53,9 +53,8 @@ struct WorkloadPlanner {
                 transaction.changes.append(RowChange(id: id, seq: seq, kind: .update))
                 transaction.statements.append("UPDATE items SET seq = \(seq), note = 'update \(seq)' WHERE id = \(id)")
             } else {
+                // Live rows are committed ones, so never a row this transaction inserted or already deleted.
                 let id = liveIDs[Int.random(in: 0..<liveIDs.count, using: &random)]
-                // A row inserted or already deleted in this transaction is left alone.
-                guard transaction.before[id] != 0, transaction.after[id] != 0 else { continue }
                 let seq = transaction.after[id] ?? seqs[id]!
                 if transaction.before[id] == nil { transaction.before[id] = seqs[id]! }
                 transaction.after[id] = 0
@@ -67,22 +66,26 @@ struct WorkloadPlanner {
         return transaction
     }
 
-    /// The transaction committed: its rows take their new state.
+    /// The transaction committed: its rows take their new state. (Walks `changes`, not the
+    /// dictionaries, so that the live rows' order, and with it the workload, follows the seed alone.)
     mutating func commit(_ transaction: Transaction) {
-        for (id, seq) in transaction.after {
-            if seq == 0 {
-                seqs[id] = nil
-            } else {
-                if seqs[id] == nil { addLive(id) }
-                seqs[id] = seq
+        for change in transaction.changes {
+            switch change.kind {
+            case .insert:
+                addLive(change.id)
+                seqs[change.id] = change.seq
+            case .update:
+                seqs[change.id] = change.seq
+            case .delete:
+                seqs[change.id] = nil
             }
         }
     }
 
     /// The transaction did not commit: rows it deleted are live again.
     mutating func rollBack(_ transaction: Transaction) {
-        for (id, seq) in transaction.before where seq != 0 && liveIndex[id] == nil {
-            addLive(id)
+        for change in transaction.changes where change.kind == .delete {
+            addLive(change.id)
         }
     }
 

@@ -95,15 +95,7 @@ public final class DaemonProcess {
     /// The body of `GET path` on the daemon's HTTP endpoint.
     public func get(_ path: String) throws -> String {
         guard let httpListen else { throw TestBenchError("the daemon's HTTP endpoint is off") }
-        let result = try runCapturing("/usr/bin/python3", ["-c", """
-            import http.client, sys
-            host, port = sys.argv[1].rsplit(":", 1)
-            c = http.client.HTTPConnection(host, int(port), timeout=10)
-            c.request("GET", sys.argv[2])
-            sys.stdout.write(c.getresponse().read().decode())
-            """, httpListen, path])
-        guard result.status == 0 else { throw TestBenchError("GET \(path) from \(httpListen): \(result.standardError)") }
-        return result.standardOutput
+        return try httpRequest(httpListen, path).body
     }
 
     /// A YAML pipeline list item reading `database` on the sandbox and writing to `topic` on the cluster.

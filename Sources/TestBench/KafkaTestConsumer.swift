@@ -53,28 +53,30 @@ public final class KafkaTestConsumer {
 
     /// How many messages the topic holds now (the sum of its partitions' watermark spans), without reading them.
     public func messageCount(topic: String) throws -> Int {
-        var total = 0
-        for partition in try partitions(of: topic) {
+        try watermarks(topic: topic).reduce(0) { $0 + Int($1.high - $1.low) }
+    }
+
+    /// Whether the cluster dropped a partition's oldest messages (the mock keeps 5 MiB per partition).
+    public func droppedMessages(topic: String) throws -> Bool {
+        try watermarks(topic: topic).contains { $0.low > 0 }
+    }
+
+    private func watermarks(topic: String) throws -> [(partition: Int32, low: Int64, high: Int64)] {
+        try partitions(of: topic).map { partition in
             var low: Int64 = 0, high: Int64 = 0
             let result = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, 10_000)
             guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw TestBenchError("watermarks of \(topic) [\(partition)]: \(String(cString: rd_kafka_err2str(result)))")
             }
-            total += Int(high - low)
+            return (partition, low, high)
         }
-        return total
     }
 
     /// Every message now in the topic, ordered by partition then offset.
     public func readAll(topic: String, timeoutSeconds: Double = 30) throws -> [ConsumedMessage] {
         var remaining: [Int32: Int64] = [:]  // partition -> high watermark still to reach
-        for partition in try partitions(of: topic) {
-            var low: Int64 = 0, high: Int64 = 0
-            let result = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, 10_000)
-            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw TestBenchError("watermarks of \(topic) [\(partition)]: \(String(cString: rd_kafka_err2str(result)))")
-            }
-            if high > low { remaining[partition] = high }
+        for (partition, low, high) in try watermarks(topic: topic) where high > low {
+            remaining[partition] = high
         }
         if remaining.isEmpty { return [] }
 

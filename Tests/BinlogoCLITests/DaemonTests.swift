@@ -7,12 +7,6 @@ import Testing
 /// sandbox MariaDB and the mock Kafka cluster.
 @Suite(.serialized) struct DaemonTests {
 
-    private func rebuild(_ topic: String, cluster: KafkaMockProcess) throws -> TableRebuilder {
-        var rebuilt = TableRebuilder()
-        try rebuilt.apply(try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers).readAll(topic: topic, timeoutSeconds: 60))
-        return rebuilt
-    }
-
     @Test func twoPipelinesRebuildTheirTablesAndStopCleanly() throws {
         let sandbox = try MariaDBSandbox.shared()
         let cluster = try KafkaMockProcess.shared()
@@ -50,7 +44,10 @@ import Testing
         #expect(daemon.stop(signal: SIGTERM) == 0, "SIGTERM: a clean exit\n\(daemon.log)")
 
         for (database, topic) in [(shop, shopTopic), (crm, crmTopic)] {
-            let rebuilt = try rebuild(topic, cluster: cluster)
+            let consumed = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers).readAll(topic: topic, timeoutSeconds: 60)
+            try Self.expectHeadersMatchTheirMessages(consumed)
+            var rebuilt = TableRebuilder()
+            try rebuilt.apply(consumed)
             #expect(rebuilt.messages == expectedMessages, "no duplicates with the idempotent profile and a clean run")
             let expected = TableRebuilder.select(try database.connect().query("SELECT id, name, amount, note FROM t"),
                                                  columns: ["id", "name", "amount", "note"])
@@ -143,6 +140,23 @@ import Testing
         #expect(daemon.log.contains("check the user and password"))
         #expect(daemon.stop(signal: SIGTERM) == 0)
         #expect(!daemon.log.contains(secret), "the password never appears in the log")
+    }
+
+    /// Every record's headers say what its message's head says: the rows of one event share one header
+    /// list, so a row must never carry another event's position, type, table or GTID.
+    private static func expectHeadersMatchTheirMessages(_ consumed: [ConsumedMessage]) throws {
+        var mismatches: [String] = []
+        for message in consumed {
+            let object = try JSONSerialization.jsonObject(with: Data(message.value)) as! [String: Any]
+            let head = object["head"] as! [String: Any]
+            let position = head["position"] as! [String: Any]
+            let expected = ["type": head["type"] as! String, "table": head["table"] as! String, "database": head["database"] as! String,
+                            "position": "\(position["binlog_file"]!):\(position["binlog_position"]!)", "gtid": position["gtid_set"] as! String]
+            for (name, value) in expected where message.header(name) != value {
+                mismatches.append("offset \(message.offset): \(name) header \(message.header(name) ?? "none"), head \(value)")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) headers disagree with their messages, e.g. \(mismatches.prefix(3))")
     }
 
     /// `insert ID VERSION` / `update ID VERSION` for a message.

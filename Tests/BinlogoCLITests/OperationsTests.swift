@@ -4,19 +4,6 @@ import Testing
 
 /// The daemon's HTTP endpoint, `binlogo status` and `binlogo position`, as an operator uses them.
 @Suite(.serialized) struct OperationsTests {
-    private func get(_ address: String, _ path: String, method: String = "GET") throws -> (status: String, body: String) {
-        let result = try runCapturing("/usr/bin/python3", ["-c", """
-            import http.client, sys
-            host, port = sys.argv[1].rsplit(":", 1)
-            c = http.client.HTTPConnection(host, int(port), timeout=10)
-            c.request(sys.argv[3], sys.argv[2])
-            r = c.getresponse()
-            sys.stdout.write(str(r.status) + "\\n" + r.read().decode())
-            """, address, path, method])
-        let lines = result.standardOutput.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        return (String(lines.first ?? ""), lines.count > 1 ? String(lines[1]) : "")
-    }
-
     @Test func metricsStatusHealthAndPositions() throws {
         let sandbox = try MariaDBSandbox.shared()
         let cluster = try KafkaMockProcess.shared()
@@ -35,7 +22,7 @@ import Testing
         #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 100 })
         Thread.sleep(forTimeInterval: 1.5)  // a checkpoint and a metrics refresh
 
-        let metrics = try get(address, "/metrics")
+        let metrics = try httpRequest(address, "/metrics")
         #expect(metrics.status == "200")
         for line in metrics.body.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(line.range(of: #"^[a-z_]+(\{[^}]*\})? -?[0-9.e+]+$"#, options: .regularExpression) != nil, "not Prometheus text: \(line)")
@@ -51,14 +38,14 @@ import Testing
         }
         #expect((value("binlogo_rows_read_total") ?? 0) - (value("binlogo_rows_filtered_total") ?? 0) == 100)
 
-        let status = try get(address, "/status")
+        let status = try httpRequest(address, "/status")
         let object = try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any]
         let pipeline = try #require((object?["pipelines"] as? [[String: Any]])?.first)
         #expect(pipeline["name"] as? String == "ops" && pipeline["state"] as? String == "running")
         #expect((pipeline["checkpoint"] as? [String: Any])?["file"] is String)
-        #expect(try get(address, "/healthz") == ("200", "ok\n"))
-        #expect(try get(address, "/status", method: "POST").status == "405", "nothing that changes state is served")
-        #expect(try get(address, "/position").status == "404")
+        #expect(try httpRequest(address, "/healthz") == ("200", "ok\n"))
+        #expect(try httpRequest(address, "/status", method: "POST").status == "405", "nothing that changes state is served")
+        #expect(try httpRequest(address, "/position").status == "404")
 
         let table = try runProduct("binlogo", ["status", "--address", address])
         #expect(table.status == 0)

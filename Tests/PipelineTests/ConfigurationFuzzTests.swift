@@ -36,7 +36,6 @@ import Testing
             }
         }
         print("configuration fuzz: \(cases) cases (seed \(seed)): \(accepted) accepted, \(rejected) rejected")
-        #expect(accepted + rejected == cases)
         #expect(rejected > cases / 2, "most mutations break the file")
         #expect(accepted > 0, "some mutations leave a valid file (comments, values)")
     }

@@ -11,6 +11,7 @@ public enum ConfigurationLoader {
     static let pipelineKeys: Set<String> = ["name", "mysql", "filters", "output", "queue"]
     static let mysqlKeys: Set<String> = ["host", "port", "socket", "user", "password", "password_env", "password_file", "server_id",
                                          "start", "heartbeat_seconds", "connect_timeout_seconds", "tls"]
+    static let maximumFileBytes = 4 << 20
     static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties"]
 
     /// Loads the main file and the pipeline files of its `pipelines_dir` (default: `pipelines.d` beside it, if present).
@@ -86,6 +87,9 @@ public enum ConfigurationLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(file: path, line: nil, keyPath: "", message: "cannot read the file (missing or not readable)")
         }
+        guard data.count <= maximumFileBytes else {
+            throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is \(data.count) bytes; configuration files are at most 4 MiB")
+        }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is not UTF-8 text")
         }
@@ -93,9 +97,6 @@ public enum ConfigurationLoader {
     }
 
     private static func document(_ text: String, path: String) throws(ConfigurationError) -> ConfigNode {
-        guard text.utf8.count <= 4 << 20 else {
-            throw ConfigurationError(file: path, line: nil, keyPath: "", message: "the file is \(text.utf8.count) bytes; configuration files are at most 4 MiB")
-        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)

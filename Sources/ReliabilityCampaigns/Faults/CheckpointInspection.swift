@@ -19,19 +19,15 @@ extension CampaignBench {
     }
 }
 
-extension Double {
-    /// Sleeps this many seconds.
-    func sleep() {
-        usleep(UInt32(max(0, self) * 1_000_000))
-    }
-}
-
 extension DaemonProcess {
-    /// Runs `command` in the daemon's mount namespace; a non-zero exit is an error naming `purpose`.
-    func inStateNamespace(_ command: String, expecting purpose: String) throws {
+    /// Runs `command` in the daemon's mount namespace and returns its output; a non-zero exit is an
+    /// error naming `purpose`.
+    @discardableResult
+    func inStateNamespace(_ command: String, expecting purpose: String) throws -> String {
         let result = try inStateNamespace(command)
         guard result.status == 0 else {
             throw CampaignError("could not \(purpose) (`\(command)` exited \(result.status)): \(result.standardError)")
         }
+        return result.standardOutput
     }
 }

@@ -19,11 +19,11 @@ struct DatabaseFaults: CampaignFaults {
         case 2:
             let pid = try bench.serverPID()
             kill(pid, SIGSTOP)
-            outageSeconds.sleep()
+            Thread.sleep(forTimeInterval: outageSeconds)
             kill(pid, SIGCONT)
         default:
             try bench.sandbox.connect().execute("FLUSH BINARY LOGS")
         }
-        Double.random(in: 1.0...3.0, using: &random).sleep()
+        Thread.sleep(forTimeInterval: Double.random(in: 1.0...3.0, using: &random))
     }
 }

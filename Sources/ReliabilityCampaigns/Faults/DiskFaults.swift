@@ -11,9 +11,9 @@ struct DiskFaults: CampaignFaults {
 
     mutating func round(_ index: Int, on bench: CampaignBench, random: inout SeededGenerator) throws {
         let state = bench.daemon.stateDirectory
-        let checkpoint = bench.checkpointPath
+        let readCheckpoint = "cat '\(bench.checkpointPath)'"
         let readOnly = index % 2 == 0
-        let before = try bench.daemon.inStateNamespace("cat '\(checkpoint)'").standardOutput
+        let fault = readOnly ? "read-only" : "full"
         if readOnly {
             // A read-only bind mount over the directory: remounting the tmpfs itself read-only fails
             // while the pipeline's lock file is open for writing.
@@ -21,11 +21,12 @@ struct DiskFaults: CampaignFaults {
         } else {
             try bench.daemon.inStateNamespace("dd if=/dev/zero of='\(state)/fill' bs=4096 2>/dev/null; true")
         }
-        let fault = readOnly ? "read-only" : "full"
-        2.5.sleep()
+        // Read once the fault is in place: no checkpoint can be written from here on.
+        let before = try bench.daemon.inStateNamespace(readCheckpoint, expecting: "read the checkpoint")
+        Thread.sleep(forTimeInterval: 2.5)
         let status = bench.status() ?? ""
         if !status.contains("\"checkpoint_error\":\"") { bench.note("round \(index) (\(fault)): /status shows no checkpoint_error: \(status)") }
-        let during = try bench.daemon.inStateNamespace("cat '\(checkpoint)'").standardOutput
+        let during = try bench.daemon.inStateNamespace(readCheckpoint, expecting: "read the checkpoint")
         if during != before { bench.note("round \(index) (\(fault)): the checkpoint changed while the disk was \(fault)") }
         bench.checkCheckpointIsWhole(Data(during.utf8), round: index)
         if readOnly {
@@ -34,10 +35,10 @@ struct DiskFaults: CampaignFaults {
             try bench.daemon.inStateNamespace("rm -f '\(state)/fill'", expecting: "empty it again")
         }
         let recovered = waitUntil(seconds: 10) {
-            let now = (try? bench.daemon.inStateNamespace("cat '\(checkpoint)'").standardOutput) ?? before
-            return now != before && (bench.status()?.contains("\"checkpoint_error\":null") ?? false)
+            let now = (try? bench.daemon.inStateNamespace(readCheckpoint, expecting: "read the checkpoint")) ?? before
+            return now != before && (bench.status(withMetrics: false)?.contains("\"checkpoint_error\":null") ?? false)
         }
         if !recovered { bench.note("round \(index) (\(fault)): checkpoints did not resume within 10 s of the disk coming back") }
-        Double.random(in: 0.5...1.5, using: &random).sleep()
+        Thread.sleep(forTimeInterval: Double.random(in: 0.5...1.5, using: &random))
     }
 }

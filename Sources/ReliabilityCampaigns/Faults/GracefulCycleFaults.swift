@@ -24,6 +24,6 @@ struct GracefulCycleFaults: CampaignFaults {
                 bench.note("round \(index): the changed pipeline did not stream again after the reload")
             }
         }
-        Double.random(in: 0.5...1.5, using: &random).sleep()
+        Thread.sleep(forTimeInterval: Double.random(in: 0.5...1.5, using: &random))
     }
 }

@@ -15,22 +15,22 @@ struct KafkaFaults: CampaignFaults {
         case 0:
             let broker = Self.brokers.randomElement(using: &random)!
             try cluster.control("broker-down \(broker)")
-            Double.random(in: 1...3, using: &random).sleep()
+            Thread.sleep(forTimeInterval: Double.random(in: 1...3, using: &random))
             try cluster.control("broker-up \(broker)")
         case 1:
             let errors = (Array(repeating: "NOT_LEADER_FOR_PARTITION", count: 3) + Array(repeating: "REQUEST_TIMED_OUT", count: 2)
                 + Array(repeating: "NOT_ENOUGH_REPLICAS", count: 2)).shuffled(using: &random)
             try cluster.control("request-errors \(Self.produceAPIKey) \(errors.joined(separator: " "))")
-            2.0.sleep()
+            Thread.sleep(forTimeInterval: 2.0)
         case 2:
             for broker in Self.brokers { try cluster.control("request-delays \(broker) \(Self.produceAPIKey) 5 1500") }
-            3.0.sleep()
+            Thread.sleep(forTimeInterval: 3.0)
         default:
             let milliseconds = Int.random(in: 2000...3000, using: &random)
             for broker in Self.brokers { try cluster.control("broker-rtt \(broker) \(milliseconds)") }
-            4.0.sleep()
+            Thread.sleep(forTimeInterval: 4.0)
             for broker in Self.brokers { try cluster.control("broker-rtt \(broker) 0") }
         }
-        Double.random(in: 0.5...1.5, using: &random).sleep()
+        Thread.sleep(forTimeInterval: Double.random(in: 0.5...1.5, using: &random))
     }
 }
