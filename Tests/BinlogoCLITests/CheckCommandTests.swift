@@ -44,4 +44,22 @@ import Testing
             #expect(lines.count == 1 && lines[0].contains(folder), "\(arguments): \(unreadable.standardError)")
         }
     }
+
+    /// Each file of the broken-configuration corpus given to `binlogo run` at start: exit 1 and one
+    /// line naming the file, the line and the key.
+    @Test func runRefusesEachBrokenConfigurationInOneLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-corpus-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/binlogo.yaml"
+        for mistake in ConfigurationCorpus.cases {
+            try mistake.yaml.write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try runProduct("binlogo", ["run", "--config", path])
+            let location = path + (mistake.line.map { ":\($0)" } ?? "") + ": " + (mistake.keyPath.isEmpty ? "" : mistake.keyPath + ": ")
+            let lines = result.standardError.split(separator: "\n")
+            #expect(result.status == 1, "\(mistake.name): exit \(result.status)")
+            #expect(lines.count == 1 && lines[0].contains(location) && lines[0].contains(mistake.message),
+                    "\(mistake.name): \(result.standardError)")
+        }
+    }
 }
