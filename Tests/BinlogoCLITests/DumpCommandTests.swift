@@ -101,7 +101,7 @@ import Testing
                                    (noFile, "--binlog-file"), (corrupt, "corrupt.000001:"), (truncated, "truncated.000001:")] {
             #expect(result.status != 0)
             let lines = result.standardError.split(separator: "\n").filter { !$0.isEmpty }
-            #expect(lines.count == 1 || expected == "--binlog-file", "\(result.standardError)")
+            #expect(lines.count == 1, "\(result.standardError)")
             #expect(result.standardError.contains(expected), "\(result.standardError)")
         }
         #expect(corrupt.standardError.contains("checksum mismatch"), "\(corrupt.standardError)")
