@@ -48,7 +48,7 @@ public final class KafkaOutput: MessageOutput {
     }
 
     /// FNV-1a of the key; keyless messages take turns.
-    private func producerIndex(for key: [UInt8]?) -> Int {
+    private func producerIndex(for key: ArraySlice<UInt8>?) -> Int {
         guard producers.count > 1 else { return 0 }
         guard let key else { return roundRobin.next() % producers.count }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

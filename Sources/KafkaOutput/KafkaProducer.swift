@@ -44,6 +44,18 @@ public final class KafkaProducer: Sendable {
         headers: [(String, [UInt8])] = [],
         token: UInt64
     ) throws(KafkaError) {
+        try produce(topic: topic, partition: partition, key: key?[...], value: value[...], headers: headers, token: token)
+    }
+
+    /// The same, for a key and a value that are parts of one buffer (`OutgoingMessage.keyAndValue`).
+    public func produce(
+        topic: String,
+        partition: Int32? = nil,
+        key: ArraySlice<UInt8>?,
+        value: ArraySlice<UInt8>,
+        headers: [(String, [UInt8])] = [],
+        token: UInt64
+    ) throws(KafkaError) {
         let topicHandle = try self.topic(named: topic)
         var headerList: OpaquePointer? = nil
         if !headers.isEmpty {
@@ -106,7 +118,7 @@ public final class KafkaProducer: Sendable {
 }
 
 /// Calls `body` with the bytes of `array`, or with nil when there is no array.
-private func withOptionalBytes<R>(_ array: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+private func withOptionalBytes<R>(_ array: ArraySlice<UInt8>?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
     guard let array else { return body(nil) }
     return array.withUnsafeBytes { body($0) }
 }

@@ -15,7 +15,7 @@ public final class StandardOutputOutput: MessageOutput {
 
     public func send(_ message: OutgoingMessage) throws(KafkaError) {
         lock.withLock { _ in
-            var line = message.value
+            var line = Array(message.value)
             line.append(UInt8(ascii: "\n"))
             line.withUnsafeBytes { bytes in
                 var offset = 0

@@ -32,7 +32,7 @@ public final class BoundedMessageQueue: Sendable {
     /// output's error once sending failed. One batch is one hop to the sending queue, not one per message.
     public func put(_ batch: [OutgoingMessage]) throws(KafkaError) {
         guard !batch.isEmpty else { return }
-        let size = batch.reduce(0) { $0 + $1.value.count + ($1.key?.count ?? 0) }
+        let size = batch.reduce(0) { $0 + $1.keyAndValue.count }
         while true {
             let admitted: Result<Bool, KafkaError> = state.withLock { state in
                 if let failure = state.failure { return .failure(failure) }

@@ -36,24 +36,36 @@ public final class ChangeRouter {
         case let .row(event, row, placement):
             try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
             let table = event.table
+            let hasKey = try writeRowKey(event, row: row)
             return OutgoingMessage(
                 topic: topicName(qualifiedName: table.qualifiedName, database: table.database, table: table.table),
-                key: try rowKey(event, row: row),
-                value: writer.bytes,
+                keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
                 headers: headers ? messageHeaders(type: event.kind.rawValue, database: table.database, table: table.table,
                                                   qualifiedName: table.qualifiedName, file: event.binlogFile,
                                                   position: event.position, gtid: placement.gtid) : [],
                 token: token)
         case let .ddl(query, file, position, placement):
             ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement, context: context, to: writer)
-            let keyBytes: [UInt8]? = key == .none ? nil : Array(query.database.utf8)
+            keyWriter.reset()
+            keyWriter.raw(query.database)
+            let hasKey = key != .none
             return OutgoingMessage(
                 topic: topicName(qualifiedName: query.database + ".", database: query.database, table: ""),
-                key: keyBytes,
-                value: writer.bytes,
+                keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
                 headers: headers ? messageHeaders(type: "ddl", database: query.database, table: "", qualifiedName: query.database,
                                                   file: file, position: position, gtid: placement.gtid) : [],
                 token: token)
+        }
+    }
+
+    /// The key writer's bytes (when the message has a key) and the value writer's, in one new array.
+    private func joinedKeyAndValue(hasKey: Bool) -> [UInt8] {
+        let keyCount = hasKey ? keyWriter.count : 0
+        return [UInt8](unsafeUninitializedCapacity: keyCount + writer.count) { buffer, initialized in
+            let target = UnsafeMutableRawBufferPointer(buffer)
+            if hasKey { keyWriter.withBytes { target.copyMemory(from: $0) } }
+            writer.withBytes { UnsafeMutableRawBufferPointer(rebasing: target[keyCount...]).copyMemory(from: $0) }
+            initialized = keyCount + writer.count
         }
     }
 
@@ -65,27 +77,29 @@ public final class ChangeRouter {
         return name
     }
 
-    private func rowKey(_ event: RowsEvent, row: Int) throws(BinlogDecodingError) -> [UInt8]? {
+    /// Writes the row's key (per the key mode) into `keyWriter`; false when the message has no key.
+    private func writeRowKey(_ event: RowsEvent, row: Int) throws(BinlogDecodingError) -> Bool {
         let table = event.table
+        keyWriter.reset()
         switch key {
         case .none:
-            return nil
+            return false
         case .database:
-            return Array(table.database.utf8)
+            keyWriter.raw(table.database)
         case .table:
-            return Array(table.qualifiedName.utf8)
+            keyWriter.raw(table.qualifiedName)
         case .primaryKey:
-            guard !table.primaryKey.isEmpty else { return Array(table.qualifiedName.utf8) }
-            keyWriter.reset()
+            guard !table.primaryKey.isEmpty else {
+                keyWriter.raw(table.qualifiedName)
+                return true
+            }
             try ChangeMessageEncoder.writePrimaryKey(event, row: row, to: keyWriter)
-            return keyWriter.bytes
         case .column(let name):
-            guard let column = table.columns.firstIndex(where: { $0.name == name }) else { return nil }
-            keyWriter.reset()
+            guard let column = table.columns.firstIndex(where: { $0.name == name }) else { return false }
             let image: RowsEvent.Image = event.kind == .delete ? .before : .after
-            if try !event.writeValue(row: row, image: image, column: column, to: keyWriter) { return nil }
-            return keyWriter.bytes
+            return try event.writeValue(row: row, image: image, column: column, to: keyWriter)
         }
+        return true
     }
 
     private static let typeBytes: [String: [UInt8]] = Dictionary(
