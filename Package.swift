@@ -32,20 +32,23 @@ let package = Package(
         // Pure Swift: binlog bytes in, row changes and JSON out.
         .target(name: "BinlogDecoder"),
 
+        // Names the daemon's own threads for top -H and perf.
+        .target(name: "ThreadNames"),
+
         // Reading half of a pipeline: libmariadb connection and binlog stream.
         .target(
             name: "MySQLSource",
-            dependencies: ["CMariaDB", "BinlogDecoder", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CMariaDB", "BinlogDecoder", "ThreadNames", .product(name: "Logging", package: "swift-log")]
         ),
 
         // Writing half of a pipeline: librdkafka producers.
-        .target(name: "KafkaOutput", dependencies: ["CRdKafka"]),
+        .target(name: "KafkaOutput", dependencies: ["CRdKafka", "ThreadNames"]),
 
         // The pipeline engine: routing, filtering, the bounded queue, checkpoints.
         .target(
             name: "Pipeline",
             dependencies: [
-                "BinlogDecoder", "MySQLSource", "KafkaOutput",
+                "BinlogDecoder", "MySQLSource", "KafkaOutput", "ThreadNames",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

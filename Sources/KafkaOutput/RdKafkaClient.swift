@@ -1,6 +1,7 @@
 import CRdKafka
 import Synchronization
 import Foundation
+import ThreadNames
 
 /// Owns an `rd_kafka_t` and the thread that polls it for callbacks (delivery reports, errors, logs).
 ///
@@ -25,7 +26,7 @@ final class RdKafkaClient: Sendable {
         self.pollLoop = PollLoop()
         let box = self.box, pollLoop = self.pollLoop
         let thread = Thread {
-            Thread.current.name = "binlogo-kpoll"  // set from the thread itself, the name reaches the kernel (top -H, perf)
+            nameCurrentThread("binlogo-kpoll")
             pollLoop.run(box.pointer)
         }
         thread.start()

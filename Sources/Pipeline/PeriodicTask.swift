@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import ThreadNames
 
 /// Runs a closure every `interval` seconds on a thread of its own until cancelled.
 /// `name` (at most 15 bytes, as Linux keeps) names the thread for `top -H` and perf.
@@ -10,7 +11,7 @@ final class PeriodicTask: Sendable {
 
     init(name: String, interval: Double, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
-            Thread.current.name = name  // set from the thread itself, the name reaches the kernel
+            nameCurrentThread(name)
             while !cancelled.load(ordering: .acquiring) {
                 _ = wake.wait(timeout: .now() + interval)
                 if cancelled.load(ordering: .acquiring) { break }

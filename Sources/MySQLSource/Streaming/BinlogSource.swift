@@ -1,6 +1,7 @@
 import BinlogDecoder
 import Foundation
 import Logging
+import ThreadNames
 
 /// The reading half of a pipeline: streams a server's binlog as decoded events, from a stored
 /// position or the configured start, on a thread of its own (`mariadb_rpl_fetch` blocks).
@@ -35,7 +36,7 @@ public final class BinlogSource: Sendable {
                       onDumpStart: @escaping @Sendable (SourcePosition) -> Void = { _ in },
                       onReconnect: @escaping @Sendable () -> Void = {}) {
         let thread = Thread { [self] in
-            Thread.current.name = "binlogo-source"  // set from the thread itself, the name reaches the kernel (top -H, perf)
+            nameCurrentThread("binlogo-source")
             var reader = SourceReader(configuration: configuration, logger: logger, control: control, position: stored,
                                       onDumpStart: onDumpStart, onReconnect: onReconnect)
             let error = reader.run(onEvent: onEvent)
