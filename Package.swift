@@ -29,8 +29,14 @@ let package = Package(
             providers: [.apt(["librdkafka-dev"])]
         ),
 
-        // Pure Swift: binlog bytes in, row changes and JSON out.
-        .target(name: "BinlogDecoder"),
+        // glibc's mallopt, for the daemon's allocator settings.
+        .systemLibrary(name: "CMalloc"),
+
+        // CRC-32 by carry-less multiplication (PCLMULQDQ), for the checksums of large events.
+        .target(name: "CCRC32"),
+
+        // Binlog bytes in, row changes and JSON out (Swift; the checksum's fast path in CCRC32).
+        .target(name: "BinlogDecoder", dependencies: ["CCRC32"]),
 
         // Names the daemon's own threads for top -H and perf.
         .target(name: "ThreadNames"),
@@ -58,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "BinlogoCLI",
             dependencies: [
-                "BinlogDecoder", "MySQLSource", "KafkaOutput", "Pipeline",
+                "CMalloc", "BinlogDecoder", "MySQLSource", "KafkaOutput", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

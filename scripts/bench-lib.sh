@@ -190,11 +190,12 @@ best_of_3() {
 }
 
 # bench_decode FILE: sets bench_dump_seconds and bench_mariadb_binlog_seconds, bench_dump_changes (the
-# row-change messages binlogo decoded, to check against the workload's count) and bench_dump_messages
-# (all its messages: the DDL statements' too, as the daemon sends them).
+# row-change messages binlogo decoded, to check against the workload's count), bench_dump_messages
+# (all its messages: the DDL statements' too, as the daemon sends them) and bench_dump_bytes (their
+# JSON bytes).
 bench_decode() {
-  read -r bench_dump_changes bench_dump_messages < <("$bin/binlogo" dump --binlog-file "$1" \
-    | awk '/"type":"(insert|update|delete)"/ { rows++ } END { print rows + 0, NR }')
+  read -r bench_dump_changes bench_dump_messages bench_dump_bytes < <("$bin/binlogo" dump --binlog-file "$1" \
+    | LC_ALL=C awk '/"type":"(insert|update|delete)"/ { rows++ } { bytes += length($0) } END { print rows + 0, NR, bytes + 0 }')
   bench_dump_seconds=$(best_of_3 "$bin/binlogo" dump --binlog-file "$1")
   bench_mariadb_binlog_seconds=$(best_of_3 mariadb-binlog --no-defaults --verbose --base64-output=decode-rows "$1")
 }
@@ -331,6 +332,13 @@ bench_server_send() {
     --raw --result-file="$work/raw/" "$1"
   elapsed_since "$began"
   rm -rf "$work/raw"
+}
+
+# bench_kafka_alone MESSAGES BYTES: seconds librdkafka takes to get that many ready-made messages of
+# that many bytes in all acknowledged by the mock cluster, with the daemon's idempotent settings
+# (scripts/bench_kafka_alone.py): the Kafka side's own pace, nothing read or encoded.
+bench_kafka_alone() {
+  python3 scripts/bench_kafka_alone.py "$BINLOGO_KAFKA_BOOTSTRAP" bench-python "$1" "$2"
 }
 
 # ---------------------------------------------------------------------------------------------------

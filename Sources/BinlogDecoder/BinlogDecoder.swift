@@ -1,5 +1,5 @@
 /// Turns raw binlog events (the bytes from the common header to the checksum, as in a binlog
-/// file or from `mariadb_rpl_fetch`) into `DecodedEvent`s.
+/// file or from a replication stream) into `DecodedEvent`s.
 ///
 /// Stateful: it keeps the format description, the current binlog file name and the table maps
 /// that ROWS events refer to. It verifies CRC32 checksums, and every failure is a

@@ -18,6 +18,7 @@ struct RunCommand: ParsableCommand {
     var stopTimeout: Int = 30
 
     func run() throws {
+        AllocatorTuning.apply()
         var configuration: DaemonConfiguration
         do {
             configuration = try ConfigurationLoader.load(path: config)

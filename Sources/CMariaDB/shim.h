@@ -41,14 +41,15 @@ static inline int cmariadb_rpl_set_flags(MARIADB_RPL *rpl, unsigned int flags) {
     return mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS, flags);
 }
 
-/// Whether libmariadb verifies event checksums itself (binlogo's decoder does it, so usually 0).
-static inline int cmariadb_rpl_set_verify_checksum(MARIADB_RPL *rpl, unsigned int verify) {
-    return mariadb_rpl_optionsv(rpl, MARIADB_RPL_VERIFY_CHECKSUM, verify);
-}
-
-/// Whether libmariadb fills `event.rows` values itself; binlogo decodes `raw_data`, so 0.
-static inline int cmariadb_rpl_set_extract_values(MARIADB_RPL *rpl, unsigned int extract) {
-    return mariadb_rpl_optionsv(rpl, MARIADB_RPL_EXTRACT_VALUES, extract);
+/// Reads the connection's next packet (after `mariadb_rpl_open`: a binlog event behind a status
+/// byte, an EOF packet or an error packet) and points `*bytes` at it, valid until the next read.
+/// Returns its length, or -1 on error (see `mysql_errno`). Unlike `mariadb_rpl_fetch`, it neither
+/// allocates an event nor copies and parses the packet.
+static inline long cmariadb_read_packet(MYSQL *mysql, const unsigned char **bytes) {
+    unsigned long length = mysql_net_read_packet(mysql);
+    if (length == packet_error) return -1;
+    *bytes = mysql->net.read_pos;
+    return (long)length;
 }
 
 #endif

@@ -4,8 +4,8 @@ import CMariaDB
 ///
 /// Registers as a replica that understands checksums, MariaDB GTIDs and
 /// ANNOTATE_ROWS, then hands out each event's raw bytes, from the 19-byte common
-/// header to the checksum, exactly as they are in the binlog file. `next` blocks in
-/// `mariadb_rpl_fetch`: call it from a thread of its own, never from Swift's
+/// header to the checksum, exactly as they are in the binlog file. `next` blocks
+/// reading the socket: call it from a thread of its own, never from Swift's
 /// cooperative pool.
 public final class BinlogReplicationStream {
     /// Where a dump starts: a binlog file and byte offset (4 is the first event).
@@ -73,19 +73,23 @@ public final class BinlogReplicationStream {
 
     /// Waits for the next event and passes its bytes to `body`; the bytes are valid only during the call.
     /// Returns nil when the server ended the stream (a non-blocking dump that reached the end).
+    ///
+    /// Events are read straight from the connection's packet buffer (`cmariadb_read_packet`):
+    /// `mariadb_rpl_fetch` would allocate, copy and parse each one, which binlogo's decoder does itself.
     public func next<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result? {
-        // A fresh event each time: libmariadb frees the event it was handed on some
-        // error paths, so reusing one would risk a double free.
-        guard let fetched = mariadb_rpl_fetch(replication, nil) else {
-            if mysql_errno(connection.handle) == 0 { return nil }
+        var packet: UnsafePointer<UInt8>?
+        let length = cmariadb_read_packet(connection.handle, &packet)
+        guard length >= 0, let packet else {
             throw connection.lastError(context: "read the binlog from \(connection.options.endpointDescription)")
         }
-        defer { mariadb_free_rpl_event(fetched) }
-        let pointee = fetched.pointee
-        // raw_data is the network packet: a status byte (0x00), then the event from its common header on.
-        let offset = Int(pointee.raw_data_ofs)
-        let bytes = UnsafeRawBufferPointer(start: pointee.raw_data + offset, count: Int(pointee.raw_data_size) - offset)
-        return try body(bytes)
+        // An EOF packet (0xFE, shorter than 9 bytes) ends a non-blocking dump.
+        if length < 9 && packet[0] == 0xFE { return nil }
+        // Otherwise a status byte (0x00), then the event from its common header on.
+        guard length > 1 else {
+            throw MySQLError(code: UInt32(CR_MALFORMED_PACKET), message: "an empty packet",
+                             context: "read the binlog from \(connection.options.endpointDescription)")
+        }
+        return try body(UnsafeRawBufferPointer(start: packet + 1, count: Int(length) - 1))
     }
 }
 

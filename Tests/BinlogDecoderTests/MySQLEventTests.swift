@@ -1,4 +1,5 @@
 @testable import BinlogDecoder
+import TestBench
 import Testing
 
 /// MySQL 8 event forms built from MySQL's documented layouts: FORMAT_DESCRIPTION, GTID,
@@ -30,6 +31,25 @@ import Testing
         #expect(value == 0xCBF4_3926)
         let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }
         #expect(long.withUnsafeBytes { CRC32.checksum($0) } == BitwiseCRC32.checksum(long))
+    }
+
+    /// The folded path (PCLMULQDQ) and the table path agree with the bitwise CRC at every length
+    /// around their boundaries (64 bytes, multiples of 16) and at unaligned starts.
+    @Test func foldedAndTableChecksumsAgreeAtEveryLengthAndAlignment() {
+        #expect(CRC32.canFold, "this machine's CPU has PCLMULQDQ: the fast path must be taken")
+        var generator = SeededGenerator(seed: 0x0c4c_3232)
+        let bytes = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var mismatches: [String] = []
+        for offset in 0..<4 {
+            for length in Array(0...300) + [1023, 1024, 1025, 4096, 4995 - offset] {
+                let slice = Array(bytes[offset..<(offset + length)])
+                let expected = BitwiseCRC32.checksum(slice)
+                let folded = bytes.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)]), folding: true) }
+                let table = slice.withUnsafeBytes { CRC32.checksum($0, folding: false) }
+                if folded != expected || table != expected { mismatches.append("offset \(offset) length \(length)") }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
     @Test func gtidAndPreviousGTIDs() throws {

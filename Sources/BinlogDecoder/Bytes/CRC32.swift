@@ -1,4 +1,10 @@
-/// CRC-32 (IEEE 802.3, the polynomial zlib and the binlog checksum use), slicing by 8 bytes.
+import CCRC32
+
+/// CRC-32 (IEEE 802.3, the polynomial zlib and the binlog checksum use).
+///
+/// Runs of 64 bytes and more are folded with carry-less multiplication (`CCRC32`, about 16 GB/s)
+/// where the CPU has it; the rest, and every byte on CPUs without it, go through tables
+/// sliced by 8 bytes (about 2 GB/s).
 enum CRC32 {
     private static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
@@ -16,11 +22,31 @@ enum CRC32 {
         return tables
     }()
 
+    /// Whether this CPU can fold (PCLMULQDQ and SSE4.1).
+    static let canFold = ccrc32_is_supported() != 0
+
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        checksum(bytes, folding: canFold)
+    }
+
+    /// The checksum, folding long runs only if `folding` (tests compare the two paths).
+    static func checksum(_ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt32 {
+        var state: UInt32 = 0xffff_ffff
+        var rest = bytes
+        if folding, bytes.count >= 64, let base = bytes.baseAddress {
+            let folded = bytes.count & ~15
+            state = ccrc32_fold(state, base.assumingMemoryBound(to: UInt8.self), folded)
+            rest = UnsafeRawBufferPointer(rebasing: bytes[folded...])
+        }
+        return sliced(state, rest) ^ 0xffff_ffff
+    }
+
+    /// Table-driven CRC of `bytes` onto the running `state`, eight bytes a step.
+    private static func sliced(_ state: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         tables.withUnsafeBufferPointer { tables in
             let t0 = tables[0], t1 = tables[1], t2 = tables[2], t3 = tables[3]
             let t4 = tables[4], t5 = tables[5], t6 = tables[6], t7 = tables[7]
-            var crc: UInt32 = 0xffff_ffff
+            var crc = state
             var index = 0
             let count = bytes.count
             while index + 8 <= count {
@@ -34,7 +60,7 @@ enum CRC32 {
                 crc = (crc >> 8) ^ t0[Int((crc ^ UInt32(bytes[index])) & 0xff)]
                 index += 1
             }
-            return crc ^ 0xffff_ffff
+            return crc
         }
     }
 }

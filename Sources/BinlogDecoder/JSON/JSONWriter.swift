@@ -182,8 +182,19 @@ public final class JSONWriter {
         var runStart = 0
         let base = value.baseAddress
         while index < count {
-            // Eight bytes at a time while none needs attention (control, quote, backslash, non-ASCII).
-            if let base, index + 8 <= count, Self.isPlainASCII(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            // 32, then 8 bytes at a time while none needs attention (control, quote, backslash,
+            // non-ASCII): long text values pass through here.
+            if let base, index + 32 <= count {
+                let attention = Self.attention(base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    | Self.attention(base.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
+                    | Self.attention(base.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self))
+                    | Self.attention(base.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self))
+                if attention == 0 {
+                    index += 32
+                    continue
+                }
+            }
+            if let base, index + 8 <= count, Self.attention(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) == 0 {
                 index += 8
                 continue
             }
@@ -218,15 +229,16 @@ public final class JSONWriter {
         flushRun(value, runStart, count)
     }
 
-    /// Whether none of the eight bytes is a control character, `"`, `\\` or non-ASCII (SWAR test).
+    /// Zero when none of the eight bytes is a control character, `"`, `\\` or non-ASCII (a SWAR
+    /// test: no branches, and four words are tested at once by OR-ing their results). Non-zero
+    /// otherwise; the set bits say nothing about which byte.
     @inline(__always)
-    private static func isPlainASCII(_ word: UInt64) -> Bool {
+    private static func attention(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        if word & highs != 0 { return false }
-        if (word &- 0x2020_2020_2020_2020) & ~word & highs != 0 { return false }  // a byte below 0x20
-        return !hasZeroByte(word ^ (ones &* 0x22)) && !hasZeroByte(word ^ (ones &* 0x5C))
+        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value }
+        let control = (word &- 0x2020_2020_2020_2020) & ~word  // a byte below 0x20 (exact while all are ASCII)
+        return (word | control | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))) & highs
     }
 
     @inline(__always)

@@ -4,7 +4,7 @@ import Logging
 import ThreadNames
 
 /// The reading half of a pipeline: streams a server's binlog as decoded events, from a stored
-/// position or the configured start, on a thread of its own (`mariadb_rpl_fetch` blocks).
+/// position or the configured start, on a thread of its own (reading the socket blocks).
 ///
 /// It runs the preflight checks, fills in column names from information_schema when the server
 /// does not log them, and survives lost connections, server restarts and killed replication

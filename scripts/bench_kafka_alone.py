@@ -1,0 +1,29 @@
+"""The Kafka side alone, for "what bounds end to end": COUNT ready-made messages of BYTES bytes in
+all, produced through librdkafka (confluent-kafka) with the daemon's idempotent settings (acks=all,
+idempotence, linger.ms 5, one producer) into the mock cluster, until the last is acknowledged.
+Prints the seconds from the first produce to the end of the flush.
+
+    python3 scripts/bench_kafka_alone.py BOOTSTRAP TOPIC COUNT BYTES
+"""
+import sys
+import time
+
+from confluent_kafka import Producer
+
+bootstrap, topic, count, total = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+value = b"x" * max(1, total // count)
+producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "enable.idempotence": True, "linger.ms": 5})
+producer.list_topics(topic, timeout=10)  # connected and the topic known before the clock starts
+began = time.monotonic()
+for index in range(count):
+    while True:
+        try:
+            producer.produce(topic, key=b'{"id":%d}' % index, value=value)
+            break
+        except BufferError:
+            producer.poll(0.001)
+    producer.poll(0)
+left = producer.flush(120)
+if left:
+    sys.exit(f"bench_kafka_alone: {left} messages not acknowledged")
+print(f"{time.monotonic() - began:.4f}")
