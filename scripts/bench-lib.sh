@@ -239,11 +239,17 @@ pipelines:
 YAML
 }
 
-# acknowledged PORT PIPELINE: the daemon's own count of messages Kafka acknowledged (its /metrics).
-acknowledged() {
-  exec 3<>"/dev/tcp/127.0.0.1/$1" || { echo 0; return; }
+# read_acknowledged PORT PIPELINE: sets $acknowledged to the daemon's own count of messages Kafka
+# acknowledged (its /metrics), empty when the daemon does not answer yet. Bash builtins only, so that
+# polling it forks nothing beside a daemon that is being measured.
+read_acknowledged() {
+  local line prefix="binlogo_messages_acknowledged_total{pipeline=\"$2\"} "
+  acknowledged=""
+  exec 3<>"/dev/tcp/127.0.0.1/$1" || return 0
   printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
-  sed -n "s/^binlogo_messages_acknowledged_total{pipeline=\"$2\"} \([0-9]*\).*/\1/p" <&3
+  while IFS= read -r line <&3; do
+    [[ $line == "$prefix"* ]] && acknowledged=${line#"$prefix"} && acknowledged=${acknowledged%%[!0-9]*}
+  done
   exec 3>&-
 }
 
@@ -280,22 +286,24 @@ machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4
 # cluster meanwhile: the three share the machine's cores) and bench_e2e_machine_busy (the share of all
 # cores busy meanwhile, in %, whoever used them).
 bench_e2e() {
-  local include=$1 start=$2 messages=$3 server_id=${4:-9001} port began count server_pid server0 mock0 busy0 total0 busy1 total1
+  local include=$1 start=$2 messages=$3 server_id=${4:-9001} port began server_pid server0 mock0 busy0 total0 busy1 total1
   port=$(free_port)
   daemon_config "$work/e2e.yaml" e2e "$start" "$include" bench "$server_id" "$port"
   server_pid=$(cat "$work/mariadb/mysqld.pid")
   server0=$(cpu_ticks "$server_pid")
   mock0=$(cpu_ticks "$kafka_pid")
   read -r busy0 total0 < <(machine_ticks)
+  exec 5<> <(:)  # a pipe nobody writes to: `read -t` on it waits without forking a sleep
   began=$(date +%s.%N)
   ${BINLOGO_BENCH_WRAPPER:-} "$bin/binlogo" run --config "$work/e2e.yaml" 2>"$work/daemon.log" &
   daemon_pid=$!
-  while true; do  # the daemon's acknowledgement counter, polled every 20 ms
-    count=$(acknowledged "$port" e2e 2>/dev/null || true)
-    [ -n "$count" ] && [ "$count" -ge "$messages" ] && break
+  while true; do  # the daemon's acknowledgement counter, polled every 10 ms
+    read_acknowledged "$port" e2e 2>/dev/null
+    [ -n "$acknowledged" ] && [ "$acknowledged" -ge "$messages" ] && break
     kill -0 "$daemon_pid" 2>/dev/null || { echo "bench: the daemon exited:" >&2; cat "$work/daemon.log" >&2; exit 1; }
-    sleep 0.02
+    read -r -t 0.01 -u 5 || true
   done
+  exec 5>&-
   bench_e2e_seconds=$(elapsed_since "$began")
   read -r busy1 total1 < <(machine_ticks)
   bench_e2e_machine_busy=$((100 * (busy1 - busy0) / (total1 - total0)))
@@ -306,7 +314,8 @@ bench_e2e() {
   bench_e2e_threads=$(thread_split "$daemon_pid")
   bench_e2e_rss_mib=$(($(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status") / 1024))
   sleep 0.2  # a count past MESSAGES would be wrong
-  bench_e2e_acked=$(acknowledged "$port" e2e 2>/dev/null || echo "$count")
+  read_acknowledged "$port" e2e 2>/dev/null
+  bench_e2e_acked=$acknowledged
   kill -TERM "$daemon_pid" && wait "$daemon_pid" || true
   daemon_pid=""
 }
