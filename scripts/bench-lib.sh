@@ -315,7 +315,7 @@ bench_e2e() {
   bench_e2e_rss_mib=$(($(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status") / 1024))
   sleep 0.2  # a count past MESSAGES would be wrong
   read_acknowledged "$port" e2e 2>/dev/null
-  bench_e2e_acked=$acknowledged
+  bench_e2e_acked=${acknowledged:-"no answer"}
   kill -TERM "$daemon_pid" && wait "$daemon_pid" || true
   daemon_pid=""
 }

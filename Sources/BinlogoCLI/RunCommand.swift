@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
     var stopTimeout: Int = 30
 
     func run() throws {
-        AllocatorTuning.apply()
+        let allocator = AllocatorTuning.apply()
         var configuration: DaemonConfiguration
         do {
             configuration = try ConfigurationLoader.load(path: config)
@@ -37,6 +37,9 @@ struct RunCommand: ParsableCommand {
         let reloads = Counter(label: "binlogo_reloads_total")
         var logger = Logger(label: "binlogo")
         logger[metadataKey: "node"] = "\(configuration.nodeName)"
+        if allocator == .refused {
+            logger.warning("glibc refused binlogo's malloc settings; running with glibc's defaults")
+        }
         let notifier = SystemdNotifier()
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
         let supervisor = PipelineSupervisor(stateDirectory: configuration.stateDirectory, logger: logger)

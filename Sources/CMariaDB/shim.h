@@ -4,7 +4,8 @@
  * Swift cannot call C variadic functions or function-like macros, so the few
  * libmariadb entry points that are variadic (mariadb_rpl_optionsv) or macros
  * (mariadb_rpl_init) get a typed `static inline` wrapper here, prefixed
- * `cmariadb_`. Nothing else lives in this file.
+ * `cmariadb_`; so does the packet read of the binlog stream, which hides
+ * libmariadb's `packet_error` macro and `net.read_pos`. Nothing else lives here.
  */
 #ifndef BINLOGO_CMARIADB_SHIM_H
 #define BINLOGO_CMARIADB_SHIM_H

@@ -82,14 +82,17 @@ public final class BinlogReplicationStream {
         guard length >= 0, let packet else {
             throw connection.lastError(context: "read the binlog from \(connection.options.endpointDescription)")
         }
-        // An EOF packet (0xFE, shorter than 9 bytes) ends a non-blocking dump.
-        if length < 9 && packet[0] == 0xFE { return nil }
-        // Otherwise a status byte (0x00), then the event from its common header on.
-        guard length > 1 else {
-            throw MySQLError(code: UInt32(CR_MALFORMED_PACKET), message: "an empty packet",
+        switch packet[0] {
+        case 0x00 where length > 1:
+            // A status byte, then the event from its common header on.
+            return try body(UnsafeRawBufferPointer(start: packet + 1, count: length - 1))
+        case 0xFE where length < 9:
+            // An EOF packet ends a non-blocking dump.
+            return nil
+        default:
+            throw MySQLError(code: UInt32(CR_MALFORMED_PACKET), message: "a packet of \(length) bytes starting with \(packet[0])",
                              context: "read the binlog from \(connection.options.endpointDescription)")
         }
-        return try body(UnsafeRawBufferPointer(start: packet + 1, count: Int(length) - 1))
     }
 }
 

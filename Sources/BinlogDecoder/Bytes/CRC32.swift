@@ -29,11 +29,11 @@ enum CRC32 {
         checksum(bytes, folding: canFold)
     }
 
-    /// The checksum, folding long runs only if `folding` (tests compare the two paths).
+    /// The checksum, folding long runs only if `folding` and the CPU can (tests compare the two paths).
     static func checksum(_ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt32 {
         var state: UInt32 = 0xffff_ffff
         var rest = bytes
-        if folding, bytes.count >= 64, let base = bytes.baseAddress {
+        if folding, canFold, bytes.count >= 64, let base = bytes.baseAddress {
             let folded = bytes.count & ~15
             state = ccrc32_fold(state, base.assumingMemoryBound(to: UInt8.self), folded)
             rest = UnsafeRawBufferPointer(rebasing: bytes[folded...])

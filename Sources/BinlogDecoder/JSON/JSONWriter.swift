@@ -182,21 +182,28 @@ public final class JSONWriter {
         var runStart = 0
         let base = value.baseAddress
         while index < count {
-            // 32, then 8 bytes at a time while none needs attention (control, quote, backslash,
-            // non-ASCII): long text values pass through here.
-            if let base, index + 32 <= count {
-                let attention = Self.attention(base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                    | Self.attention(base.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
-                    | Self.attention(base.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self))
-                    | Self.attention(base.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self))
-                if attention == 0 {
-                    index += 32
-                    continue
+            // Plain ASCII text (no control character, quote or backslash) is skipped a word at a
+            // time: one 8-byte word, then, while it was clean, 32 bytes a step, which is where long
+            // text values spend their time. An ASCII word that is not clean is entered at its first
+            // byte to escape (the lowest flagged byte is always a true one); a word with non-ASCII
+            // bytes goes character by character, as UTF-8 must be checked anyway.
+            if let base, index + 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    let attention = Self.attention(word)
+                    if attention == 0 {
+                        index += 8
+                        while index + 32 <= count, Self.attention(
+                            base.loadUnaligned(fromByteOffset: index, as: UInt64.self),
+                            base.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self),
+                            base.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self),
+                            base.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)) == 0 {
+                            index += 32
+                        }
+                        continue
+                    }
+                    index += attention.trailingZeroBitCount >> 3
                 }
-            }
-            if let base, index + 8 <= count, Self.attention(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) == 0 {
-                index += 8
-                continue
             }
             let lead = value[index]
             if lead >= 0x20 && lead < 0x80 && lead != UInt8(ascii: "\"") && lead != UInt8(ascii: "\\") {
@@ -229,9 +236,15 @@ public final class JSONWriter {
         flushRun(value, runStart, count)
     }
 
-    /// Zero when none of the eight bytes is a control character, `"`, `\\` or non-ASCII (a SWAR
-    /// test: no branches, and four words are tested at once by OR-ing their results). Non-zero
-    /// otherwise; the set bits say nothing about which byte.
+    /// Zero when none of the eight (little-endian) bytes is a control character, `"`, `\\` or
+    /// non-ASCII (a SWAR test without branches; four words are tested at once by OR-ing the results).
+    /// Otherwise the high bit of the first such byte is the lowest bit set; bits above it may be
+    /// set by borrows and say nothing.
+    @inline(__always)
+    private static func attention(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> UInt64 {
+        attention(a) | attention(b) | attention(c) | attention(d)
+    }
+
     @inline(__always)
     private static func attention(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
