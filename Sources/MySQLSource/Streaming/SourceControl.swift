@@ -6,6 +6,9 @@ import Synchronization
 final class SourceControl: Sendable {
     private struct State {
         var stopping = false
+        /// A duplicate of the replication socket's descriptor, owned here: libmariadb closes its own
+        /// descriptor when a read fails, and that number may be reused at once by another thread's
+        /// socket, but this one stays ours (and the socket open) until `detach` closes it.
         var socket: Int32 = -1
     }
 
@@ -17,22 +20,28 @@ final class SourceControl: Sendable {
     func requestStop() {
         state.withLock { state in
             state.stopping = true
-            // Under the lock, so the socket cannot be closed and its number reused meanwhile.
+            // Shutting the duplicate down shuts the connection's socket down too.
             if state.socket >= 0 { _ = shutdown(state.socket, Int32(SHUT_RDWR)) }
         }
         wake.signal()
     }
 
-    /// The socket of the replication connection being read; detach before closing it.
+    /// The socket of the replication connection about to be read; false if a stop was requested already.
     func attach(socket: Int32) -> Bool {
         state.withLock { state in
-            state.socket = socket
-            return !state.stopping
+            guard !state.stopping else { return false }
+            if state.socket >= 0 { close(state.socket) }
+            state.socket = dup(socket)
+            return true
         }
     }
 
+    /// Called when reading that connection is over.
     func detach() {
-        state.withLock { $0.socket = -1 }
+        state.withLock { state in
+            if state.socket >= 0 { close(state.socket) }
+            state.socket = -1
+        }
     }
 
     /// Sleeps up to `seconds`; returns false when a stop was requested meanwhile.
