@@ -77,7 +77,6 @@ for w in "${workloads[@]}"; do
   # What bounds the catch-up: the same run's CPU by process and by daemon thread, against the decode
   # alone (binlogo dump on one core) and the server's own pace sending the file to a raw client.
   result[$w,server_send]=$(bench_server_send "${bench_start_pos%%:*}")
-  result[$w,kafka_alone]=$(bench_kafka_alone "$bench_dump_messages" "$bench_dump_bytes")
   result[$w,server_cpu]=$bench_e2e_server_cpu result[$w,mock_cpu]=$bench_e2e_mock_cpu
   result[$w,threads]=$bench_e2e_threads result[$w,wait]=$bench_e2e_wait result[$w,machine_busy]=$bench_e2e_machine_busy
 
@@ -130,20 +129,19 @@ echo "$bench_latency"
 echo "$callgrind_line"
 
 # Where the end-to-end time goes, per workload: seconds of the catch-up, of the decode alone (one
-# core), of the server sending the file to a raw client and of librdkafka alone producing as many
-# ready-made messages of the same bytes; meanwhile, the daemon's CPU seconds and
+# core) and of the server sending the file to a raw client; meanwhile, the daemon's CPU seconds and
 # the seconds its threads waited for a core, the CPU seconds of mariadbd and the mock cluster, the
 # share of the cores these three used and the share busy machine-wide; the daemon's threads.
 echo
-format='| %-11s | %5s | %8s | %11s | %11s | %10s | %11s | %8s | %8s | %9s | %12s | %s\n'
+format='| %-11s | %5s | %8s | %11s | %10s | %11s | %8s | %8s | %9s | %12s | %s\n'
 # shellcheck disable=SC2059
-printf "$format" "workload" "e2e s" "decode s" "server send" "Kafka alone" "daemon CPU" "daemon wait" "mariadbd" "mock CPU" "our cores" "machine busy" "daemon threads: CPU s (+wait s) |"
-printf "$format" "---" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "--- |"
+printf "$format" "workload" "e2e s" "decode s" "server send" "daemon CPU" "daemon wait" "mariadbd" "mock CPU" "our cores" "machine busy" "daemon threads: CPU s (+wait s) |"
+printf "$format" "---" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "---:" "--- |"
 for w in "${workloads[@]}"; do
   ours=$(calc 0 "100 * (${result[$w,cpu]} + ${result[$w,server_cpu]} + ${result[$w,mock_cpu]}) / ($(nproc) * ${result[$w,e2e]})")
   # shellcheck disable=SC2059
   printf "$format" "${title[$w]}" "$(calc 2 "${result[$w,e2e]}")" "$(calc 2 "${result[$w,dump]}")" \
-    "$(calc 2 "${result[$w,server_send]}")" "$(calc 2 "${result[$w,kafka_alone]}")" "$(calc 2 "${result[$w,cpu]}")" "${result[$w,wait]}" \
+    "$(calc 2 "${result[$w,server_send]}")" "$(calc 2 "${result[$w,cpu]}")" "${result[$w,wait]}" \
     "$(calc 2 "${result[$w,server_cpu]}")" "$(calc 2 "${result[$w,mock_cpu]}")" "$ours %" "${result[$w,machine_busy]} %" \
     "${result[$w,threads]} |"
 done
