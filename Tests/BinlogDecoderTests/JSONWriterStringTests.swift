@@ -39,6 +39,30 @@ import Testing
         #expect(failures.isEmpty, "\(failures.prefix(5))")
     }
 
+    /// Whatever the bytes, the output is one valid JSON string: random bytes, mostly ASCII letters
+    /// with bytes from every class mixed in (controls, quotes, backslashes, UTF-8 leads and
+    /// continuations, bytes never valid in UTF-8).
+    @Test func anyBytesMakeValidJSON() {
+        var generator = SeededGenerator(seed: 0xb17e_5eed)
+        let specials: [UInt8] = [0x00, 0x09, 0x0A, 0x1F, 0x22, 0x5C, 0x7F, 0x80, 0xA8, 0xBF, 0xC0, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xF8, 0xFF]
+        let writer = JSONWriter()
+        var invalid: [[UInt8]] = []
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0..<80, using: &generator)
+            let bytes = (0..<length).map { _ in
+                Int.random(in: 0..<5, using: &generator) == 0
+                    ? specials.randomElement(using: &generator)! : UInt8.random(in: 0x61...0x7A, using: &generator)
+            }
+            writer.reset()
+            bytes.withUnsafeBytes { writer.string(utf8: $0) }
+            if (try? JSONSerialization.jsonObject(with: Data(writer.bytes), options: .fragmentsAllowed)) as? String == nil {
+                invalid.append(bytes)
+            }
+        }
+        let invalidCount = invalid.count
+        #expect(invalidCount == 0, "first: \(invalid.first ?? [])")
+    }
+
     @Test func invalidUTF8BecomesReplacementCharactersAtEveryPosition() throws {
         let writer = JSONWriter()
         for offset in 0..<70 {
