@@ -127,6 +127,17 @@ public struct BinlogDecoder: Sendable {
         case BinlogEventType.xid:
             return .xid(try reader.uint64())
 
+        case BinlogEventType.xaPrepare:
+            let onePhase = try reader.uint8() != 0
+            let formatID = Int64(Int32(bitPattern: try reader.uint32()))
+            let globalLength = Int(try reader.uint32()), qualifierLength = Int(try reader.uint32())
+            guard globalLength <= 64, qualifierLength <= 64 else {
+                throw EventFailure("XA_PREPARE names an XID of \(globalLength)+\(qualifierLength) bytes (at most 64+64)")
+            }
+            let global = try reader.array(globalLength), qualifier = try reader.array(qualifierLength)
+            return .xaPrepare(XAPrepare(onePhase: onePhase, xid: XATransactionID(
+                formatID: formatID, globalTransactionID: global, branchQualifier: qualifier)))
+
         case BinlogEventType.tableMap:
             let tableIDLength = format.postHeaderLength(of: header.type) == 6 ? 4 : 6
             let table = try TableMap(parsing: body, tableIDLength: tableIDLength, mariaDB: format.isMariaDB)
@@ -184,7 +195,7 @@ public struct BinlogDecoder: Sendable {
         case BinlogEventType.startEncryption:
             throw EventFailure("encrypted binlogs cannot be decoded")
 
-        case 1, 5, 6...14, 17, 18, 26, 28, 36, 37, 38, BinlogEventType.binlogCheckpoint:
+        case 1, 5, 6...14, 17, 18, 26, 28, 36, 37, BinlogEventType.binlogCheckpoint:
             return .other(type: header.type)
 
         default:

@@ -31,6 +31,7 @@ struct DumpCommand: ParsableCommand {
         }
     }
 
+    /// Prints every message up to a failure, then lets the failure through (printed as one line).
     private func dump() throws {
         let reader = try BinlogFileReader(path: binlogFile, startPosition: startPosition)
         var decoder = BinlogDecoder(binlogFile: reader.fileName)
@@ -39,24 +40,30 @@ struct DumpCommand: ParsableCommand {
             _ = try reader.withFormatDescriptionEvent { bytes in try decoder.decode(bytes, filePosition: 4) }
         }
         let context = MessageContext(pipelineName: pipelineName)
-        var tracker = TransactionTracker()
+        var changes = ChangeStream()
         // Messages are written straight into one output buffer, flushed to stdout every megabyte.
         let writer = JSONWriter(capacity: 1 << 21)
-        let emit: (TransactionTracker.Change) throws -> Void = { change in
+        let emit: (Change) throws -> Void = { change in
             switch change {
             case let .row(event, row, placement):
                 try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
-            case let .ddl(query, file, position, placement):
-                ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement,
-                                              context: context, to: writer)
+            case let .ddl(schemaChange, placement):
+                ChangeMessageEncoder.writeDDL(schemaChange, placement: placement, context: context, to: writer)
             }
             writer.byte(UInt8(ascii: "\n"))
             if writer.count >= 1 << 20 { StandardOutput.write(writer) }
         }
-        while let decoded = try reader.next({ bytes, offset in try decoder.decode(bytes, filePosition: offset) }) {
-            try tracker.consume(decoded, emit: emit)
+        do {
+            while let decoded = try reader.next({ bytes, offset in try decoder.decode(bytes, filePosition: offset) }) {
+                try changes.consume(decoded, emit: emit, unresolved: { note in StandardError.write("binlogo dump: \(note)") })
+            }
+            try changes.finish(emit: emit)
+        } catch {
+            // The messages before the failure are printed; the row of a transaction cut off is printed unmarked.
+            try? changes.finish(emit: emit)
+            StandardOutput.write(writer)
+            throw error
         }
-        try tracker.finish(xid: nil, emit: emit)
         StandardOutput.write(writer)
     }
 }
@@ -67,6 +74,15 @@ enum StandardOutput {
     static func write(_ writer: JSONWriter) {
         _ = writer.withBytes { writeAll($0, to: 1) }
         writer.reset()
+    }
+}
+
+/// Writes one line to file descriptor 2.
+enum StandardError {
+    static func write(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        _ = bytes.withUnsafeBytes { writeAll($0, to: 2) }
     }
 }
 

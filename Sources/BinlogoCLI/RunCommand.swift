@@ -81,7 +81,7 @@ struct RunCommand: ParsableCommand {
             while signals.wait() == SIGHUP {}
             Foundation.exit(1)
         }
-        supervisor.stopAll(flushTimeoutMilliseconds: Int32(clamping: stopTimeout * 1000))
+        supervisor.stopAll(timeoutMilliseconds: Int32(clamping: stopTimeout * 1000))
         withExtendedLifetime(server) {}
         logger.info("stopped")
     }

@@ -7,6 +7,8 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
         case configuration
         /// The local producer queue is full: poll for delivery reports and try again.
         case queueFull
+        /// The output was told to give up sending (a stop's deadline passed).
+        case stopped
         /// librdkafka reported an error with this code (`rd_kafka_resp_err_t`).
         case librdkafka(code: Int32)
     }

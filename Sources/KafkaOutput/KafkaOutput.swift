@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A pipeline's Kafka output: a pool of librdkafka producers configured from the pipeline's
 /// settings. Each message goes to the producer chosen by a hash of its key, so all messages of
@@ -7,6 +8,7 @@ public final class KafkaOutput: MessageOutput {
     public let configuration: KafkaOutputConfiguration
     private let producers: [KafkaProducer]
     private let roundRobin = AtomicCounter()
+    private let abandoned = Mutex(false)
 
     /// - Parameter onDelivery: called on a producer's poll thread for every message: its token and nil
     ///   once acknowledged, or the error it failed with after librdkafka's retries.
@@ -32,9 +34,14 @@ public final class KafkaOutput: MessageOutput {
                 return
             } catch where error.kind == .queueFull {
                 // librdkafka's queue is full: wait for deliveries to make room (backpressure on the reader).
+                if abandoned.withLock({ $0 }) { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
                 usleep(1_000)
             }
         }
+    }
+
+    public func abandonPendingSends() {
+        abandoned.withLock { $0 = true }
     }
 
     public func flush(timeoutMilliseconds: Int32) -> Int {

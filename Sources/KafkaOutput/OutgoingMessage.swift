@@ -35,4 +35,6 @@ public protocol MessageOutput: Sendable {
     /// Waits until everything handed over is acknowledged or failed, at most `timeoutMilliseconds`;
     /// returns how many messages are still outstanding.
     func flush(timeoutMilliseconds: Int32) -> Int
+    /// Makes a `send` waiting for room (and every later one) throw `.stopped` at once: a stop's deadline passed.
+    func abandonPendingSends()
 }

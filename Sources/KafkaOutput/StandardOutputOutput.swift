@@ -30,4 +30,7 @@ public final class StandardOutputOutput: MessageOutput {
     }
 
     public func flush(timeoutMilliseconds: Int32) -> Int { 0 }
+
+    /// Writing to stdout does not wait for room; nothing to give up.
+    public func abandonPendingSends() {}
 }

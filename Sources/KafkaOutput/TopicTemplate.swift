@@ -33,4 +33,22 @@ public struct TopicTemplate: Sendable, Equatable {
             .replacing("{database}", with: database)
             .replacing("{table}", with: table)
     }
+
+    /// The topic of a change to a whole database (CREATE/ALTER/DROP DATABASE, routines, events): the
+    /// template without `{table}` and one separator (`.`, `_` or `-`) next to it, so
+    /// `binlogo.{database}.{table}` gives `binlogo.shop` and `{pipeline}` stays the pipeline's topic.
+    public func databaseTopic(pipeline: String, database: String) -> String {
+        var source = template
+        let separators: Set<Character> = [".", "_", "-"]
+        while let range = source.range(of: "{table}") {
+            var lower = range.lowerBound, upper = range.upperBound
+            if lower > source.startIndex, separators.contains(source[source.index(before: lower)]) {
+                lower = source.index(before: lower)
+            } else if upper < source.endIndex, separators.contains(source[upper]) {
+                upper = source.index(after: upper)
+            }
+            source.replaceSubrange(lower..<upper, with: "")
+        }
+        return source.replacing("{pipeline}", with: pipeline).replacing("{database}", with: database)
+    }
 }

@@ -19,6 +19,8 @@ public final class BoundedMessageQueue: Sendable {
         var messages = 0
         var bytes = 0
         var failure: KafkaError?
+        /// A stop's deadline passed: nothing more is taken or sent.
+        var abandoned = false
     }
 
     public init(output: any MessageOutput, maximumMessages: Int, maximumBytes: Int, label: String) {
@@ -36,6 +38,7 @@ public final class BoundedMessageQueue: Sendable {
         while true {
             let admitted: Result<Bool, KafkaError> = state.withLock { state in
                 if let failure = state.failure { return .failure(failure) }
+                if state.abandoned { return .failure(KafkaError(kind: .stopped, message: "the pipeline is stopping")) }
                 // An empty queue takes any batch, however large, so one huge row cannot block forever.
                 guard state.messages == 0
                     || (state.messages + batch.count <= maximumMessages && state.bytes + size <= maximumBytes) else {
@@ -50,11 +53,12 @@ public final class BoundedMessageQueue: Sendable {
         }
         sender.async { [self] in
             for message in batch {
+                if state.withLock({ $0.abandoned }) { break }
                 do throws(KafkaError) {
                     try output.send(message)
                 } catch {
                     state.withLock { state in
-                        if state.failure == nil { state.failure = error }
+                        if state.failure == nil && error.kind != .stopped { state.failure = error }
                     }
                     break
                 }
@@ -73,8 +77,19 @@ public final class BoundedMessageQueue: Sendable {
     /// The error the output gave, if sending failed.
     public var failure: KafkaError? { state.withLock { $0.failure } }
 
-    /// Waits until every queued message has been handed to the output.
-    public func drain() {
-        sender.sync {}
+    /// Waits until every queued message has been handed to the output, at most `timeoutSeconds`;
+    /// returns whether they were.
+    @discardableResult
+    public func drain(timeoutSeconds: Double) -> Bool {
+        let drained = DispatchSemaphore(value: 0)
+        sender.async { drained.signal() }
+        return drained.wait(timeout: .now() + max(0, timeoutSeconds)) == .success
+    }
+
+    /// Stops taking and sending messages (a stop's deadline passed): `put` throws, and batches not yet
+    /// sent are dropped. Their messages were never acknowledged, so no checkpoint covers them.
+    public func abandon() {
+        state.withLock { $0.abandoned = true }
+        spaceFreed.signal()
     }
 }

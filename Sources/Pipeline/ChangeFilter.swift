@@ -39,19 +39,27 @@ public final class ChangeFilter {
         return decision
     }
 
-    public func passes(_ change: TransactionTracker.Change) -> Bool {
-        switch change {
-        case let .row(event, _, _):
-            let type: ChangeType
-            switch event.kind {
-            case .insert: type = .insert
-            case .update: type = .update
-            case .delete: type = .delete
-            }
-            return types.contains(type) && passes(qualifiedName: event.table.qualifiedName)
-        case let .ddl(query, _, _, _):
-            // DDL is kept by type and by its database (its table is not parsed from the statement).
-            return types.contains(.ddl) && (include.isEmpty || include.contains { Self.matches(String($0.prefix { $0 != "." }), query.database) })
+    /// Whether the rows of `event` pass: their change type and their table.
+    public func passes(_ event: RowsEvent) -> Bool {
+        let type: ChangeType
+        switch event.kind {
+        case .insert: type = .insert
+        case .update: type = .update
+        case .delete: type = .delete
+        }
+        return types.contains(type) && passes(qualifiedName: event.table.qualifiedName)
+    }
+
+    /// Whether a DDL statement passes: `ddl` is among the types and a table it changes passes (a change
+    /// to a whole database passes when an include pattern's database part matches it and no exclude
+    /// pattern excludes the whole database).
+    public func passes(_ change: SchemaChange) -> Bool {
+        guard types.contains(.ddl) else { return false }
+        return change.targets.contains { target in
+            if target.table != nil { return passes(qualifiedName: target.description) }
+            let database = target.database
+            return (include.isEmpty || include.contains { Self.matches(String($0.prefix { $0 != "." }), database) })
+                && !exclude.contains { $0.hasSuffix(".*") && Self.matches(String($0.dropLast(2)), database) }
         }
     }
 
@@ -77,15 +85,5 @@ public final class ChangeFilter {
         }
         while p < pattern.count && pattern[p] == UInt8(ascii: "*") { p += 1 }
         return p == pattern.count
-    }
-}
-
-extension TransactionTracker.Change {
-    /// `database.table` of a row change; the database of a DDL statement.
-    var qualifiedTable: String {
-        switch self {
-        case let .row(event, _, _): return event.table.qualifiedName
-        case let .ddl(query, _, _, _): return query.database
-        }
     }
 }

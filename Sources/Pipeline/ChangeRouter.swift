@@ -1,18 +1,24 @@
 import BinlogDecoder
 import KafkaOutput
 
-/// Turns a change into an outgoing message: its JSON value, its topic (from the template, cached
-/// per table), its key (per the key mode) and its headers.
+/// Turns a change into outgoing messages: the JSON value, the topic (from the template, cached
+/// per table), the key (per the key mode) and the headers.
+///
+/// Keys name their table: with the `primary_key` mode a row's key is
+/// `{"database":…,"table":…,"primary_key":{…}}`, so rows of different tables never share a key
+/// in a shared topic (compaction would delete one table's rows for another's). An UPDATE that
+/// changes the primary key is published as a delete under the old key and an insert under the new
+/// one, so that each key's changes stay in one partition, in order.
 public final class ChangeRouter {
     public let pipeline: String
     public let topic: TopicTemplate
     public let key: MessageKeyMode
     public let headers: Bool
-    public var context: MessageContext
-    /// Per `database.table`: the topic name.
-    private var topics: [String: String] = [:]
-    /// Per table: the pipeline, database and table headers, made once.
-    private var tableHeaders: [String: [(String, [UInt8])]] = [:]
+    public var context: MessageContext {
+        didSet { routes.removeAll() }
+    }
+    /// Per `database.table` (or database, for database-level DDL): topic, key prefix, excluded columns.
+    private var routes: [String: Route] = [:]
     /// The GTID header value of the last transaction, shared by its events.
     private var lastGTID: (text: String, bytes: [UInt8])?
     /// The whole header list of the last event's rows (same table, type, file, position and GTID):
@@ -20,6 +26,16 @@ public final class ChangeRouter {
     private var lastHeaders: (table: String, type: String, file: String, position: UInt64, gtid: String, headers: [(String, [UInt8])])?
     private let writer = JSONWriter(capacity: 4096)
     private let keyWriter = JSONWriter(capacity: 256)
+    private let oldKeyWriter = JSONWriter(capacity: 256)
+
+    private struct Route {
+        var topic: String
+        /// `{"database":…,"table":…` — the start of every JSON key of the table.
+        var keyPrefix: [UInt8]
+        var excluded: Set<String>?
+        /// The pipeline, database and table headers.
+        var headers: [(String, [UInt8])]
+    }
 
     public init(pipeline: String, topic: TopicTemplate, key: MessageKeyMode, headers: Bool, context: MessageContext) {
         self.pipeline = pipeline
@@ -29,33 +45,61 @@ public final class ChangeRouter {
         self.context = context
     }
 
-    /// The message for `change`, with `token` from the delivery tracker.
-    public func message(for change: TransactionTracker.Change, token: UInt64) throws(BinlogDecodingError) -> OutgoingMessage {
-        writer.reset()
+    /// Appends the message(s) for `change` to `batch`, each with a token from `token()`.
+    public func messages(for change: Change, token: () -> UInt64, into batch: inout [OutgoingMessage]) throws(BinlogDecodingError) {
         switch change {
         case let .row(event, row, placement):
-            try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
             let table = event.table
-            let hasKey = try writeRowKey(event, row: row)
-            return OutgoingMessage(
-                topic: topicName(qualifiedName: table.qualifiedName, database: table.database, table: table.table),
-                keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
-                headers: headers ? messageHeaders(type: event.kind.rawValue, database: table.database, table: table.table,
-                                                  qualifiedName: table.qualifiedName, file: event.binlogFile,
-                                                  position: event.position, gtid: placement.gtid) : [],
-                token: token)
-        case let .ddl(query, file, position, placement):
-            ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement, context: context, to: writer)
-            keyWriter.reset()
-            keyWriter.raw(query.database)
-            let hasKey = key != .none
-            return OutgoingMessage(
-                topic: topicName(qualifiedName: query.database + ".", database: query.database, table: ""),
-                keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
-                headers: headers ? messageHeaders(type: "ddl", database: query.database, table: "", qualifiedName: query.database,
-                                                  file: file, position: position, gtid: placement.gtid) : [],
-                token: token)
+            let route = self.route(database: table.database, table: table.table, qualifiedName: table.qualifiedName)
+            if event.kind == .update, key == .primaryKey, !table.primaryKey.isEmpty,
+               try primaryKeyChanged(event, row: row, route: route) {
+                var first = placement
+                first.isLastInTransaction = false
+                first.xid = nil
+                batch.append(try rowMessage(event, row: row, placement: first, route: route, split: .delete, token: token()))
+                batch.append(try rowMessage(event, row: row, placement: placement, route: route, split: .insert, token: token()))
+            } else {
+                batch.append(try rowMessage(event, row: row, placement: placement, route: route, split: nil, token: token()))
+            }
+        case let .ddl(schemaChange, placement):
+            batch.append(ddlMessage(schemaChange, placement: placement, token: token()))
         }
+    }
+
+    private func rowMessage(_ event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement, route: Route,
+                            split: RowsEvent.Kind?, token: UInt64) throws(BinlogDecodingError) -> OutgoingMessage {
+        writer.reset()
+        try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, split: split, to: writer)
+        let kind = split ?? event.kind
+        let hasKey = try writeRowKey(event, row: row, image: kind == .delete ? .before : .after, route: route, to: keyWriter)
+        let table = event.table
+        return OutgoingMessage(
+            topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
+            headers: headers ? messageHeaders(type: kind.rawValue, route: route, qualifiedName: table.qualifiedName,
+                                              file: event.binlogFile, position: event.position, gtid: placement.gtid) : [],
+            token: token)
+    }
+
+    private func ddlMessage(_ change: SchemaChange, placement: ChangeMessageEncoder.RowPlacement, token: UInt64) -> OutgoingMessage {
+        let target = change.primaryTarget
+        let route = self.route(database: target.database, table: target.table, qualifiedName: target.description)
+        writer.reset()
+        ChangeMessageEncoder.writeDDL(change, placement: placement, context: context, to: writer)
+        keyWriter.reset()
+        switch key {
+        case .none: break
+        case .database: keyWriter.raw(target.database)
+        case .table, .column: keyWriter.raw(target.description)
+        case .primaryKey:
+            keyWriter.raw(route.keyPrefix)
+            keyWriter.byte(UInt8(ascii: "}"))
+        }
+        let hasKey = key != .none
+        return OutgoingMessage(
+            topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
+            headers: headers ? messageHeaders(type: "ddl", route: route, qualifiedName: target.description, file: change.binlogFile,
+                                              position: change.position, gtid: placement.gtid) : [],
+            token: token)
     }
 
     /// The key writer's bytes (when the message has a key) and the value writer's, in one new array.
@@ -69,53 +113,67 @@ public final class ChangeRouter {
         }
     }
 
-    /// The topic of `database.table`, cached by the table's qualified name (which rows carry ready-made).
-    private func topicName(qualifiedName: String, database: String, table: String) -> String {
-        if let cached = topics[qualifiedName] { return cached }
-        let name = topic.topic(pipeline: pipeline, database: database, table: table)
-        topics[qualifiedName] = name
-        return name
+    /// The route of a table (or of a database, `table` nil), cached by its qualified name.
+    private func route(database: String, table: String?, qualifiedName: String) -> Route {
+        if let cached = routes[qualifiedName] { return cached }
+        let prefix = JSONWriter(capacity: 64)
+        prefix.raw("{\"database\":")
+        prefix.string(database)
+        prefix.raw(",\"table\":")
+        prefix.string(table ?? "")
+        let made = Route(
+            topic: table.map { topic.topic(pipeline: pipeline, database: database, table: $0) }
+                ?? topic.databaseTopic(pipeline: pipeline, database: database),
+            keyPrefix: prefix.bytes,
+            excluded: context.excludedColumns.isEmpty ? nil : context.excludedColumns[qualifiedName],
+            headers: [("pipeline", Array(pipeline.utf8)), ("database", Array(database.utf8)), ("table", Array((table ?? "").utf8))])
+        routes[qualifiedName] = made
+        return made
     }
 
-    /// Writes the row's key (per the key mode) into `keyWriter`; false when the message has no key.
-    private func writeRowKey(_ event: RowsEvent, row: Int) throws(BinlogDecodingError) -> Bool {
+    /// Writes the row's key (per the key mode) into `target`; false when the message has no key.
+    private func writeRowKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image, route: Route,
+                             to target: JSONWriter) throws(BinlogDecodingError) -> Bool {
         let table = event.table
-        keyWriter.reset()
+        target.reset()
         switch key {
         case .none:
             return false
         case .database:
-            keyWriter.raw(table.database)
+            target.raw(table.database)
         case .table:
-            keyWriter.raw(table.qualifiedName)
+            target.raw(table.qualifiedName)
         case .primaryKey:
-            guard !table.primaryKey.isEmpty else {
-                keyWriter.raw(table.qualifiedName)
-                return true
+            target.raw(route.keyPrefix)
+            if !table.primaryKey.isEmpty {
+                target.raw(",\"primary_key\":")
+                try ChangeMessageEncoder.writePrimaryKey(event, row: row, image: image, excluded: route.excluded, to: target)
             }
-            try ChangeMessageEncoder.writePrimaryKey(event, row: row, to: keyWriter)
+            target.byte(UInt8(ascii: "}"))
         case .column(let name):
             guard let column = table.columns.firstIndex(where: { $0.name == name }) else { return false }
-            let image: RowsEvent.Image = event.kind == .delete ? .before : .after
-            return try event.writeValue(row: row, image: image, column: column, to: keyWriter)
+            return try event.writeValue(row: row, image: image, column: column, to: target)
         }
         return true
+    }
+
+    /// Whether an UPDATE row's key (as published: excluded columns left out) differs between its images.
+    private func primaryKeyChanged(_ event: RowsEvent, row: Int, route: Route) throws(BinlogDecodingError) -> Bool {
+        _ = try writeRowKey(event, row: row, image: .before, route: route, to: oldKeyWriter)
+        _ = try writeRowKey(event, row: row, image: .after, route: route, to: keyWriter)
+        return oldKeyWriter.withBytes { old in keyWriter.withBytes { new in !old.elementsEqual(new) } }
     }
 
     private static let typeBytes: [String: [UInt8]] = Dictionary(
         uniqueKeysWithValues: ["insert", "update", "delete", "ddl"].map { ($0, Array($0.utf8)) })
 
-    private func messageHeaders(type: String, database: String, table: String, qualifiedName: String, file: String,
+    private func messageHeaders(type: String, route: Route, qualifiedName: String, file: String,
                                 position: UInt64, gtid: String) -> [(String, [UInt8])] {
         if let last = lastHeaders, last.position == position, last.file == file, last.table == qualifiedName, last.type == type,
            last.gtid == gtid {
             return last.headers
         }
-        var headers = tableHeaders[qualifiedName] ?? {
-            let made = [("pipeline", Array(pipeline.utf8)), ("database", Array(database.utf8)), ("table", Array(table.utf8))]
-            tableHeaders[qualifiedName] = made
-            return made
-        }()
+        var headers = route.headers
         if lastGTID?.text != gtid { lastGTID = (gtid, Array(gtid.utf8)) }
         headers.reserveCapacity(6)
         headers.append(("type", Self.typeBytes[type] ?? Array(type.utf8)))

@@ -43,10 +43,6 @@ public final class PipelineRunner: Sendable {
         /// soon as the disk allows, unless an acknowledged checkpoint comes first.
         var unstoredStart: SourcePosition?
         var startedAt = Date()
-        /// Between a transaction's first event and its commit.
-        var inTransaction = false
-        /// A graceful stop waits for the transaction being read to end, so a restart repeats nothing.
-        var stopRequested = false
     }
 
     public init(configuration: PipelineConfiguration, stateDirectory: String, logger: Logger) throws {
@@ -82,7 +78,7 @@ public final class PipelineRunner: Sendable {
             filter: try ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types),
             router: ChangeRouter(pipeline: configuration.name, topic: topic, key: key, headers: headers,
                                  context: MessageContext(pipelineName: configuration.name, excludedColumns: filters.excludeColumns)),
-            metrics: PipelineMetrics(pipeline: configuration.name)))
+            metrics: PipelineMetrics(pipeline: configuration.name), logger: logger))
         self.source = BinlogSource(configuration: configuration.source, logger: logger)
     }
 
@@ -153,59 +149,56 @@ public final class PipelineRunner: Sendable {
     /// Called on the source thread for every event.
     private func handle(_ event: SourceEvent) throws {
         if let failure = deliveries.failure { throw failure }
-        switch event.decoded.event {
-        case .mariaDBGTID, .mysqlGTID, .tableMap, .rows:
-            state.withLock { $0.inTransaction = true }
-        default:
-            break
-        }
         // The event's messages are made under the reader's lock and queued after it, so that waiting for
         // room in the queue (backpressure) never holds the lock the checkpoint task also takes.
-        let batch: [OutgoingMessage] = try reader.withLock { reader in
-            var batch: [OutgoingMessage] = []
-            try reader.tracker.consume(event.decoded) { change in
-                reader.metrics.read.increment()
-                guard reader.filter.passes(change) else {
-                    reader.metrics.filtered.increment()
-                    return
-                }
-                let message = try reader.router.message(for: change, token: deliveries.nextToken())
-                latency.sent(message.token)
-                reader.metrics.sent(table: change.qualifiedTable, bytes: message.value.count)
-                batch.append(message)
+        if !event.steps.isEmpty {
+            let batch: [OutgoingMessage] = try reader.withLock { reader in
+                try reader.messages(for: event.steps, token: { [deliveries, latency] in
+                    let token = deliveries.nextToken()
+                    latency.sent(token)
+                    return token
+                })
             }
-            return batch
+            try queue.put(batch)
         }
-        try queue.put(batch)
         if event.endsTransaction {
             deliveries.endTransaction(at: event.resumePosition)
             let behind = max(0, Date().timeIntervalSince1970 - Double(event.decoded.header.timestamp))
-            let stopNow = state.withLock { state in
+            state.withLock { state in
                 state.readPosition = event.resumePosition
                 state.gtid = event.transactionGTID
                 state.secondsBehind = behind
-                state.inTransaction = false
-                return state.stopRequested
             }
-            if stopNow { source.stop() }
         }
     }
 
-    /// Stops reading, sends what is queued, flushes the output (bounded) and writes the final checkpoint.
-    public func stop(flushTimeoutMilliseconds: Int32 = 10_000) {
-        let betweenTransactions = state.withLock { state -> Bool in
+    /// Stops within `timeoutMilliseconds` whatever Kafka and the server do: the source stops at the end of
+    /// the transaction being read (at once between transactions; given at most half the time), the queued
+    /// messages are handed to Kafka and acknowledged as far as the time allows, and the checkpoint is
+    /// written at the newest acknowledged transaction. What the deadline cut off is read again at the
+    /// next start.
+    public func stop(timeoutMilliseconds: Int32 = 10_000) {
+        let deadline = DispatchTime.now() + .milliseconds(Int(max(0, timeoutMilliseconds)))
+        state.withLock { state in
             if state.status == .running || state.status == .starting { state.status = .stopping }
-            state.stopRequested = true
-            return !state.inTransaction
         }
-        // Between transactions the source stops at once; inside one, at its commit (bounded by the flush timeout).
-        if betweenTransactions || !source.waitUntilStopped(timeoutSeconds: Double(flushTimeoutMilliseconds) / 1000) {
-            if !betweenTransactions { logger.warning("stopping inside a transaction; it will be read again at the next start") }
+        source.stopAtTransactionBoundary()
+        if !source.waitUntilStopped(timeoutSeconds: Double(timeoutMilliseconds) / 2000) {
+            logger.warning("stopping inside a transaction; it will be read again at the next start")
             source.stop()
-            source.waitUntilStopped()
+            // The source may wait for room in the queue: the queue stops taking messages.
+            if !source.waitUntilStopped(timeoutSeconds: Self.seconds(until: deadline) / 2) {
+                queue.abandon()
+                source.waitUntilStopped()
+            }
         }
-        queue.drain()
-        let outstanding = output.flush(timeoutMilliseconds: flushTimeoutMilliseconds)
+        if !queue.drain(timeoutSeconds: Self.seconds(until: deadline) / 2) {
+            logger.warning("stop deadline: queued messages not handed to Kafka are dropped; they will be read again at the next start")
+            queue.abandon()
+            output.abandonPendingSends()
+            queue.drain(timeoutSeconds: 1)
+        }
+        let outstanding = output.flush(timeoutMilliseconds: Int32(Self.seconds(until: deadline) * 1000))
         if outstanding > 0 { logger.warning("stopped with messages unacknowledged", metadata: ["outstanding": "\(outstanding)"]) }
         checkpointTask.withLock { $0 }?.cancel()
         writeCheckpoint()
@@ -217,8 +210,15 @@ public final class PipelineRunner: Sendable {
         logger.info("pipeline stopped", metadata: ["checkpoint": "\(savedCheckpoint.map { "\($0)" } ?? "none")"])
     }
 
+    private static func seconds(until deadline: DispatchTime) -> Double {
+        let now = DispatchTime.now()
+        return deadline > now ? Double(deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1e9 : 0
+    }
+
     private func fail(_ reason: String) {
         let first = state.withLock { state -> Bool in
+            // What a stop's deadline cuts off is not a failure.
+            if state.status == .stopping || state.status == .stopped { return false }
             state.lastError = reason
             if case .failed = state.status { return false }
             state.status = .failed(reason)
@@ -277,12 +277,4 @@ public final class PipelineRunner: Sendable {
             return false
         }
     }
-}
-
-/// The reader thread's own state: transaction tracking, filtering, routing.
-struct PipelineReader {
-    var tracker = TransactionTracker()
-    var filter: ChangeFilter
-    let router: ChangeRouter
-    let metrics: PipelineMetrics
 }

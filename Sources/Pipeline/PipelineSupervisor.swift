@@ -56,12 +56,12 @@ public final class PipelineSupervisor: Sendable {
     }
 
     /// Stops every pipeline gracefully (flush, final checkpoint).
-    public func stopAll(flushTimeoutMilliseconds: Int32 = 10_000) {
+    public func stopAll(timeoutMilliseconds: Int32 = 10_000) {
         monitor.withLock { $0 }?.cancel()
         let running = entries.withLock { entries in entries.values.compactMap(\.runner) }
         let group = DispatchGroup()
         for runner in running {
-            DispatchQueue.global().async(group: group) { runner.stop(flushTimeoutMilliseconds: flushTimeoutMilliseconds) }
+            DispatchQueue.global().async(group: group) { runner.stop(timeoutMilliseconds: timeoutMilliseconds) }
         }
         group.wait()
     }
@@ -86,15 +86,19 @@ public final class PipelineSupervisor: Sendable {
         var result = ReloadResult()
         let current = entries.withLock { $0 }
         let wanted = Dictionary(uniqueKeysWithValues: pipelines.map { ($0.name, $0) })
+        // Pipelines to stop (removed, or changed beyond their filters) stop side by side, each within its deadline.
+        var stopping: [PipelineRunner] = []
         for (name, entry) in current where wanted[name] == nil {
-            entry.runner?.stop()
+            if let runner = entry.runner { stopping.append(runner) }
             entries.withLock { $0[name] = nil }
             result.stopped.append(name)
         }
+        /// Launched once the stops are over (a new pipeline may take over a removed one's server_id).
+        var launching: [String] = []
         for pipeline in pipelines {
             guard let entry = current[pipeline.name] else {
                 entries.withLock { $0[pipeline.name] = Entry(configuration: pipeline) }
-                launch(pipeline.name)
+                launching.append(pipeline.name)
                 result.started.append(pipeline.name)
                 continue
             }
@@ -109,11 +113,17 @@ public final class PipelineSupervisor: Sendable {
                 result.filtersChanged.append(pipeline.name)
                 continue
             }
-            entry.runner?.stop()
+            if let runner = entry.runner { stopping.append(runner) }
             entries.withLock { $0[pipeline.name] = Entry(configuration: pipeline) }
-            launch(pipeline.name)
+            launching.append(pipeline.name)
             result.restarted.append(pipeline.name)
         }
+        let group = DispatchGroup()
+        for runner in stopping {
+            DispatchQueue.global().async(group: group) { runner.stop() }
+        }
+        group.wait()
+        for name in launching { launch(name) }
         return result
     }
 
@@ -140,7 +150,7 @@ public final class PipelineSupervisor: Sendable {
             }
         }
         for (name, runner, reason) in failed {
-            runner.stop(flushTimeoutMilliseconds: 5_000)
+            runner.stop(timeoutMilliseconds: 5_000)
             entries.withLock { $0[name]?.runner = nil }
             scheduleRestart(name, reason: reason)
         }

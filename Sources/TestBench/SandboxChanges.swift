@@ -2,26 +2,27 @@ import BinlogDecoder
 import MySQLSource
 
 /// The changes of one database (its rows and its DDL), read from a sandbox server's binlog through
-/// the replication stream and tracked into transactions exactly as binlogo does.
+/// the replication stream and assembled into transactions exactly as binlogo does.
 public enum SandboxChanges {
-    public static func read(_ database: TestDatabase, from start: BinlogReplicationStream.Start) throws -> [TransactionTracker.Change] {
+    public static func read(_ database: TestDatabase, from start: BinlogReplicationStream.Start) throws -> [Change] {
         let connection = try database.sandbox.connect()
         let checksum: FormatDescription.Checksum = try connection.queryValue("SELECT @@global.binlog_checksum") == "CRC32" ? .crc32 : .none
-        let stream = try BinlogReplicationStream(connection: connection, serverID: UInt32.random(in: 10_000...1_000_000),
+        let replication = try BinlogReplicationStream(connection: connection, serverID: UInt32.random(in: 10_000...1_000_000),
                                                  start: start, nonBlocking: true)
         var decoder = BinlogDecoder(binlogFile: start.file, checksum: checksum)
-        var tracker = TransactionTracker()
-        var changes: [TransactionTracker.Change] = []
-        let collect: (TransactionTracker.Change) -> Void = { change in
+        var stream = ChangeStream()
+        var changes: [Change] = []
+        let collect: (Change) -> Void = { change in
             switch change {
             case let .row(event, _, _): if event.table.database == database.name { changes.append(change) }
-            case let .ddl(query, _, _, _): if query.database == database.name { changes.append(change) }
+            case let .ddl(schemaChange, _):
+                if schemaChange.targets.contains(where: { $0.database == database.name }) { changes.append(change) }
             }
         }
-        while let decoded = try stream.next({ try decoder.decode($0) }) {
-            tracker.consume(decoded, emit: collect)
+        while let decoded = try replication.next({ try decoder.decode($0) }) {
+            try stream.consume(decoded, emit: collect)
         }
-        tracker.finish(xid: nil, emit: collect)
+        stream.finish(emit: collect)
         return changes
     }
 }

@@ -13,8 +13,8 @@ enum CapturedChanges {
             switch change {
             case let .row(event, row, placement):
                 try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
-            case let .ddl(query, file, position, placement):
-                ChangeMessageEncoder.writeDDL(query, file: file, position: position, placement: placement, context: context, to: writer)
+            case let .ddl(schemaChange, placement):
+                ChangeMessageEncoder.writeDDL(schemaChange, placement: placement, context: context, to: writer)
             }
             return try TestJSON.parse(String(decoding: writer.bytes, as: UTF8.self))
         }

@@ -162,10 +162,10 @@ import Testing
         let update = rowsEvent(kind: 31, rows: [
             row(id: 2, name: nil, doc: nil, price: priceNegative, qty: 1) + row(id: 2, name: "x", doc: .array([]), price: price1230, qty: 2),
         ])
-        var tracker = TransactionTracker()
+        var tracker = ChangeStream()
         var messages: [TestJSON] = []
         let writer = JSONWriter()
-        let emit: (TransactionTracker.Change) throws -> Void = { change in
+        let emit: (Change) throws -> Void = { change in
             guard case let .row(event, row, placement) = change else { return }
             writer.reset()
             try ChangeMessageEncoder.writeRow(event, row: row, placement: placement,

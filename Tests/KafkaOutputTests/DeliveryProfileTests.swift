@@ -33,10 +33,9 @@ import Testing
                                   context: MessageContext(pipelineName: "shop"))
         var sent: [OutgoingMessage] = []
         for change in changes {
-            let message = try router.message(for: change, token: deliveries.tracker.nextToken())
-            sent.append(message)
-            try output.send(message)
+            try router.messages(for: change, token: deliveries.tracker.nextToken, into: &sent)
         }
+        for message in sent { try output.send(message) }
         deliveries.tracker.endTransaction(at: 1)
         #expect(output.flush(timeoutMilliseconds: 10_000) == 0)
         #expect(deliveries.waitUntilSettled())
@@ -50,7 +49,7 @@ import Testing
             let value = try JSONSerialization.jsonObject(with: Data(message.value)) as! [String: Any]
             let head = value["head"] as! [String: Any]
             let id = (head["primary_key"] as! [String: Any])["id"] as! Int
-            #expect(message.keyText == "{\"id\":\(id)}")
+            #expect(message.keyText == "{\"database\":\"\(database.name)\",\"table\":\"items\",\"primary_key\":{\"id\":\(id)}}")
             #expect(message.header("pipeline") == "shop")
             #expect(message.header("database") == database.name)
             #expect(message.header("table") == "items")

@@ -8,7 +8,7 @@ import TestBench
 /// Runs a `BinlogSource` and records what it hands downstream: each row change as
 /// `database.table kind {values}`, each DDL, and the positions it reports.
 final class SourceRecorder: Sendable {
-    struct Change: Equatable, CustomStringConvertible {
+    struct Recorded: Equatable, CustomStringConvertible {
         let table: String
         let kind: String
         /// The row image as JSON text (new for inserts and updates, old for deletes), keys in column order.
@@ -17,8 +17,8 @@ final class SourceRecorder: Sendable {
     }
 
     private struct State {
-        var tracker = TransactionTracker()
-        var changes: [Change] = []
+        var marker = CommitMarker()
+        var changes: [Recorded] = []
         var ddl: [String] = []
         var lastPosition: SourcePosition?
         var stopError: SourceError?
@@ -42,19 +42,31 @@ final class SourceRecorder: Sendable {
         source.start(from: stored, onEvent: { event in
             box.state.withLock { state in
                 state.lastPosition = event.resumePosition
-                state.tracker.consume(event.decoded) { change in
+                let record: (Change) -> Void = { change in
                     switch change {
                     case let .row(rows, row, _):
                         guard rows.table.database == database else { return }
                         let writer = JSONWriter()
                         try? rows.writeImage(row: row, image: rows.kind == .delete ? .before : .after, excluded: nil, to: writer)
-                        state.changes.append(Change(table: rows.table.table, kind: rows.kind.rawValue,
+                        state.changes.append(Recorded(table: rows.table.table, kind: rows.kind.rawValue,
                                                     row: String(decoding: writer.bytes, as: UTF8.self)))
-                    case let .ddl(query, _, _, _):
-                        if query.database == database || query.statement.contains(database) { state.ddl.append(query.statement) }
+                    case let .ddl(schemaChange, _):
+                        if schemaChange.targets.contains(where: { $0.database == database }) || schemaChange.query.statement.contains(database) {
+                            state.ddl.append(schemaChange.query.statement)
+                        }
                     }
                 }
-                if event.endsTransaction { state.tracker.finish(xid: nil) { _ in } }
+                for step in event.steps {
+                    switch step {
+                    case let .rows(rows, context): state.marker.rows(rows, 0..<rows.rowCount, context: context, emit: record)
+                    case let .preparedCommit(events, context, end):
+                        for rows in events { state.marker.rows(rows, 0..<rows.rowCount, context: context, emit: record) }
+                        state.marker.commit(end, emit: record)
+                    case let .commit(end): state.marker.commit(end, emit: record)
+                    case let .schemaChange(change, context): state.marker.schemaChange(change, context: context, emit: record)
+                    case .none, .unresolvedXACommit: break
+                    }
+                }
             }
         }, onStop: { error in
             box.state.withLock {
@@ -64,7 +76,7 @@ final class SourceRecorder: Sendable {
         })
     }
 
-    var changes: [Change] { box.state.withLock { $0.changes } }
+    var changes: [Recorded] { box.state.withLock { $0.changes } }
     var ddl: [String] { box.state.withLock { $0.ddl } }
     var lastPosition: SourcePosition? { box.state.withLock { $0.lastPosition } }
     var stopError: SourceError? { box.state.withLock { $0.stopError } }
@@ -72,7 +84,7 @@ final class SourceRecorder: Sendable {
 
     /// Waits until `condition` holds on the recorded changes, at most `seconds`.
     @discardableResult
-    func wait(seconds: Double = 30, until condition: ([Change]) -> Bool) -> Bool {
+    func wait(seconds: Double = 30, until condition: ([Recorded]) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition(changes) { return true }

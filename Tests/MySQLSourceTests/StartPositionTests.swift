@@ -9,7 +9,7 @@ import Testing
         for id in ids { try connection.execute("INSERT INTO t VALUES (\(id), 'v\(id)')") }
     }
 
-    private func ids(_ changes: [SourceRecorder.Change]) -> [String] {
+    private func ids(_ changes: [SourceRecorder.Recorded]) -> [String] {
         changes.map(\.row)
     }
 

@@ -7,6 +7,9 @@ public enum BinlogEvent: Sendable {
     case query(QueryEvent)
     /// The commit of a transaction on a transactional engine.
     case xid(UInt64)
+    /// XA_PREPARE_LOG_EVENT: the XA transaction read so far is prepared (its outcome comes later, in an
+    /// `XA COMMIT` or `XA ROLLBACK` statement), or committed at once with `XA COMMIT … ONE PHASE` (MySQL).
+    case xaPrepare(XAPrepare)
     /// MariaDB's GTID event, which starts a transaction (`domain-server-sequence`).
     case mariaDBGTID(MariaDBGTID)
     /// MySQL's GTID (or ANONYMOUS_GTID) event, which starts a transaction.
@@ -50,6 +53,9 @@ public struct MariaDBGTID: Sendable, Equatable, CustomStringConvertible {
 
     /// FL_STANDALONE: a statement without BEGIN/COMMIT (DDL), no XID follows.
     public var isStandalone: Bool { flags & 0x01 != 0 }
+    /// FL_PREPARED_XA: the group is an XA transaction's work, ended by XA_PREPARE_LOG_EVENT (MariaDB 10.5+
+    /// writes no `XA START` statement; this flag is the transaction's start).
+    public var startsPreparedXA: Bool { flags & 0x40 != 0 }
     public var description: String { "\(domainID)-\(serverID)-\(sequence)" }
 }
 
@@ -68,4 +74,40 @@ public struct MySQLGTID: Sendable, Equatable, CustomStringConvertible {
         }
         return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
     }
+}
+
+/// An XA transaction's identifier as the server logs it: `X'gtrid',X'bqual',formatID` (hex digits in
+/// upper case), the form the servers write in `XA START`/`XA END`/`XA COMMIT`/`XA ROLLBACK` statements.
+public struct XATransactionID: Sendable, Hashable, CustomStringConvertible {
+    public var formatID: Int64
+    public var globalTransactionID: [UInt8]
+    public var branchQualifier: [UInt8]
+
+    public init(formatID: Int64, globalTransactionID: [UInt8], branchQualifier: [UInt8]) {
+        self.formatID = formatID
+        self.globalTransactionID = globalTransactionID
+        self.branchQualifier = branchQualifier
+    }
+
+    public var description: String {
+        "X'\(Self.hex(globalTransactionID))',X'\(Self.hex(branchQualifier))',\(formatID)"
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789ABCDEF")
+        var text = ""
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return text
+    }
+}
+
+/// XA_PREPARE_LOG_EVENT's body.
+public struct XAPrepare: Sendable, Equatable {
+    /// `XA COMMIT … ONE PHASE`: the transaction is committed by this event, no outcome follows.
+    public var onePhase: Bool
+    public var xid: XATransactionID
 }

@@ -30,12 +30,15 @@ public enum ChangeMessageEncoder {
     }
 
     /// One row change of `event` as a message.
+    /// - Parameter split: for an UPDATE that changes the primary key and is published as a delete of the
+    ///   old row and an insert of the new one: which of the two to write (`head.primary_key_changed` marks both).
     public static func writeRow(_ event: RowsEvent, row: Int, placement: RowPlacement, context: MessageContext,
-                                to writer: JSONWriter) throws(BinlogDecodingError) {
+                                split: RowsEvent.Kind? = nil, to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
+        let kind = split ?? event.kind
         let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
         writer.raw("{\"head\":{\"type\":\"")
-        writer.raw(event.kind.rawValue)
+        writer.raw(kind.rawValue)
         writer.raw("\",\"time\":")
         writer.unsigned(UInt64(placement.timestamp))
         writer.raw(",\"database\":")
@@ -45,10 +48,11 @@ public enum ChangeMessageEncoder {
         writePosition(file: event.binlogFile, position: event.position, placement: placement, context: context, to: writer)
         if !table.primaryKey.isEmpty {
             writer.raw(",\"primary_key\":")
-            try writePrimaryKey(event, row: row, excluded: excluded, to: writer)
+            try writePrimaryKey(event, row: row, image: kind == .delete ? .before : .after, excluded: excluded, to: writer)
         }
+        if split != nil { writer.raw(",\"primary_key_changed\":true") }
         writer.raw("},\"data\":{")
-        switch event.kind {
+        switch kind {
         case .insert:
             try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: writer)
         case .delete:
@@ -61,12 +65,13 @@ public enum ChangeMessageEncoder {
         writer.raw("}}")
     }
 
-    /// The row's primary key as a JSON object (`{"id":1}`): from the after image, or the before image
-    /// for deletes and for key columns a MINIMAL after image leaves out.
-    public static func writePrimaryKey(_ event: RowsEvent, row: Int, excluded: Set<String>? = nil,
+    /// The row's primary key as a JSON object (`{"id":1}`) from `image` (the after image unless the row
+    /// was deleted), or the before image for key columns a MINIMAL after image leaves out. Excluded
+    /// columns are left out here too.
+    public static func writePrimaryKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image? = nil, excluded: Set<String>? = nil,
                                        to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
-        let image: RowsEvent.Image = event.kind == .delete ? .before : .after
+        let image = image ?? (event.kind == .delete ? .before : .after)
         writer.byte(UInt8(ascii: "{"))
         var first = true
         for column in table.primaryKey where excluded?.contains(table.columnName(column)) != true {
@@ -81,17 +86,19 @@ public enum ChangeMessageEncoder {
         writer.byte(UInt8(ascii: "}"))
     }
 
-    /// A DDL statement as a message: `{"head":{"type":"ddl",…},"data":{"sql":…}}`.
-    public static func writeDDL(_ query: QueryEvent, file: String, position: UInt64, placement: RowPlacement,
-                                context: MessageContext, to writer: JSONWriter) {
+    /// A DDL statement as a message: `{"head":{"type":"ddl",…,"database":…,"table":…},"data":{"sql":…}}`, naming
+    /// the table (or database, with `"table":""`) the statement changes, not the session's database.
+    public static func writeDDL(_ change: SchemaChange, placement: RowPlacement, context: MessageContext, to writer: JSONWriter) {
+        let target = change.primaryTarget
         writer.raw("{\"head\":{\"type\":\"ddl\",\"time\":")
         writer.unsigned(UInt64(placement.timestamp))
         writer.raw(",\"database\":")
-        writer.string(query.database)
-        writer.raw(",\"table\":\"\"")
-        writePosition(file: file, position: position, placement: placement, context: context, to: writer)
+        writer.string(target.database)
+        writer.raw(",\"table\":")
+        writer.string(target.table ?? "")
+        writePosition(file: change.binlogFile, position: change.position, placement: placement, context: context, to: writer)
         writer.raw("},\"data\":{\"sql\":")
-        writer.string(query.statement)
+        writer.string(change.query.statement)
         writer.raw("}}")
     }
 

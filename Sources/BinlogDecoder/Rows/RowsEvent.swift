@@ -35,6 +35,9 @@ public final class RowsEvent: Sendable {
         static let absent: Int32 = -2
     }
 
+    /// The bytes the event keeps (its body), for memory accounting.
+    public var byteCount: Int { bytes.buffer.count }
+
     /// Whether this event ends its statement (STMT_END_F).
     public var endsStatement: Bool { flags & 1 != 0 }
 

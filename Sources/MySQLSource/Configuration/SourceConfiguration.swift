@@ -10,15 +10,20 @@ public struct SourceConfiguration: Sendable, Equatable {
     /// The server sends a heartbeat after this much quiet; silence for 3× this long means the connection is dead.
     public var heartbeatSeconds: Double
     public var reconnect: ReconnectPolicy
+    /// Bytes of row events held for XA transactions between their start and their outcome
+    /// (`source.xa_buffer_mb`); past it the pipeline stops with an error naming the setting.
+    public var xaBufferLimitBytes: Int
 
     public init(connection: MySQLConnectionOptions, password: PasswordSource = .none, serverID: UInt32,
-                start: StartPosition = .current, heartbeatSeconds: Double = 5, reconnect: ReconnectPolicy = ReconnectPolicy()) {
+                start: StartPosition = .current, heartbeatSeconds: Double = 5, reconnect: ReconnectPolicy = ReconnectPolicy(),
+                xaBufferLimitBytes: Int = 256 << 20) {
         self.connection = connection
         self.password = password
         self.serverID = serverID
         self.start = start
         self.heartbeatSeconds = heartbeatSeconds
         self.reconnect = reconnect
+        self.xaBufferLimitBytes = xaBufferLimitBytes
     }
 
     /// Connection options with the password resolved and the read timeout set from the heartbeat.

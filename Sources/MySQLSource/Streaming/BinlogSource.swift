@@ -51,6 +51,12 @@ public final class BinlogSource: Sendable {
         control.requestStop()
     }
 
+    /// Asks the source to stop once the transaction being read has ended, so that nothing of the next
+    /// one is handed on; at once when no transaction is open. Returns at once.
+    public func stopAtTransactionBoundary() {
+        control.requestStopAtBoundary()
+    }
+
     /// Waits until the source's thread has ended (after `stop()` or a fatal error).
     public func waitUntilStopped() {
         finished.wait()
@@ -72,8 +78,8 @@ private struct SourceReader {
     let control: SourceControl
     var position: SourcePosition?
     var decoder = BinlogDecoder()
+    var transactions: TransactionAssembler
     var schema: SchemaCache?
-    var currentGTID: String?
     var committedGTID: String?
     var tablesWithStaleSchema: Set<UInt64> = []
     /// With a MySQL GTID set start: transactions in it are read but not handed downstream.
@@ -90,6 +96,7 @@ private struct SourceReader {
         self.control = control
         self.position = position
         self.committedGTID = position?.gtid
+        self.transactions = TransactionAssembler(xaBufferLimitBytes: configuration.xaBufferLimitBytes)
         self.onDumpStart = onDumpStart
         self.onReconnect = onReconnect
     }
@@ -256,7 +263,6 @@ private struct SourceReader {
 
     private mutating func handle(_ bytes: UnsafeRawBufferPointer, onEvent: (SourceEvent) throws -> Void) throws {
         let decoded = try decoder.decode(bytes)
-        var endsTransaction = false
         switch decoded.event {
         case .heartbeat, .formatDescription:
             return
@@ -267,7 +273,8 @@ private struct SourceReader {
                 if nextPosition > 0 { onDumpStart(position!) }
                 return
             }
-            try onEvent(SourceEvent(decoded: decoded, resumePosition: position!, transactionGTID: currentGTID, endsTransaction: false))
+            try onEvent(SourceEvent(decoded: decoded, resumePosition: position!, transactionGTID: transactions.currentGTID,
+                                    steps: [], endsTransaction: false))
             return
         case .tableMap(var table) where !table.hasColumnNames:
             if let schema {
@@ -278,34 +285,28 @@ private struct SourceReader {
                                    metadata: ["table": "\(table.qualifiedName)", "position": "\(decoded.binlogFile):\(decoded.position)"])
                 }
             }
-        case .mariaDBGTID(let gtid):
-            currentGTID = gtid.description
         case .mysqlGTID(let gtid):
-            currentGTID = gtid.description
             skippingTransaction = skippedTransactions?.contains(uuid: MySQLGTID.uuidText(gtid.sourceID), number: gtid.transactionNumber) ?? false
-        case .xid:
-            endsTransaction = true
-        case .query(let query):
-            switch TransactionTracker.classify(query.statement) {
-            case .end: endsTransaction = true
-            case .ddl:
-                endsTransaction = true
-                schema?.invalidate()
-            case .begin, .savepoint: break
-            }
         default:
             break
         }
-        if endsTransaction { committedGTID = currentGTID }
+        // The assembler alone decides where transactions end; the table maps above are filled in first.
+        var steps: [TransactionStep] = []
+        try transactions.consume(decoded) { steps.append($0) }
+        for step in steps {
+            if case .schemaChange = step { schema?.invalidate() }
+        }
+        if transactions.endedEventGroup { committedGTID = transactions.currentGTID }
         if decoded.header.nextPosition > 0 {
             position = SourcePosition(file: decoded.binlogFile, position: decoded.header.nextPosition, gtid: committedGTID)
         }
-        guard let position else { return }
+        defer { _ = control.eventHandled(betweenTransactions: transactions.isBetweenTransactions) }
+        guard let position, !control.isStopping else { return }
         if skippingTransaction {
-            if endsTransaction { skippingTransaction = false }
+            if transactions.endedEventGroup { skippingTransaction = false }
             return
         }
-        try onEvent(SourceEvent(decoded: decoded, resumePosition: position, transactionGTID: currentGTID, endsTransaction: endsTransaction))
+        try onEvent(SourceEvent(decoded: decoded, resumePosition: position, transactionGTID: transactions.currentGTID,
+                                steps: steps, endsTransaction: transactions.mayCheckpointAfter))
     }
 }
-

@@ -6,6 +6,10 @@ import Synchronization
 final class SourceControl: Sendable {
     private struct State {
         var stopping = false
+        /// A graceful stop waits for the transaction being read to end.
+        var stopAtBoundary = false
+        /// Whether the reader stands between two transactions (updated after every event).
+        var betweenTransactions = true
         /// A duplicate of the replication socket's descriptor, owned here: libmariadb closes its own
         /// descriptor when a read fails, and that number may be reused at once by another thread's
         /// socket, but this one stays ours (and the socket open) until `detach` closes it.
@@ -24,6 +28,25 @@ final class SourceControl: Sendable {
             if state.socket >= 0 { _ = shutdown(state.socket, Int32(SHUT_RDWR)) }
         }
         wake.signal()
+    }
+
+    /// Asks the source to stop once the transaction being read has ended; at once if none is open.
+    func requestStopAtBoundary() {
+        let now = state.withLock { state -> Bool in
+            state.stopAtBoundary = true
+            return state.betweenTransactions
+        }
+        if now { requestStop() }
+    }
+
+    /// The reader handed an event on; returns true when it must stop now (a stop at the boundary it reached).
+    func eventHandled(betweenTransactions: Bool) -> Bool {
+        let now = state.withLock { state -> Bool in
+            state.betweenTransactions = betweenTransactions
+            return betweenTransactions && state.stopAtBoundary && !state.stopping
+        }
+        if now { requestStop() }
+        return now
     }
 
     /// The socket of the replication connection about to be read; false if a stop was requested already.

@@ -7,7 +7,9 @@ public struct SourceEvent: Sendable {
     public let resumePosition: SourcePosition
     /// The GTID of the transaction this event belongs to, if the server logs GTIDs.
     public let transactionGTID: String?
-    /// Whether this event completes a transaction (XID, COMMIT, or a DDL statement), so that a
-    /// checkpoint may be taken at `resumePosition`.
+    /// What the transaction assembler made of the event, in order: rows, a DDL statement, a commit, …
+    public let steps: [TransactionStep]
+    /// Whether a checkpoint may be taken at `resumePosition`: the event ended a transaction (XID, COMMIT,
+    /// a DDL statement, an XA outcome) and no prepared XA transaction waits for its outcome.
     public let endsTransaction: Bool
 }

@@ -1,0 +1,46 @@
+/// What one binlog event means for the changes downstream, as the `TransactionAssembler` decides.
+public enum TransactionStep: Sendable {
+    /// Nothing to publish: a format description, a table map, BEGIN, a savepoint, XA END, the rows of an
+    /// XA transaction held until its outcome, an account-management statement, …
+    case none
+    /// Row changes of the transaction being read.
+    case rows(RowsEvent, TransactionContext)
+    /// A schema change (DDL): a transaction of its own.
+    case schemaChange(SchemaChange, TransactionContext)
+    /// The transaction being read ended: its last row published is its last (XID, COMMIT, a logged
+    /// ROLLBACK of non-transactional changes, MySQL's `XA COMMIT … ONE PHASE`).
+    case commit(TransactionEnd)
+    /// A prepared XA transaction committed: its rows, held since XA PREPARE, are released now, then it ends.
+    case preparedCommit([RowsEvent], TransactionContext, TransactionEnd)
+    /// `XA COMMIT` of a transaction prepared before reading started: its rows were never read, so
+    /// nothing can be published for it. The caller says so (a warning naming the XID and position).
+    case unresolvedXACommit(xid: String, query: QueryEvent, binlogFile: String, position: UInt64)
+}
+
+/// Where the rows of one step sit in their transaction.
+public struct TransactionContext: Sendable {
+    /// The transaction's GTID (MariaDB `domain-server-sequence`, MySQL `uuid:n`), or "" when none is logged.
+    public var gtid: String
+    /// The rows of the transaction before this step's first row.
+    public var rowsBefore: Int
+    /// The event's timestamp (seconds since the epoch) and the server that wrote it.
+    public var timestamp: UInt32
+    public var serverID: UInt32
+
+    public init(gtid: String, rowsBefore: Int, timestamp: UInt32, serverID: UInt32) {
+        self.gtid = gtid
+        self.rowsBefore = rowsBefore
+        self.timestamp = timestamp
+        self.serverID = serverID
+    }
+}
+
+/// How a transaction ended.
+public struct TransactionEnd: Sendable {
+    /// The XID of a commit on a transactional engine, when the server logged one.
+    public var xid: UInt64?
+
+    public init(xid: UInt64?) {
+        self.xid = xid
+    }
+}

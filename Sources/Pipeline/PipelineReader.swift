@@ -1,0 +1,67 @@
+import BinlogDecoder
+import KafkaOutput
+import Logging
+
+/// The reading thread's own state after the transaction assembler: the filter, the commit marks and
+/// the router. It turns the steps of one event into its outgoing messages, in order.
+struct PipelineReader {
+    var filter: ChangeFilter
+    let router: ChangeRouter
+    let metrics: PipelineMetrics
+    let logger: Logger
+    var marker = CommitMarker()
+
+    init(filter: ChangeFilter, router: ChangeRouter, metrics: PipelineMetrics, logger: Logger) {
+        self.filter = filter
+        self.router = router
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// The messages of one event's steps, each with a token from `token()`.
+    mutating func messages(for steps: [TransactionStep], token: () -> UInt64) throws -> [OutgoingMessage] {
+        var batch: [OutgoingMessage] = []
+        let emit: (Change) throws -> Void = { [router, metrics] change in
+            let first = batch.count
+            try router.messages(for: change, token: token, into: &batch)
+            for message in batch[first...] { metrics.sent(table: change.qualifiedTable, bytes: message.value.count) }
+        }
+        for step in steps {
+            switch step {
+            case .none:
+                break
+            case let .rows(event, context):
+                try rows(event, context: context, emit: emit)
+            case let .preparedCommit(events, context, end):
+                var context = context
+                for event in events {
+                    try rows(event, context: context, emit: emit)
+                    context.rowsBefore += event.rowCount
+                }
+                try marker.commit(end, emit: emit)
+            case let .commit(end):
+                try marker.commit(end, emit: emit)
+            case let .schemaChange(change, context):
+                metrics.read.increment()
+                if filter.passes(change) {
+                    try marker.schemaChange(change, context: context, emit: emit)
+                } else {
+                    metrics.filtered.increment()
+                }
+            case let .unresolvedXACommit(xid, _, file, position):
+                logger.warning("XA COMMIT of a transaction prepared before this pipeline's start position: its rows were never read and are not published",
+                               metadata: ["xid": "\(xid)", "position": "\(file):\(position)"])
+            }
+        }
+        return batch
+    }
+
+    private mutating func rows(_ event: RowsEvent, context: TransactionContext, emit: (Change) throws -> Void) throws {
+        metrics.read.increment(by: Int64(event.rowCount))
+        guard filter.passes(event) else {
+            metrics.filtered.increment(by: Int64(event.rowCount))
+            return
+        }
+        try marker.rows(event, 0..<event.rowCount, context: context, emit: emit)
+    }
+}
