@@ -135,8 +135,7 @@ public struct BinlogDecoder: Sendable {
                 throw EventFailure("XA_PREPARE names an XID of \(globalLength)+\(qualifierLength) bytes (at most 64+64)")
             }
             let global = try reader.array(globalLength), qualifier = try reader.array(qualifierLength)
-            return .xaPrepare(XAPrepare(onePhase: onePhase, xid: XATransactionID(
-                formatID: formatID, globalTransactionID: global, branchQualifier: qualifier)))
+            return .xaPrepare(XAPrepare(onePhase: onePhase, xid: XID(gtrid: global, bqual: qualifier, formatID: formatID)))
 
         case BinlogEventType.tableMap:
             let tableIDLength = format.postHeaderLength(of: header.type) == 6 ? 4 : 6

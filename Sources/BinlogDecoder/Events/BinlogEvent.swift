@@ -76,38 +76,9 @@ public struct MySQLGTID: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// An XA transaction's identifier as the server logs it: `X'gtrid',X'bqual',formatID` (hex digits in
-/// upper case), the form the servers write in `XA START`/`XA END`/`XA COMMIT`/`XA ROLLBACK` statements.
-public struct XATransactionID: Sendable, Hashable, CustomStringConvertible {
-    public var formatID: Int64
-    public var globalTransactionID: [UInt8]
-    public var branchQualifier: [UInt8]
-
-    public init(formatID: Int64, globalTransactionID: [UInt8], branchQualifier: [UInt8]) {
-        self.formatID = formatID
-        self.globalTransactionID = globalTransactionID
-        self.branchQualifier = branchQualifier
-    }
-
-    public var description: String {
-        "X'\(Self.hex(globalTransactionID))',X'\(Self.hex(branchQualifier))',\(formatID)"
-    }
-
-    private static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF")
-        var text = ""
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return text
-    }
-}
-
 /// XA_PREPARE_LOG_EVENT's body.
 public struct XAPrepare: Sendable, Equatable {
     /// `XA COMMIT … ONE PHASE`: the transaction is committed by this event, no outcome follows.
     public var onePhase: Bool
-    public var xid: XATransactionID
+    public var xid: XID
 }

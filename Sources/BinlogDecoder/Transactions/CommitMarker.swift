@@ -1,51 +1,73 @@
 /// Marks the last published change of every transaction as its last (`commit:true`, with the XID).
 ///
-/// It sits after the filter: it holds back the newest row that passed, releases it unmarked when
-/// another passing row arrives, and marked when the transaction ends. So a transaction that
+/// It sits after the filter: it holds back the newest change that passed, releases it unmarked when
+/// another passing change arrives, and marked when the transaction ends. So a transaction that
 /// publishes anything ends with exactly one message marked commit, whatever the filter dropped,
-/// and one that publishes nothing leaves no trace. Only one row is ever held.
+/// and one that publishes nothing leaves no trace. Only one change is ever held.
 public struct CommitMarker: Sendable {
-    private var held: (event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement)?
+    private var held: Change?
 
     public init() {}
 
-    /// Whether a row is held (its transaction has published something and not ended yet).
-    public var isHoldingRow: Bool { held != nil }
+    /// Whether a change is held (its transaction has published something and not ended yet).
+    public var isHoldingChange: Bool { held != nil }
 
     /// Rows `range` of `event`, all of which passed the filter.
     public mutating func rows(_ event: RowsEvent, _ range: Range<Int>, context: TransactionContext,
                               emit: (Change) throws -> Void) rethrows {
         for row in range {
-            if let previous = held { try emit(.row(previous.event, row: previous.row, placement: previous.placement)) }
-            held = (event, row, ChangeMessageEncoder.RowPlacement(
-                gtid: context.gtid, rowInTransaction: context.rowsBefore + row + 1, xid: nil, isLastInTransaction: false,
-                timestamp: context.timestamp, serverID: context.serverID))
+            try hold(.row(event, row: row, placement: placement(context, rowInTransaction: context.rowsBefore + row + 1)), emit: emit)
         }
     }
 
-    /// A DDL statement that passed the filter: a transaction of its own, so its message is its last.
+    /// A DDL statement that passed the filter: the last of its own transaction, or (CREATE TABLE … SELECT)
+    /// the first change of the transaction its rows follow in.
     public mutating func schemaChange(_ change: SchemaChange, context: TransactionContext,
                                       emit: (Change) throws -> Void) rethrows {
-        try releaseUnfinished(emit: emit)
-        try emit(.ddl(change, placement: ChangeMessageEncoder.RowPlacement(
-            gtid: context.gtid, rowInTransaction: 1, xid: nil, isLastInTransaction: true,
-            timestamp: context.timestamp, serverID: context.serverID)))
+        if change.standsAlone {
+            try releaseUnfinished(emit: emit)
+            var last = placement(context, rowInTransaction: 1)
+            last.isLastInTransaction = true
+            try emit(.ddl(change, placement: last))
+        } else {
+            try hold(.ddl(change, placement: placement(context, rowInTransaction: context.rowsBefore + 1)), emit: emit)
+        }
     }
 
-    /// The transaction ended: its held row is released as its last.
+    /// The transaction ended: its held change is released as its last.
     public mutating func commit(_ end: TransactionEnd, emit: (Change) throws -> Void) rethrows {
-        guard var last = held else { return }
+        guard let last = held else { return }
         held = nil
-        last.placement.isLastInTransaction = true
-        last.placement.xid = end.xid
-        try emit(.row(last.event, row: last.row, placement: last.placement))
+        switch last {
+        case let .row(event, row, placement):
+            try emit(.row(event, row: row, placement: Self.marked(placement, end)))
+        case let .ddl(change, placement):
+            try emit(.ddl(change, placement: Self.marked(placement, end)))
+        }
     }
 
-    /// Releases the held row unmarked: the input ended (a binlog file cut short, a failure) before
+    /// Releases the held change unmarked: the input ended (a binlog file cut short, a failure) before
     /// its transaction did.
     public mutating func releaseUnfinished(emit: (Change) throws -> Void) rethrows {
         guard let last = held else { return }
         held = nil
-        try emit(.row(last.event, row: last.row, placement: last.placement))
+        try emit(last)
+    }
+
+    private mutating func hold(_ change: Change, emit: (Change) throws -> Void) rethrows {
+        if let previous = held { try emit(previous) }
+        held = change
+    }
+
+    private func placement(_ context: TransactionContext, rowInTransaction: Int) -> ChangeMessageEncoder.RowPlacement {
+        ChangeMessageEncoder.RowPlacement(gtid: context.gtid, rowInTransaction: rowInTransaction, xid: nil,
+                                          isLastInTransaction: false, timestamp: context.timestamp, serverID: context.serverID)
+    }
+
+    private static func marked(_ placement: ChangeMessageEncoder.RowPlacement, _ end: TransactionEnd) -> ChangeMessageEncoder.RowPlacement {
+        var placement = placement
+        placement.isLastInTransaction = true
+        placement.xid = end.xid
+        return placement
     }
 }

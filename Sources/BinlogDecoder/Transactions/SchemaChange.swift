@@ -7,12 +7,16 @@ public struct SchemaChange: Sendable {
     /// What the statement changes, in statement order; never empty (a statement that names nothing is
     /// attributed to the session's database).
     public var targets: [SchemaTarget]
+    /// Whether the statement is a transaction of its own; false for CREATE TABLE … SELECT, whose rows
+    /// and commit follow it.
+    public var standsAlone: Bool
 
-    public init(query: QueryEvent, binlogFile: String, position: UInt64, targets: [SchemaTarget]) {
+    public init(query: QueryEvent, binlogFile: String, position: UInt64, targets: [SchemaTarget], standsAlone: Bool = true) {
         self.query = query
         self.binlogFile = binlogFile
         self.position = position
         self.targets = targets
+        self.standsAlone = standsAlone
     }
 
     /// The target a message names and is routed by: the first table the statement names, else its database.

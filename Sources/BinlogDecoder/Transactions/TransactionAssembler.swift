@@ -27,8 +27,11 @@ public struct TransactionAssembler: Sendable {
     private var rowsInTransaction = 0
     /// The rows of the XA transaction being read (between its start and XA PREPARE).
     private var openXA: [RowsEvent]?
-    /// Prepared XA transactions by XID text, waiting for XA COMMIT or XA ROLLBACK.
-    private var prepared: [String: [RowsEvent]] = [:]
+    /// Prepared XA transactions by XID, waiting for XA COMMIT or XA ROLLBACK.
+    private var prepared: [XID: [RowsEvent]] = [:]
+    /// Whether the group being read is a transaction that ends with a commit event (BEGIN, XA START, or a
+    /// MariaDB GTID event not flagged FL_STANDALONE) rather than a single statement.
+    private var inExplicitTransaction = false
     private var heldBytes = 0
     private var endedGroup = false
 
@@ -47,7 +50,7 @@ public struct TransactionAssembler: Sendable {
     /// The GTID of the transaction being read, or of the last one.
     public var currentGTID: String { gtid }
     /// XIDs of prepared XA transactions waiting for their outcome.
-    public var preparedXATransactions: [String] { prepared.keys.sorted() }
+    public var preparedXATransactions: [XID] { Array(prepared.keys) }
 
     /// Consumes one decoded event and hands on what it means, in order: zero, one or more steps.
     /// Throws when holding an XA transaction's rows would pass `xaBufferLimitBytes`.
@@ -56,6 +59,7 @@ public struct TransactionAssembler: Sendable {
         switch decoded.event {
         case .mariaDBGTID(let value):
             try beginGroup(gtid: value.description, decoded, emit: emit)
+            inExplicitTransaction = !value.isStandalone
             if value.startsPreparedXA { openXA = [] }
         case .mysqlGTID(let value):
             try beginGroup(gtid: value.description, decoded, emit: emit)
@@ -77,7 +81,7 @@ public struct TransactionAssembler: Sendable {
             if prepare.onePhase {
                 try emit(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
             } else {
-                prepared[prepare.xid.description] = rows
+                prepared[prepare.xid] = rows
             }
             finishGroup()
         case .query(let query):
@@ -88,48 +92,78 @@ public struct TransactionAssembler: Sendable {
     }
 
     private mutating func consume(_ query: QueryEvent, _ decoded: DecodedEvent, emit: (TransactionStep) throws -> Void) throws {
-        let statement = StatementClassifier.classify(query.statement, database: query.database)
-        switch statement {
-        case .begin:
+        switch StatementParser.parse(query.statement, sessionDatabase: query.database) {
+        case .transaction(.begin):
             if !insideGroup || rowsInTransaction > 0 { rowsInTransaction = 0 }
             insideGroup = true
-        case .commit:
+            inExplicitTransaction = true
+        case .transaction(.commit), .transaction(.rollback):
+            // A logged ROLLBACK ends changes to non-transactional tables that could not be undone: they happened.
             try endGroup(TransactionEnd(xid: nil), decoded, emit: emit)
-        case .savepoint, .xaEnd:
-            break
-        case .xaStart:
-            insideGroup = true
-            openXA = []
-        case .xaCommit(let xid, let onePhase):
-            if onePhase, let rows = openXA {
-                openXA = nil
-                try emit(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
-            } else if let rows = prepared.removeValue(forKey: xid) {
-                try emit(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
-            } else {
-                try emit(.unresolvedXACommit(xid: xid, query: query, binlogFile: decoded.binlogFile, position: decoded.position))
-            }
-            finishGroup()
-        case .xaRollback(let xid):
-            if let rows = prepared.removeValue(forKey: xid) { _ = released(rows) }
-            if let rows = openXA { _ = released(rows) }
-            openXA = nil
-            finishGroup()
-        case .accountManagement:
-            // Not a table change, and its text can carry a password: never handed on.
+        case .transaction:
+            break  // savepoints
+        case .xa(let statement):
+            try consume(statement, query, decoded, emit: emit)
+        case .account:
+            // Not a table change, and its text can carry a password or its hash: never handed on.
             try closeOpenTransaction(emit: emit)
             finishGroup()
         case .other:
-            try closeOpenTransaction(emit: emit)
-            finishGroup()
-        case .schemaChange(let targets):
-            // DDL commits the open transaction implicitly and stands alone.
-            try closeOpenTransaction(emit: emit)
+            // Neither rows nor schema change (FLUSH, ANALYZE TABLE, …).
+            if !inExplicitTransaction { finishGroup() }
+        case .ddl(let statement):
+            let targets = statement.tables.isEmpty
+                ? [SchemaTarget(database: statement.database, table: nil)]
+                : statement.tables.map { SchemaTarget(database: $0.database, table: $0.table) }
+            // CREATE TABLE … SELECT is followed by its rows and an XID in the same group (MariaDB: a group
+            // not flagged standalone; MySQL: the statement ends with START TRANSACTION).
+            let opensTransaction = inExplicitTransaction || Self.endsWithStartTransaction(query.statement)
+            if !opensTransaction { try closeOpenTransaction(emit: emit) }
             let change = SchemaChange(query: query, binlogFile: decoded.binlogFile, position: decoded.position,
-                                      targets: targets.isEmpty ? [SchemaTarget(database: query.database, table: nil)] : targets)
+                                      targets: targets, standsAlone: !opensTransaction)
             try emit(.schemaChange(change, context(decoded)))
+            if opensTransaction { insideGroup = true } else { finishGroup() }
+        }
+    }
+
+    private mutating func consume(_ statement: XAStatement, _ query: QueryEvent, _ decoded: DecodedEvent,
+                                  emit: (TransactionStep) throws -> Void) throws {
+        switch statement.action {
+        case .start:
+            insideGroup = true
+            inExplicitTransaction = true
+            openXA = []
+        case .end, .prepare, .recover:
+            break  // XA PREPARE arrives as its own event
+        case .commit(let onePhase):
+            if onePhase, let rows = openXA {
+                openXA = nil
+                try emit(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
+            } else if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) {
+                try emit(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
+            } else {
+                try emit(.unresolvedXACommit(xid: statement.xid?.description ?? query.statement, query: query,
+                                             binlogFile: decoded.binlogFile, position: decoded.position))
+            }
+            finishGroup()
+        case .rollback:
+            if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) { _ = released(rows) }
+            if let rows = openXA { _ = released(rows) }
+            openXA = nil
             finishGroup()
         }
+    }
+
+    private static func endsWithStartTransaction(_ statement: String) -> Bool {
+        let trimmed = statement.utf8.reversed().drop { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 || $0 == 0x3b }
+        let suffix = Array("NOITCASNART TRATS".utf8)
+        var matched = 0
+        for byte in trimmed.prefix(suffix.count) {
+            let upper = byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte
+            guard upper == suffix[matched] else { return false }
+            matched += 1
+        }
+        return matched == suffix.count
     }
 
     /// A GTID event starts a group; one still open (a stream cut short, a server crash) ends first.
@@ -137,6 +171,7 @@ public struct TransactionAssembler: Sendable {
         try closeOpenTransaction(emit: emit)
         self.gtid = gtid
         insideGroup = true
+        inExplicitTransaction = false
         rowsInTransaction = 0
         openXA = nil
     }
@@ -166,6 +201,7 @@ public struct TransactionAssembler: Sendable {
 
     private mutating func finishGroup() {
         insideGroup = false
+        inExplicitTransaction = false
         rowsInTransaction = 0
         endedGroup = true
     }
