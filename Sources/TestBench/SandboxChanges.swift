@@ -2,7 +2,9 @@ import BinlogDecoder
 import MySQLSource
 
 /// The changes of one database (its rows and its DDL), read from a sandbox server's binlog through
-/// the replication stream and assembled into transactions exactly as binlogo does.
+/// the replication stream and assembled into transactions exactly as binlogo does; table maps logged
+/// without column names (binlog_row_metadata MINIMAL or NO_LOG) are completed from
+/// information_schema as the source completes them.
 public enum SandboxChanges {
     public static func read(_ database: TestDatabase, from start: BinlogReplicationStream.Start) throws -> [Change] {
         let connection = try database.sandbox.connect()
@@ -12,6 +14,7 @@ public enum SandboxChanges {
         var decoder = BinlogDecoder(binlogFile: start.file, checksum: checksum)
         var stream = ChangeStream()
         var changes: [Change] = []
+        let schema = SchemaCache(connectionOptions: database.sandbox.connectionOptions())
         let collect: (Change) -> Void = { change in
             switch change {
             case let .row(event, _, _): if event.table.database == database.name { changes.append(change) }
@@ -20,6 +23,14 @@ public enum SandboxChanges {
             }
         }
         while let decoded = try replication.next({ try decoder.decode($0) }) {
+            switch decoded.event {
+            case .tableMap(var table) where !table.hasColumnNames && table.database == database.name:
+                if try schema.complete(&table) { decoder.updateTable(table) }
+            case .query(let query):
+                if case .ddl = StatementParser.parse(query.statement, sessionDatabase: query.database) { schema.invalidate() }
+            default:
+                break
+            }
             try stream.consume(decoded, emit: collect)
         }
         stream.finish(emit: collect)

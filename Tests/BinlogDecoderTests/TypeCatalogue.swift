@@ -8,22 +8,30 @@ import Testing
 struct CatalogueColumn: Sendable {
     let name: String
     let sqlType: String
-    let oracle: String
+    /// The oracle expression for a column of this name (so that the column can be renamed).
+    let oracleOf: @Sendable (String) -> String
     let matches: @Sendable (TestJSON, String) -> Bool
 
+    var oracle: String { oracleOf("`\(name)`") }
+
+    /// The same column under another name (to put columns of several catalogue tables in one table).
+    func renamed(_ newName: String) -> CatalogueColumn {
+        CatalogueColumn(name: newName, sqlType: sqlType, oracleOf: oracleOf, matches: matches)
+    }
+
     /// The oracle's text is the JSON number itself (integers, DECIMAL, YEAR, BIT as `col+0`).
-    static func number(_ name: String, _ sqlType: String, oracle: String? = nil) -> CatalogueColumn {
-        CatalogueColumn(name: name, sqlType: sqlType, oracle: oracle ?? name) { json, text in json == .number(text) }
+    static func number(_ name: String, _ sqlType: String, oracle: (@Sendable (String) -> String)? = nil) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracleOf: oracle ?? { $0 }) { json, text in json == .number(text) }
     }
 
     /// The oracle's text is the JSON string (text columns, DATE, DATETIME, TIME, WKT, base64).
-    static func string(_ name: String, _ sqlType: String, oracle: String? = nil) -> CatalogueColumn {
-        CatalogueColumn(name: name, sqlType: sqlType, oracle: oracle ?? name) { json, text in json == .string(text) }
+    static func string(_ name: String, _ sqlType: String, oracle: (@Sendable (String) -> String)? = nil) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracleOf: oracle ?? { $0 }) { json, text in json == .string(text) }
     }
 
     /// TIMESTAMP: the server prints `YYYY-MM-DD HH:MM:SS[.f]` in the session's zone (UTC here); binlogo writes ISO-8601 with Z.
     static func timestamp(_ name: String, _ sqlType: String) -> CatalogueColumn {
-        CatalogueColumn(name: name, sqlType: sqlType, oracle: name) { json, text in
+        CatalogueColumn(name: name, sqlType: sqlType, oracleOf: { $0 }) { json, text in
             if text.hasPrefix("0000-00-00") { return json == .string(text) }
             return json == .string(text.replacingOccurrences(of: " ", with: "T") + "Z")
         }
@@ -31,19 +39,19 @@ struct CatalogueColumn: Sendable {
 
     /// Binary columns: the oracle is base64 from the server.
     static func base64(_ name: String, _ sqlType: String) -> CatalogueColumn {
-        .string(name, sqlType, oracle: "REPLACE(TO_BASE64(\(name)), '\\n', '')")
+        .string(name, sqlType, oracle: { "REPLACE(TO_BASE64(\($0)), '\\n', '')" })
     }
 
     /// FLOAT: the same single-precision value; the oracle widens it to double exactly.
     static func float(_ name: String, _ sqlType: String) -> CatalogueColumn {
-        CatalogueColumn(name: name, sqlType: sqlType, oracle: "\(name) + 0e0") { json, text in
+        CatalogueColumn(name: name, sqlType: sqlType, oracleOf: { "\($0) + 0e0" }) { json, text in
             guard let number = json.numberText, let value = Float(number), let expected = Double(text) else { return false }
             return value == Float(expected)
         }
     }
 
     static func double(_ name: String, _ sqlType: String) -> CatalogueColumn {
-        CatalogueColumn(name: name, sqlType: sqlType, oracle: name) { json, text in
+        CatalogueColumn(name: name, sqlType: sqlType, oracleOf: { $0 }) { json, text in
             guard let number = json.numberText, let value = Double(number), let expected = Double(text) else { return false }
             return value == expected
         }
@@ -51,7 +59,7 @@ struct CatalogueColumn: Sendable {
 
     /// SET: the server prints `a,b`; binlogo writes `["a","b"]`.
     static func set(_ name: String, _ sqlType: String) -> CatalogueColumn {
-        CatalogueColumn(name: name, sqlType: sqlType, oracle: name) { json, text in
+        CatalogueColumn(name: name, sqlType: sqlType, oracleOf: { $0 }) { json, text in
             json == .array(text.isEmpty ? [] : text.split(separator: ",").map { .string(String($0)) })
         }
     }

@@ -23,6 +23,7 @@ final class SourceRecorder: Sendable {
         var lastPosition: SourcePosition?
         var stopError: SourceError?
         var stopped = false
+        var reconnects = 0
     }
 
     private final class Box: Sendable {
@@ -73,6 +74,8 @@ final class SourceRecorder: Sendable {
                 $0.stopError = error
                 $0.stopped = true
             }
+        }, onReconnect: {
+            box.state.withLock { $0.reconnects += 1 }
         })
     }
 
@@ -81,6 +84,8 @@ final class SourceRecorder: Sendable {
     var lastPosition: SourcePosition? { box.state.withLock { $0.lastPosition } }
     var stopError: SourceError? { box.state.withLock { $0.stopError } }
     var isStopped: Bool { box.state.withLock { $0.stopped } }
+    /// How many times the source went to reconnect.
+    var reconnects: Int { box.state.withLock { $0.reconnects } }
 
     /// Waits until `condition` holds on the recorded changes, at most `seconds`.
     @discardableResult

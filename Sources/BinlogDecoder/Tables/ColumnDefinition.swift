@@ -12,8 +12,12 @@ public struct ColumnDefinition: Sendable, Equatable {
     public var isUnsigned: Bool
     /// The collation id of a character, ENUM or SET column, when the server logged it.
     public var collation: UInt32?
-    /// ENUM labels or SET members, in order, when the server logged them.
+    /// ENUM labels or SET members, in order, when the server logged them (converted from the
+    /// column's charset) or the schema gave them.
     public var labels: [String]?
+    /// The collation of logged labels that binlogo cannot convert (a charset other than utf8mb4,
+    /// utf8mb3, latin1, ascii and binary): `labels` stays nil and a value of the column is an error.
+    public internal(set) var unconvertibleLabelsCollation: UInt32?
     public var isPrimaryKey: Bool
 
     /// The decoding rule for this column's values, derived from the fields above.
@@ -27,6 +31,7 @@ public struct ColumnDefinition: Sendable, Equatable {
         self.isUnsigned = false
         self.collation = nil
         self.labels = nil
+        self.unconvertibleLabelsCollation = nil
         self.isPrimaryKey = false
         var realType = binlogType
         if binlogType == ColumnType.string && metadata >= 256 {
@@ -41,16 +46,33 @@ public struct ColumnDefinition: Sendable, Equatable {
     /// Recomputes `kind` after the signedness, collation or labels changed.
     mutating func refreshKind() { kind = ValueKind(self) }
 
-    /// Numeric columns carry a SIGNEDNESS bit in the optional metadata.
-    var isNumeric: Bool {
+    /// Whether the column has a bit in the optional metadata's SIGNEDNESS bitmap. The servers differ:
+    ///
+    /// - MariaDB (`Table_map_log_event::init_signedness_field` in sql/log_event_server.cc) gives a bit
+    ///   to every field whose `binlog_type_info()` has a signedness, which is every `Field_num`
+    ///   (sql/field.h): TINYINT…BIGINT, FLOAT, DOUBLE, DECIMAL, and YEAR, a `Field_tiny` (always
+    ///   UNSIGNED). BIT, temporal, string, ENUM/SET and GEOMETRY fields have none.
+    /// - MySQL 8.0–9.x (`init_signedness_field` in sql/log_event.cc, through `is_numeric_field`) tests
+    ///   `is_numeric_type(field->binlog_type())`: TINY, SHORT, INT24, LONG, LONGLONG, FLOAT, DOUBLE,
+    ///   NEWDECIMAL (and the pre-5.0 DECIMAL, which cannot be in a binlog); YEAR is not among them.
+    func hasSignednessBit(mariaDB: Bool) -> Bool {
         switch binlogType {
         case ColumnType.tiny, ColumnType.short, ColumnType.int24, ColumnType.long, ColumnType.longLong,
              ColumnType.float, ColumnType.double, ColumnType.newDecimal: return true
+        case ColumnType.year: return mariaDB
         default: return false
         }
     }
 
-    /// Character columns carry a collation in the optional metadata (MariaDB counts GEOMETRY among them).
+    /// Whether the column has an entry in DEFAULT_CHARSET / COLUMN_CHARSET. The servers differ:
+    ///
+    /// - MariaDB (`is_character_field` in sql/log_event_server.cc) counts every field whose
+    ///   `binlog_type_info()` has a charset and no ENUM/SET typelib: CHAR, VARCHAR, BINARY, VARBINARY,
+    ///   the TEXT and BLOB family (JSON is a LONGTEXT there), GEOMETRY (`Field_geom`, binary), and
+    ///   UUID/INET6 (`Binlog_type_info_fixed_string` with the binary charset).
+    /// - MySQL 8.0–9.x (`is_character_field` in sql/log_event.cc) tests `is_character_type(field->real_type())`:
+    ///   STRING, VAR_STRING, VARCHAR and BLOB (the whole TEXT/BLOB family); GEOMETRY and JSON are not
+    ///   among them.
     func isCharacter(mariaDB: Bool) -> Bool {
         switch realType {
         case ColumnType.string, ColumnType.varString, ColumnType.varchar, ColumnType.blob: return true
@@ -59,5 +81,8 @@ public struct ColumnDefinition: Sendable, Equatable {
         }
     }
 
+    /// Whether the column has an entry in ENUM_AND_SET_DEFAULT_CHARSET / ENUM_AND_SET_COLUMN_CHARSET and
+    /// its labels in ENUM_STR_VALUE or SET_STR_VALUE: on both servers the ENUM and SET fields
+    /// (MariaDB's `is_enum_or_set_field`: a field with a typelib; MySQL's: `real_type()` ENUM or SET).
     var isEnumOrSet: Bool { realType == ColumnType.enumeration || realType == ColumnType.set }
 }

@@ -85,12 +85,15 @@ public struct TableMap: Sendable, Equatable {
 
     /// The TLV fields MySQL 8 and MariaDB 10.5+ append with binlog_row_metadata (names, signedness, charsets, …).
     private mutating func parseOptionalMetadata(_ reader: inout ByteReader, mariaDB: Bool) throws(EventFailure) {
-        let numeric = columns.indices.filter { columns[$0].isNumeric }
+        let numeric = columns.indices.filter { columns[$0].hasSignednessBit(mariaDB: mariaDB) }
         let character = columns.indices.filter { columns[$0].isCharacter(mariaDB: mariaDB) }
         let enumAndSet = columns.indices.filter { columns[$0].isEnumOrSet }
         let enums = columns.indices.filter { columns[$0].realType == ColumnType.enumeration }
         let sets = columns.indices.filter { columns[$0].realType == ColumnType.set }
         let geometries = columns.indices.filter { columns[$0].realType == ColumnType.geometry }
+
+        // Labels wait for the ENUM/SET charsets (fields 10 and 11), whichever order the fields come in.
+        var rawLabels: [(column: Int, labels: [UnsafeRawBufferPointer])] = []
 
         while !reader.isAtEnd {
             let field = try reader.uint8()
@@ -109,13 +112,13 @@ public struct TableMap: Sendable, Equatable {
                     columns[index].name = try value.lengthEncodedString()
                 }
                 hasColumnNames = true
-            case 5, 6:  // SET_STR_VALUE, ENUM_STR_VALUE
+            case 5, 6:  // SET_STR_VALUE, ENUM_STR_VALUE: bytes in the column's charset, converted below
                 for index in field == 5 ? sets : enums {
                     let count = try value.lengthEncodedCount()
-                    var labels: [String] = []
+                    var labels: [UnsafeRawBufferPointer] = []
                     labels.reserveCapacity(count)
-                    for _ in 0..<count { labels.append(try value.lengthEncodedString()) }
-                    columns[index].labels = labels
+                    for _ in 0..<count { labels.append(try value.slice(try value.lengthEncodedCount())) }
+                    rawLabels.append((index, labels))
                 }
             case 7:  // GEOMETRY_TYPE
                 for _ in geometries { _ = try value.lengthEncoded() }
@@ -129,6 +132,20 @@ public struct TableMap: Sendable, Equatable {
             case 10: try parseDefaultCollation(&value, for: enumAndSet)
             case 11: try parseColumnCollations(&value, for: enumAndSet)
             default: break  // COLUMN_VISIBILITY and newer fields do not change decoding
+            }
+        }
+        for (index, labels) in rawLabels {
+            let encoding = columns[index].collation.map(TextEncoding.init(collation:)) ?? .utf8
+            var strings: [String] = []
+            strings.reserveCapacity(labels.count)
+            for label in labels {
+                guard let string = TextValue.string(label, encoding: encoding) else { break }
+                strings.append(string)
+            }
+            if strings.count == labels.count {
+                columns[index].labels = strings
+            } else {
+                columns[index].unconvertibleLabelsCollation = columns[index].collation
             }
         }
     }

@@ -93,6 +93,7 @@ enum ColumnValueWriter {
                     throw EventFailure("ENUM index \(index) is beyond its \(labels.count) labels")
                 }
             } else {
+                try requireConvertibleLabels(table.columns[column])
                 writer.unsigned(UInt64(index))
             }
         case .set(let packLength):
@@ -110,6 +111,7 @@ enum ColumnValueWriter {
                     throw EventFailure("SET value \(bits) has members beyond its \(labels.count) labels")
                 }
             } else {
+                try requireConvertibleLabels(table.columns[column])
                 writer.unsigned(bits)
             }
         case .json:
@@ -118,6 +120,14 @@ enum ColumnValueWriter {
             try GeometryValue.write(value, to: writer)
         case .unsupported:
             throw EventFailure("the column type is not supported")
+        }
+    }
+
+    /// Without labels an ENUM or SET value is written as its number, unless the server logged labels
+    /// binlogo could not convert: then the value is an error rather than a number posing as the data.
+    private static func requireConvertibleLabels(_ column: ColumnDefinition) throws(EventFailure) {
+        if let collation = column.unconvertibleLabelsCollation {
+            throw EventFailure("the labels' charset of collation \(collation) is not supported (utf8mb4, utf8mb3, latin1, ascii and binary are)")
         }
     }
 }

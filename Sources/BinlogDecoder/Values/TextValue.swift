@@ -1,7 +1,7 @@
 /// Character and binary column bytes as JSON strings.
 enum TextValue {
     /// MySQL's latin1 is Windows-1252: 0x80–0x9F map to these scalars (the five undefined codes stay C1 controls).
-    private static let windows1252High: [UInt32] = [
+    fileprivate static let windows1252High: [UInt32] = [
         0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
         0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
     ]
@@ -14,23 +14,47 @@ enum TextValue {
         case .ascii, .latin1:
             writer.byte(UInt8(ascii: "\""))
             for byte in value {
-                let scalar: UInt32
-                if byte < 0x80 {
-                    scalar = UInt32(byte)
-                } else if encoding == .ascii {
-                    scalar = 0xFFFD
-                } else if byte < 0xA0 {
-                    scalar = windows1252High[Int(byte - 0x80)]
-                } else {
-                    scalar = UInt32(byte)
-                }
-                writer.scalarContent(Unicode.Scalar(scalar)!)
+                writer.scalarContent(singleByteScalar(byte, ascii: encoding == .ascii))
             }
             writer.byte(UInt8(ascii: "\""))
         case .binary:
             Base64.write(value, to: writer)
         case .unsupported(let collation):
             throw EventFailure("the charset of collation \(collation) is not supported (utf8mb4, utf8mb3, latin1, ascii and binary are)")
+        }
+    }
+}
+
+extension TextValue {
+    /// The character of one latin1 (Windows-1252) or ASCII byte; a byte above 0x7F is U+FFFD in ASCII.
+    @inline(__always)
+    static func singleByteScalar(_ byte: UInt8, ascii: Bool) -> Unicode.Scalar {
+        let scalar: UInt32
+        if byte < 0x80 {
+            scalar = UInt32(byte)
+        } else if ascii {
+            scalar = 0xFFFD
+        } else if byte < 0xA0 {
+            scalar = windows1252High[Int(byte - 0x80)]
+        } else {
+            scalar = UInt32(byte)
+        }
+        return Unicode.Scalar(scalar)!
+    }
+
+    /// Bytes in `encoding` as a String, for what is converted once per table map (ENUM and SET
+    /// labels), not per row; nil for a charset binlogo does not convert. Labels of a binary ENUM or
+    /// SET are taken as UTF-8, the text they were declared with.
+    static func string(_ bytes: UnsafeRawBufferPointer, encoding: TextEncoding) -> String? {
+        switch encoding {
+        case .utf8, .binary:
+            return String(decoding: bytes, as: UTF8.self)
+        case .latin1, .ascii:
+            var scalars = String.UnicodeScalarView()
+            for byte in bytes { scalars.append(singleByteScalar(byte, ascii: encoding == .ascii)) }
+            return String(scalars)
+        case .unsupported:
+            return nil
         }
     }
 }

@@ -7,17 +7,23 @@ import BinlogDecoder
 /// information_schema describes the table as it is now, which after an ALTER may be ahead of the
 /// events still being read: when the column count differs, the schema is not applied (and the
 /// caller says so), rather than naming columns wrongly.
-final class SchemaCache {
+///
+/// The lookups use a connection of their own, which a server restart, `wait_timeout` or a KILL
+/// ends while the stream reconnects on its own: a lookup that fails on a connection used before is
+/// tried once more on a new one; a second failure is thrown (the source then reconnects as for a
+/// lost stream). A connection is held only between lookups that succeeded on it, so one that
+/// failed is never used again.
+public final class SchemaCache {
     private var columns: [String: [SchemaColumn]] = [:]
     private let connectionOptions: MySQLConnectionOptions
     private var connection: MySQLConnection?
 
-    init(connectionOptions: MySQLConnectionOptions) {
+    public init(connectionOptions: MySQLConnectionOptions) {
         self.connectionOptions = connectionOptions
     }
 
     /// The schema of `database.table`, from the cache or the server.
-    func columns(database: String, table: String) throws -> [SchemaColumn] {
+    public func columns(database: String, table: String) throws -> [SchemaColumn] {
         let key = "\(database).\(table)"
         if let cached = columns[key] { return cached }
         let loaded = try load(database: database, table: table)
@@ -26,59 +32,101 @@ final class SchemaCache {
     }
 
     /// Forgets every cached table (a DDL statement passed; it may have changed any of them).
-    func invalidate() {
+    public func invalidate() {
         columns.removeAll()
     }
 
+    /// Fills in what `table`'s event did not log from the schema, as the source does; false when
+    /// the schema's columns no longer match the event's (see `TableMap.applySchema`).
+    public func complete(_ table: inout TableMap) throws -> Bool {
+        table.applySchema(try columns(database: table.database, table: table.table))
+    }
+
     private func load(database: String, table: String) throws -> [SchemaColumn] {
-        let connection = try self.connection ?? MySQLConnection(connectionOptions)
-        self.connection = connection
-        let rows = try connection.query("""
-            SELECT c.COLUMN_NAME, c.COLUMN_TYPE, c.COLUMN_KEY, l.ID
+        let sql = """
+            SELECT c.COLUMN_NAME, c.COLUMN_TYPE, c.COLUMN_KEY, l.ID, c.CHARACTER_SET_NAME
             FROM information_schema.COLUMNS c LEFT JOIN information_schema.COLLATIONS l ON l.COLLATION_NAME = c.COLLATION_NAME
             WHERE c.TABLE_SCHEMA = '\(Self.quote(database))' AND c.TABLE_NAME = '\(Self.quote(table))'
             ORDER BY c.ORDINAL_POSITION
-            """)
+            """
+        let rows: [[String?]]
+        if let reused = connection.take() {
+            do {
+                rows = try reused.query(sql)
+                connection = reused
+            } catch {
+                // Dead since its last use (restart, wait_timeout, KILL): once more on a new connection.
+                rows = try queryOnNewConnection(sql)
+            }
+        } else {
+            rows = try queryOnNewConnection(sql)
+        }
         return rows.map { row in
             let type = row[1] ?? ""
             return SchemaColumn(
                 name: row[0] ?? "",
                 isUnsigned: type.lowercased().contains("unsigned"),
-                collation: row[3].flatMap { UInt32($0) },
+                collation: Self.collation(id: row[3], characterSet: row[4]),
                 labels: Self.labels(ofColumnType: type),
                 isPrimaryKey: row[2] == "PRI")
         }
     }
 
-    /// The labels of `enum('a','b')` or `set('x','y')` (quotes doubled inside), else nil.
+    /// Opens a connection, runs `sql` and keeps the connection only if that succeeded.
+    private func queryOnNewConnection(_ sql: String) throws -> [[String?]] {
+        let fresh = try MySQLConnection(connectionOptions)
+        let rows = try fresh.query(sql)
+        connection = fresh
+        return rows
+    }
+
+    /// The collation id of a column: its collation's, or binary (63) for a column without one
+    /// (BINARY, VARBINARY, the BLOB family, a `CHARACTER SET binary` column, and the types that are
+    /// not text, for which a collation changes nothing), as the binlog's metadata gives them.
+    static func collation(id: String?, characterSet: String?) -> UInt32 {
+        if characterSet?.lowercased() != "binary", let id, let number = UInt32(id) { return number }
+        return binaryCollation
+    }
+
+    static let binaryCollation: UInt32 = 63
+
+    /// The labels of `enum('a','b')` or `set('x','y')`, else nil. The server writes each label as an
+    /// SQL literal: a quote doubled, and a backslash, NUL, line feed and carriage return escaped
+    /// with a backslash.
     static func labels(ofColumnType type: String) -> [String]? {
         let lower = type.lowercased()
         guard lower.hasPrefix("enum(") || lower.hasPrefix("set("), type.hasSuffix(")") else { return nil }
-        let body = type[type.index(after: type.firstIndex(of: "(")!)..<type.index(before: type.endIndex)]
+        let body = Array(type[type.index(after: type.firstIndex(of: "(")!)..<type.index(before: type.endIndex)])
         var labels: [String] = []
         var current = ""
         var inside = false
-        var index = body.startIndex
-        while index < body.endIndex {
+        var index = 0
+        while index < body.count {
             let character = body[index]
-            if inside {
-                if character == "'" {
-                    let next = body.index(after: index)
-                    if next < body.endIndex && body[next] == "'" {
-                        current.append("'")
-                        index = next
-                    } else {
-                        inside = false
-                        labels.append(current)
-                        current = ""
-                    }
-                } else {
-                    current.append(character)
-                }
+            if !inside {
+                if character == "'" { inside = true }
             } else if character == "'" {
-                inside = true
+                if index + 1 < body.count && body[index + 1] == "'" {
+                    current.append("'")
+                    index += 1
+                } else {
+                    inside = false
+                    labels.append(current)
+                    current = ""
+                }
+            } else if character == "\\" && index + 1 < body.count {
+                index += 1
+                switch body[index] {
+                case "0": current.append("\u{0}")
+                case "n": current.append("\n")
+                case "r": current.append("\r")
+                case "Z": current.append("\u{1A}")
+                default: current.append(body[index])
+                }
+            } else {
+                current.append(character)
             }
-            index = body.index(after: index)
+            index += 1
         }
         return labels
     }
