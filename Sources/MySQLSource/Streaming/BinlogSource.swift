@@ -278,7 +278,7 @@ private struct SourceReader {
             return
         case .tableMap(var table) where !table.hasColumnNames:
             if let schema {
-                if table.applySchema(try schema.columns(database: table.database, table: table.table)) {
+                if try schema.complete(&table) {
                     decoder.updateTable(table)
                 } else if tablesWithStaleSchema.insert(table.tableID).inserted {
                     logger.warning("information_schema does not match the binlog's table map; columns are named @1, @2, …",
