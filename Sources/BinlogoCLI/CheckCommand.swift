@@ -21,6 +21,15 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw CommandFailure("binlogo check: \(error)")
         }
+        let problems = configuration.unavailableReferences
+        guard problems.isEmpty else {
+            // One line per problem: all but the last written here, the last as the command's error.
+            for problem in problems.dropLast() {
+                let line = Array("Error: binlogo check: \(problem)\n".utf8)
+                line.withUnsafeBytes { _ = writeAll($0, to: 2) }
+            }
+            throw CommandFailure("binlogo check: \(problems.last!)")
+        }
         print("\(config): OK, \(configuration.pipelines.count) pipeline(s): \(configuration.pipelines.map(\.name).joined(separator: ", "))")
         guard connect else { return }
         var failures = 0

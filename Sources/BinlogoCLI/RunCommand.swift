@@ -20,12 +20,16 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let allocator = AllocatorTuning.apply()
         var configuration: DaemonConfiguration
+        let stateLock: Int32
         do {
             configuration = try ConfigurationLoader.load(path: config)
+            if let problem = configuration.unavailableReferences.first { throw CommandFailure(problem) }
             try CheckpointStore.prepare(directory: configuration.stateDirectory)
+            stateLock = try CheckpointStore.lockStateDirectory(configuration.stateDirectory)
         } catch {
             throw CommandFailure("binlogo run: \(error)")
         }
+        defer { close(stateLock) }
         let output = try LogOutput(path: configuration.log.file)
         let level = LevelBox(Logger.Level(rawValue: configuration.log.level) ?? .info)
         let format: StructuredLogHandler.Format = configuration.log.format == .json ? .json : .text
@@ -35,6 +39,7 @@ struct RunCommand: ParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let reloads = Counter(label: "binlogo_reloads_total")
+        let refusedReloads = Counter(label: "binlogo_reloads_refused_total")
         var logger = Logger(label: "binlogo")
         logger[metadataKey: "node"] = "\(configuration.nodeName)"
         if allocator == .refused {
@@ -42,17 +47,20 @@ struct RunCommand: ParsableCommand {
         }
         let notifier = SystemdNotifier()
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
-        let supervisor = PipelineSupervisor(stateDirectory: configuration.stateDirectory, logger: logger)
-        supervisor.start(configuration.pipelines)
+        let supervisor = PipelineSupervisor(stateDirectory: configuration.stateDirectory, logger: logger,
+                                            logSummary: RepeatedLogSummarizer(intervalSeconds: configuration.log.summarySeconds))
+        let health = HealthLimits(configuration.health)
         var server: StatusServer?
         if configuration.http.enabled {
+            // Before any pipeline starts: a daemon without its endpoint would look dead to its monitoring.
             do {
-                server = try StatusServer(listen: configuration.http.listen, supervisor: supervisor, registry: registry)
-                logger.info("http listening", metadata: ["address": "\(server!.address)"])
+                server = try StatusServer(listen: configuration.http.listen, supervisor: supervisor, registry: registry, health: health)
             } catch {
-                logger.error("http endpoint not started", metadata: ["error": "\(error)"])
+                throw CommandFailure("binlogo run: \(error)")
             }
+            logger.info("http listening", metadata: ["address": "\(server!.address)"])
         }
+        supervisor.start(configuration.pipelines)
         if let interval = SystemdNotifier.watchdogInterval() {
             Thread.detachNewThread {
                 while true {
@@ -71,8 +79,13 @@ struct RunCommand: ParsableCommand {
                 break
             }
             notifier.reloading()
-            reloads.increment()
-            configuration = reload(configuration, supervisor: supervisor, level: level, output: output, logger: logger)
+            if let applied = reload(configuration, supervisor: supervisor, level: level, output: output, logger: logger) {
+                configuration = applied
+                health.update(applied.health)
+                reloads.increment()
+            } else {
+                refusedReloads.increment()
+            }
             notifier.ready()
         }
         notifier.stopping()
@@ -86,9 +99,10 @@ struct RunCommand: ParsableCommand {
         logger.info("stopped")
     }
 
-    /// Re-reads the configuration; an invalid one is logged and everything goes on as before.
+    /// Re-reads the configuration and applies it; an invalid or unreadable one is logged in one line,
+    /// everything goes on as before, and nil is returned.
     private func reload(_ current: DaemonConfiguration, supervisor: PipelineSupervisor, level: LevelBox, output: LogOutput,
-                        logger: Logger) -> DaemonConfiguration {
+                        logger: Logger) -> DaemonConfiguration? {
         do {
             try output.reopen()
         } catch {
@@ -99,11 +113,16 @@ struct RunCommand: ParsableCommand {
             fresh = try ConfigurationLoader.load(path: config)
         } catch {
             logger.error("reload refused: the configuration is invalid; everything keeps running as before", metadata: ["error": "\(error)"])
-            return current
+            return nil
+        }
+        if let problem = fresh.unavailableReferences.first {
+            logger.error("reload refused: the configuration is invalid; everything keeps running as before", metadata: ["error": "\(problem)"])
+            return nil
         }
         level.level = Logger.Level(rawValue: fresh.log.level) ?? level.level
-        if fresh.stateDirectory != current.stateDirectory || fresh.log.file != current.log.file || fresh.log.format != current.log.format {
-            logger.warning("state_dir, log.file and log.format take effect at the next start")
+        if fresh.stateDirectory != current.stateDirectory || fresh.log.file != current.log.file || fresh.log.format != current.log.format
+            || fresh.log.summarySeconds != current.log.summarySeconds || fresh.http != current.http {
+            logger.warning("state_dir, log.file, log.format, log.summary_seconds and http take effect at the next start")
         }
         let result = supervisor.apply(fresh.pipelines)
         logger.info("reloaded", metadata: [
@@ -115,6 +134,8 @@ struct RunCommand: ParsableCommand {
         applied.stateDirectory = current.stateDirectory
         applied.log.file = current.log.file
         applied.log.format = current.log.format
+        applied.log.summarySeconds = current.log.summarySeconds
+        applied.http = current.http
         return applied
     }
 }

@@ -17,7 +17,7 @@ struct StatusCommand: ParsableCommand {
               let pipelines = object["pipelines"] as? [[String: Any]] else {
             throw CommandFailure("binlogo status: \(address)/status did not return binlogo's status")
         }
-        let header = ["PIPELINE", "STATE", "CHECKPOINT", "READ", "GTID", "BEHIND", "ERROR"]
+        let header = ["PIPELINE", "STATE", "CHECKPOINT", "READ", "GTID", "BEHIND", "LAST ACK", "UNACKED", "CKPT AGE", "ERROR"]
         var rows = [header]
         for pipeline in pipelines {
             func position(_ key: String) -> String {
@@ -27,8 +27,9 @@ struct StatusCommand: ParsableCommand {
             }
             rows.append([
                 pipeline["name"] as? String ?? "?", pipeline["state"] as? String ?? "?", position("checkpoint"), position("read_position"),
-                pipeline["gtid"] as? String ?? "-", (pipeline["seconds_behind_source"] as? Double).map { "\(Int($0))s" } ?? "-",
-                pipeline["last_error"] as? String ?? "",
+                pipeline["gtid"] as? String ?? "-", seconds(pipeline["seconds_behind_source"]), seconds(pipeline["seconds_since_last_ack"]),
+                seconds(pipeline["unacknowledged_seconds"]), seconds(pipeline["checkpoint_age_seconds"]),
+                (pipeline["reconnecting_seconds"] as? Double).map { "reconnecting to MySQL for \(Int($0))s" } ?? pipeline["last_error"] as? String ?? "",
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -36,6 +37,11 @@ struct StatusCommand: ParsableCommand {
             print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .trimmingCharacters(in: .whitespaces))
         }
+    }
+
+    /// A JSON number of seconds as `12s`, or `-` when absent or null.
+    private func seconds(_ value: Any?) -> String {
+        (value as? Double).map { "\(Int($0))s" } ?? (value as? Int).map { "\($0)s" } ?? "-"
     }
 
     /// A plain HTTP/1.1 GET over TCP; returns the body of a 200 response.

@@ -14,8 +14,9 @@ final class StatusServer: Sendable {
     let address: String
     private let supervisor: PipelineSupervisor
     private let registry: PrometheusCollectorRegistry
+    private let health: HealthLimits
 
-    init(listen: String, supervisor: PipelineSupervisor, registry: PrometheusCollectorRegistry) throws(CommandFailure) {
+    init(listen: String, supervisor: PipelineSupervisor, registry: PrometheusCollectorRegistry, health: HealthLimits) throws(CommandFailure) {
         guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
             throw CommandFailure("http.listen \(listen) is not HOST:PORT")
         }
@@ -35,7 +36,7 @@ final class StatusServer: Sendable {
         guard descriptor >= 0, bound == 0, Glibc.listen(descriptor, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             close(descriptor)
-            throw CommandFailure("http.listen \(listen) cannot be bound: \(reason)")
+            throw CommandFailure("http.listen \(listen) cannot be bound: \(reason) (another binlogo or another service listens there: stop it, or set another http.listen)")
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
@@ -45,6 +46,7 @@ final class StatusServer: Sendable {
         self.address = "\(host):\(UInt16(bigEndian: address.sin_port))"
         self.supervisor = supervisor
         self.registry = registry
+        self.health = health
         Thread.detachNewThread { [self] in serve() }
     }
 
@@ -78,14 +80,14 @@ final class StatusServer: Sendable {
             case "/metrics":
                 var buffer: [UInt8] = []
                 registry.emit(into: &buffer)
-                (status, type, body) = ("200 OK", "text/plain; version=0.0.4", buffer)
+                (status, type, body) = ("200 OK", "text/plain; version=0.0.4", MetricHelp.annotate(buffer))
             case "/status":
                 (status, type, body) = ("200 OK", "application/json", statusJSON())
             case "/healthz":
-                let unhealthy = supervisor.statuses.filter { $0.state != "running" && $0.state != "starting" }.map(\.name)
-                (status, type, body) = unhealthy.isEmpty
+                let problems = supervisor.statuses.compactMap(health.problem)
+                (status, type, body) = problems.isEmpty
                     ? ("200 OK", "text/plain", Array("ok\n".utf8))
-                    : ("503 Service Unavailable", "text/plain", Array("not running: \(unhealthy.joined(separator: ", "))\n".utf8))
+                    : ("503 Service Unavailable", "text/plain", Array("\(problems.joined(separator: "; "))\n".utf8))
             default:
                 (status, type, body) = ("404 Not Found", "text/plain", Array("not found (try /metrics, /status, /healthz)\n".utf8))
             }
@@ -127,6 +129,14 @@ final class StatusServer: Sendable {
             if let error = status.checkpointError { writer.string(error) } else { writer.null() }
             writer.raw(",\"uptime_seconds\":")
             writer.double(status.uptimeSeconds.rounded())
+            writer.raw(",\"seconds_since_last_ack\":")
+            if let seconds = status.secondsSinceLastAcknowledgement { writer.double((seconds * 10).rounded() / 10) } else { writer.null() }
+            writer.raw(",\"unacknowledged_seconds\":")
+            writer.double((status.unacknowledgedSeconds * 10).rounded() / 10)
+            writer.raw(",\"checkpoint_age_seconds\":")
+            if let age = status.checkpointAgeSeconds { writer.double((age * 10).rounded() / 10) } else { writer.null() }
+            writer.raw(",\"reconnecting_seconds\":")
+            if let seconds = status.reconnectingSeconds { writer.double((seconds * 10).rounded() / 10) } else { writer.null() }
             writer.byte(UInt8(ascii: "}"))
         }
         writer.raw("]}\n")

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Turns out-of-order acknowledgements into the checkpoint a pipeline may store: the end of the
@@ -18,6 +19,11 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
         var checkpoint: Position?
         var failure: (token: UInt64, error: KafkaError)?
         var failedCount = 0
+        /// Uptime nanoseconds of the last acknowledgement, if any.
+        var lastAcknowledgedAt: UInt64?
+        /// Uptime nanoseconds of the last progress while messages waited: a message done, or the first
+        /// message handed out while none was in flight.
+        var progressAt: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -29,6 +35,7 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
 
     public func nextToken() -> UInt64 {
         state.withLock { state in
+            if state.nextToken - 1 == state.doneThrough { state.progressAt = DispatchTime.now().uptimeNanoseconds }
             defer { state.nextToken += 1 }
             return state.nextToken
         }
@@ -44,6 +51,8 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
 
     public func acknowledge(_ token: UInt64) {
         state.withLock { state in
+            state.lastAcknowledgedAt = DispatchTime.now().uptimeNanoseconds
+            state.progressAt = state.lastAcknowledgedAt!
             Self.markDone(token, &state)
             Self.advance(&state)
         }
@@ -54,6 +63,7 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
     public func fail(_ token: UInt64, _ error: KafkaError) -> Bool {
         state.withLock { state in
             state.failedCount += 1
+            state.progressAt = DispatchTime.now().uptimeNanoseconds
             if acceptsLoss {
                 Self.markDone(token, &state)
                 Self.advance(&state)
@@ -69,6 +79,26 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
     /// The first message that failed for good, when loss is not accepted.
     public var failure: KafkaError? { state.withLock { $0.failure?.error } }
     public var failedCount: Int { state.withLock { $0.failedCount } }
+    /// Seconds since Kafka last acknowledged a message of this tracker; nil before the first.
+    public var secondsSinceLastAcknowledgement: Double? {
+        state.withLock { $0.lastAcknowledgedAt }.map { Self.seconds(since: $0) }
+    }
+    /// How long messages have been waiting with no progress: 0 while nothing is in flight, else the
+    /// seconds since a message was last acknowledged or failed, or since the first one was handed out
+    /// after none were in flight, whichever came later. A slow Kafka that still acknowledges keeps
+    /// this low; an unreachable one makes it grow.
+    public var unacknowledgedSeconds: Double {
+        let (busy, since) = state.withLock { state in
+            (Int(state.nextToken - 1 - state.doneThrough) - state.doneAbove.count > 0, state.progressAt)
+        }
+        return busy ? Self.seconds(since: since) : 0
+    }
+
+    private static func seconds(since uptime: UInt64) -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return now > uptime ? Double(now - uptime) / 1e9 : 0
+    }
+
     /// Messages handed out and not yet done.
     public var inFlight: Int { state.withLock { Int($0.nextToken - 1 - $0.doneThrough) - $0.doneAbove.count } }
 

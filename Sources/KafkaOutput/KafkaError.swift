@@ -11,6 +11,8 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
         case stopped
         /// librdkafka reported an error with this code (`rd_kafka_resp_err_t`).
         case librdkafka(code: Int32)
+        /// librdkafka refused a message when it was produced (too large, unknown partition …), with this code.
+        case refused(code: Int32)
     }
 
     public let kind: Kind

@@ -4,23 +4,36 @@ import Synchronization
 /// A pipeline's Kafka output: a pool of librdkafka producers configured from the pipeline's
 /// settings. Each message goes to the producer chosen by a hash of its key, so all messages of
 /// one key go through one producer, and per-key order holds across the pool.
+///
+/// A message librdkafka refuses when it is produced (larger than `message.max.bytes`, an unknown
+/// partition) is an error of kind `.refused` that names the table, the binlog position and the
+/// setting to change. Under the `performance` profile it is reported through `onDelivery` as a failed
+/// message (counted, and the checkpoint may pass it) and sending goes on; under the others `send` throws it.
 public final class KafkaOutput: MessageOutput {
     public let configuration: KafkaOutputConfiguration
+    public let pipeline: String
     private let producers: [KafkaProducer]
     private let roundRobin = AtomicCounter()
     private let abandoned = Mutex(false)
+    private let onDelivery: @Sendable (UInt64, KafkaError?) -> Void
 
-    /// - Parameter onDelivery: called on a producer's poll thread for every message: its token and nil
-    ///   once acknowledged, or the error it failed with after librdkafka's retries.
+    /// - Parameters:
+    ///   - onDelivery: called for every message: its token and nil once acknowledged, or the error it failed
+    ///     with after librdkafka's retries (on a producer's poll thread), or its refusal (performance profile, on the sending thread).
+    ///   - onLog: librdkafka's log lines and error reports; nil leaves them to librdkafka (stderr).
     public init(configuration: KafkaOutputConfiguration, pipeline: String,
-                onDelivery: @escaping @Sendable (UInt64, KafkaError?) -> Void) throws(KafkaError) {
+                onDelivery: @escaping @Sendable (UInt64, KafkaError?) -> Void,
+                onLog: (@Sendable (KafkaLogMessage) -> Void)? = nil) throws(KafkaError) {
         try configuration.validate(pipeline: pipeline)
         self.configuration = configuration
+        self.pipeline = pipeline
+        self.onDelivery = onDelivery
         var producers: [KafkaProducer] = []
         for index in 0..<configuration.producers {
             var properties = configuration.librdkafkaProperties
             if configuration.producers > 1 { properties["client.id"] = "\(configuration.clientID)-\(index)" }
-            producers.append(try KafkaProducer(properties: properties) { report in onDelivery(report.token, report.error) })
+            producers.append(try KafkaProducer(properties: properties, onDelivery: { report in onDelivery(report.token, report.error) },
+                                               onLog: onLog))
         }
         self.producers = producers
     }
@@ -36,6 +49,13 @@ public final class KafkaOutput: MessageOutput {
                 // librdkafka's queue is full: wait for deliveries to make room (backpressure on the reader).
                 if abandoned.withLock({ $0 }) { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
                 usleep(1_000)
+            } catch {
+                let refusal = ProduceRefusal.error(error, message: message, pipeline: pipeline)
+                guard configuration.profile.failureStopsPipeline else {
+                    onDelivery(message.token, refusal)
+                    return
+                }
+                throw refusal
             }
         }
     }

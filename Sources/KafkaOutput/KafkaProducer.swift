@@ -13,14 +13,29 @@ public final class KafkaProducer: Sendable {
     /// - Parameters:
     ///   - properties: librdkafka properties; `bootstrap.servers` at least.
     ///   - onDelivery: called on the producer's poll thread for every message, in the order librdkafka reports them.
-    public init(properties: KafkaProperties, onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void) throws(KafkaError) {
+    ///   - onLog: librdkafka's log lines (from its own threads) and error reports (from the poll thread);
+    ///     nil leaves librdkafka to print them on stderr.
+    public init(properties: KafkaProperties, onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void,
+                onLog: (@Sendable (KafkaLogMessage) -> Void)? = nil) throws(KafkaError) {
         let conf = try properties.makeConf()
-        let handler = DeliveryHandler(onDelivery)
+        let handler = DeliveryHandler(onDelivery, onLog: onLog)
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(handler).toOpaque())
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
             guard let message, let opaque else { return }
             let handler = Unmanaged<DeliveryHandler>.fromOpaque(opaque).takeUnretainedValue()
             handler.report(message.pointee)
+        }
+        if onLog != nil {
+            rd_kafka_conf_set_log_cb(conf) { client, level, facility, text in
+                guard let client, let opaque = rd_kafka_opaque(client) else { return }
+                Unmanaged<DeliveryHandler>.fromOpaque(opaque).takeUnretainedValue().log(KafkaLogMessage(
+                    severity: level, facility: facility.map { String(cString: $0) } ?? "", text: text.map { String(cString: $0) } ?? ""))
+            }
+            rd_kafka_conf_set_error_cb(conf) { _, code, reason, opaque in
+                guard let opaque else { return }
+                Unmanaged<DeliveryHandler>.fromOpaque(opaque).takeUnretainedValue().log(KafkaLogMessage(
+                    severity: 3, facility: "ERROR", text: reason.map { String(cString: $0) } ?? "", code: code))
+            }
         }
         self.client = try RdKafkaClient(type: RD_KAFKA_PRODUCER, conf: conf, retaining: handler)
         self.topics = Mutex([:])
@@ -130,12 +145,19 @@ final class TopicHandle: @unchecked Sendable {
     deinit { rd_kafka_topic_destroy(pointer) }
 }
 
-/// Turns librdkafka's delivery report callback into `KafkaDeliveryReport`s for a Swift closure.
+/// Turns librdkafka's delivery report callback into `KafkaDeliveryReport`s for a Swift closure, and
+/// its log and error callbacks into `KafkaLogMessage`s.
 final class DeliveryHandler: Sendable {
     private let onDelivery: @Sendable (KafkaDeliveryReport) -> Void
+    private let onLog: (@Sendable (KafkaLogMessage) -> Void)?
 
-    init(_ onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void) {
+    init(_ onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void, onLog: (@Sendable (KafkaLogMessage) -> Void)?) {
         self.onDelivery = onDelivery
+        self.onLog = onLog
+    }
+
+    func log(_ message: KafkaLogMessage) {
+        onLog?(message)
     }
 
     func report(_ message: rd_kafka_message_t) {

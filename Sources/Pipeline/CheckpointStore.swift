@@ -62,13 +62,52 @@ public struct CheckpointStore: Sendable {
     /// Takes the pipeline's lock file (`NAME.lock`, an exclusive flock) for as long as a process runs it,
     /// so `binlogo position set` can refuse while the pipeline runs. Returns the descriptor to close on stop.
     public func lock() throws(Failure) -> Int32 {
-        let descriptor = open("\(directory)/\(pipeline).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Failure(description: "cannot open \(directory)/\(pipeline).lock: \(String(cString: strerror(errno)))") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw Failure(description: "pipeline \(pipeline) is running in another binlogo process (\(directory)/\(pipeline).lock is held): stop it first")
+        let path = "\(directory)/\(pipeline).lock"
+        switch Self.takeLock(path) {
+        case .taken(let descriptor): return descriptor
+        case .held(let pid):
+            throw Failure(description: "pipeline \(pipeline) is running in another binlogo process (\(pid.map { "pid \($0), " } ?? "")\(path) is held): stop it first")
+        case .failed(let reason): throw Failure(description: "cannot open \(path): \(reason)")
         }
-        return descriptor
+    }
+
+    /// Takes the state directory's lock (`binlogo.lock`) for the daemon's lifetime, so that a second
+    /// `binlogo run` on the same state directory exits at once instead of fighting over the pipelines.
+    /// Returns the descriptor (held until the process exits).
+    public static func lockStateDirectory(_ directory: String) throws(Failure) -> Int32 {
+        let path = "\(directory)/binlogo.lock"
+        switch takeLock(path) {
+        case .taken(let descriptor): return descriptor
+        case .held(let pid):
+            throw Failure(description: "state_dir \(directory) is in use by another binlogo process (\(pid.map { "pid \($0), " } ?? "")holding \(path)): stop it, or give this configuration a state_dir of its own")
+        case .failed(let reason): throw Failure(description: "cannot open \(path): \(reason)")
+        }
+    }
+
+    private enum LockAttempt {
+        case taken(Int32)
+        /// Held by another process; its pid when the file names one.
+        case held(Int32?)
+        case failed(String)
+    }
+
+    /// An exclusive, non-blocking flock on `path`; the holder writes its pid into the file, so that a
+    /// refused process can name it.
+    private static func takeLock(_ path: String) -> LockAttempt {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return .failed(String(cString: strerror(errno))) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+            close(descriptor)
+            let text = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+            return .held(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        if ftruncate(descriptor, 0) == 0 {
+            _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        }
+        return .taken(descriptor)
     }
 
     /// Creates the state directory (0700) if missing.

@@ -1,14 +1,19 @@
 import Metrics
 
 /// A pipeline's metrics through swift-metrics (exported in Prometheus format by `binlogo run`).
-/// Per-table counters are made once per table and cached.
+/// Per-table counters are made once per table and cached, for at most `maximumTables` tables; the
+/// rows of further tables are counted under `table="other"`, so the labels (and the cache) stay bounded.
 final class PipelineMetrics {
+    static let maximumTables = 100
+
     let pipeline: String
     let read: Counter
     let filtered: Counter
     let acknowledged: Counter
     let failed: Counter
     let bytesSent: Counter
+    /// Messages handed to the output (acknowledged or not: compare `binlogo_messages_acknowledged_total`).
+    let messagesSent: Counter
     let queueDepth: Gauge
     let inFlight: Gauge
     let secondsBehind: Gauge
@@ -22,6 +27,7 @@ final class PipelineMetrics {
         acknowledged = Counter(label: "binlogo_messages_acknowledged_total", dimensions: dimensions)
         failed = Counter(label: "binlogo_messages_failed_total", dimensions: dimensions)
         bytesSent = Counter(label: "binlogo_bytes_sent_total", dimensions: dimensions)
+        messagesSent = Counter(label: "binlogo_messages_sent_total", dimensions: dimensions)
         queueDepth = Gauge(label: "binlogo_queue_messages", dimensions: dimensions)
         inFlight = Gauge(label: "binlogo_kafka_in_flight_messages", dimensions: dimensions)
         secondsBehind = Gauge(label: "binlogo_seconds_behind_source", dimensions: dimensions)
@@ -32,10 +38,12 @@ final class PipelineMetrics {
         if let counter = sentByTable[table] {
             counter.increment()
         } else {
-            let counter = Counter(label: "binlogo_rows_sent_total", dimensions: [("pipeline", pipeline), ("table", table)])
-            sentByTable[table] = counter
+            let label = sentByTable.count < Self.maximumTables ? table : "other"
+            let counter = sentByTable[label] ?? Counter(label: "binlogo_rows_sent_total", dimensions: [("pipeline", pipeline), ("table", label)])
+            if label == table { sentByTable[table] = counter } else { sentByTable["other"] = counter }
             counter.increment()
         }
+        messagesSent.increment()
         bytesSent.increment(by: bytes)
     }
 }

@@ -29,6 +29,7 @@ public final class PipelineRunner: Sendable {
     private let reconnects: Counter
     private let checkpointFailures: Counter
     private let latency: AckLatencySampler
+    private let health: PipelineHealth
 
     private struct RunnerState {
         var status: Status = .starting
@@ -45,7 +46,9 @@ public final class PipelineRunner: Sendable {
         var startedAt = Date()
     }
 
-    public init(configuration: PipelineConfiguration, stateDirectory: String, logger: Logger) throws {
+    /// - Parameter logSummary: summarises repeated log lines (lost messages, librdkafka's); the supervisor shares one.
+    public init(configuration: PipelineConfiguration, stateDirectory: String, logger: Logger,
+                logSummary: RepeatedLogSummarizer = RepeatedLogSummarizer()) throws {
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(configuration.name)"
         self.configuration = configuration
@@ -55,6 +58,7 @@ public final class PipelineRunner: Sendable {
         self.checkpointFailures = Counter(label: "binlogo_checkpoint_failures_total", dimensions: [("pipeline", configuration.name)])
         let latency = AckLatencySampler(pipeline: configuration.name)
         self.latency = latency
+        self.health = PipelineHealth(pipeline: configuration.name)
         let topic: TopicTemplate, key: MessageKeyMode, headers: Bool, acceptsLoss: Bool
         let deliveries: DeliveryTracker<SourcePosition>
         let output: any MessageOutput
@@ -62,12 +66,15 @@ public final class PipelineRunner: Sendable {
         case .kafka(let kafka):
             (topic, key, headers, acceptsLoss) = (kafka.topic, kafka.key, kafka.headers, !kafka.profile.failureStopsPipeline)
             deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
-            output = try KafkaOutput(configuration: kafka, pipeline: configuration.name,
-                                     onDelivery: Self.deliveryHandler(deliveries, pipeline: configuration.name, latency: latency, logger: logger))
+            let reporter = DeliveryReporter(deliveries: deliveries, pipeline: configuration.name, latency: latency, logger: logger,
+                                            summarizer: logSummary)
+            output = try KafkaOutput(configuration: kafka, pipeline: configuration.name, onDelivery: reporter.onDelivery,
+                                     onLog: reporter.onKafkaLog)
         case let .stdout(stdoutTopic, stdoutKey):
             (topic, key, headers, acceptsLoss) = (stdoutTopic, stdoutKey, false, false)
             deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
-            output = StandardOutputOutput(onDelivery: Self.deliveryHandler(deliveries, pipeline: configuration.name, latency: latency, logger: logger))
+            output = StandardOutputOutput(onDelivery: DeliveryReporter(deliveries: deliveries, pipeline: configuration.name, latency: latency,
+                                                                       logger: logger, summarizer: logSummary).onDelivery)
         }
         self.deliveries = deliveries
         self.output = output
@@ -82,25 +89,6 @@ public final class PipelineRunner: Sendable {
         self.source = BinlogSource(configuration: configuration.source, logger: logger)
     }
 
-    private static func deliveryHandler(_ deliveries: DeliveryTracker<SourcePosition>, pipeline: String, latency: AckLatencySampler,
-                                        logger: Logger) -> @Sendable (UInt64, KafkaError?) -> Void {
-        let acknowledged = Counter(label: "binlogo_messages_acknowledged_total", dimensions: [("pipeline", pipeline)])
-        let failed = Counter(label: "binlogo_messages_failed_total", dimensions: [("pipeline", pipeline)])
-        return { token, error in
-            guard let error else {
-                acknowledged.increment()
-                latency.acknowledged(token)
-                return deliveries.acknowledge(token)
-            }
-            failed.increment()
-            if deliveries.fail(token, error) {
-                logger.error("message failed for good; the pipeline stops", metadata: ["error": "\(error)"])
-            } else {
-                logger.warning("message lost (performance profile)", metadata: ["error": "\(error)"])
-            }
-        }
-    }
-
     public var status: Status { state.withLock { $0.status } }
 
     /// What `/status` shows for this pipeline.
@@ -109,7 +97,11 @@ public final class PipelineRunner: Sendable {
             PipelineStatus(name: configuration.name, state: state.status.label, checkpoint: state.savedCheckpoint,
                            readPosition: state.readPosition, gtid: state.gtid, secondsBehind: state.secondsBehind,
                            lastError: state.lastError, checkpointError: state.checkpointError,
-                           uptimeSeconds: Date().timeIntervalSince(state.startedAt))
+                           uptimeSeconds: Date().timeIntervalSince(state.startedAt),
+                           secondsSinceLastAcknowledgement: deliveries.secondsSinceLastAcknowledgement,
+                           unacknowledgedSeconds: deliveries.unacknowledgedSeconds,
+                           checkpointAgeSeconds: health.checkpointAgeSeconds(saved: state.savedCheckpoint, read: state.readPosition),
+                           reconnectingSeconds: health.reconnectingSeconds)
         }
     }
     /// The last checkpoint written to the state directory.
@@ -134,13 +126,26 @@ public final class PipelineRunner: Sendable {
     /// Starts reading from the stored position (or the configured start). Throws when the stored position is unreadable.
     public func start() throws {
         let lock = try store.lock()
+        let stored: SourcePosition?
+        do {
+            stored = try store.load()
+        } catch {
+            // Unlocked at once, so `binlogo position set` (the fix the error names) can replace the file.
+            close(lock)
+            throw error
+        }
         lockDescriptor.withLock { $0 = lock }
-        let stored = try store.load()
         state.withLock { $0.savedCheckpoint = stored }
         logger.info("pipeline starting", metadata: ["from": "\(stored.map { "\($0)" } ?? "start \(configuration.source.start)")"])
         source.start(from: stored, onEvent: { [self] event in try handle(event) }, onStop: { [self] error in
             if let error { fail("\(error)") }
-        }, onDumpStart: { [self] position in storeStartingPosition(position) }, onReconnect: { [reconnects] in reconnects.increment() })
+        }, onDumpStart: { [self] position in
+            health.sourceStreaming()
+            storeStartingPosition(position)
+        }, onReconnect: { [reconnects, health] in
+            reconnects.increment()
+            health.sourceReconnecting()
+        })
         let task = PeriodicTask(name: "binlogo-ckpt", interval: 1) { [self] in writeCheckpoint() }
         checkpointTask.withLock { $0 = task }
         state.withLock { if $0.status == .starting { $0.status = .running } }
@@ -244,6 +249,8 @@ public final class PipelineRunner: Sendable {
             reader.metrics.inFlight.record(deliveries.inFlight)
             if let behind = state.withLock({ $0.secondsBehind }) { reader.metrics.secondsBehind.record(behind) }
         }
+        let (saved, read) = state.withLock { ($0.savedCheckpoint, $0.readPosition) }
+        health.recordMetrics(deliveries: deliveries, saved: saved, read: read)
         if let failure = deliveries.failure { fail("\(failure)") }
         if let failure = queue.failure { fail("\(failure)") }
         guard let position = deliveries.checkpoint ?? state.withLock({ $0.unstoredStart }) else { return }
@@ -259,6 +266,7 @@ public final class PipelineRunner: Sendable {
     private func save(_ position: SourcePosition) -> Bool {
         do {
             try store.save(position)
+            health.checkpointMoved()
             state.withLock {
                 $0.savedCheckpoint = position
                 $0.checkpointError = nil

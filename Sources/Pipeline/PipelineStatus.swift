@@ -13,6 +13,16 @@ public struct PipelineStatus: Sendable, Equatable {
     /// Why the last checkpoint write failed (read-only or full disk); nil while checkpoints are written.
     public var checkpointError: String?
     public var uptimeSeconds: Double
+    /// Seconds since Kafka last acknowledged one of the pipeline's messages; nil before the first.
+    public var secondsSinceLastAcknowledgement: Double? = nil
+    /// How long messages have waited with no acknowledgement (0 while none are in flight); `/healthz`
+    /// fails past `health.max_unacknowledged_seconds`.
+    public var unacknowledgedSeconds: Double = 0
+    /// Seconds since the stored checkpoint last moved; 0 while it is at the newest transaction read.
+    public var checkpointAgeSeconds: Double? = nil
+    /// Seconds the source has been reconnecting to MySQL; nil while it streams. `/healthz` fails past
+    /// `health.max_reconnecting_seconds`.
+    public var reconnectingSeconds: Double? = nil
 }
 
 extension PipelineRunner.Status {

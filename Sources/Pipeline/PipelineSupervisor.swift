@@ -15,14 +15,17 @@ public final class PipelineSupervisor: Sendable {
 
     private let stateDirectory: String
     private let logger: Logger
+    /// Shared by every pipeline, flushed by the monitor every second and at stop.
+    public let logSummary: RepeatedLogSummarizer
     private let entries = Mutex<[String: Entry]>([:])
     private let monitor = Mutex<PeriodicTask?>(nil)
     /// Held by a reload and by the monitor's restart pass, so they never act on the same pipeline at once.
     private let serial = Mutex(())
 
-    public init(stateDirectory: String, logger: Logger) {
+    public init(stateDirectory: String, logger: Logger, logSummary: RepeatedLogSummarizer = RepeatedLogSummarizer()) {
         self.stateDirectory = stateDirectory
         self.logger = logger
+        self.logSummary = logSummary
     }
 
     /// Starts every pipeline and the monitor that restarts failed ones.
@@ -31,7 +34,10 @@ public final class PipelineSupervisor: Sendable {
             entries.withLock { $0[pipeline.name] = Entry(configuration: pipeline) }
             launch(pipeline.name)
         }
-        let task = PeriodicTask(name: "binlogo-superv", interval: 1) { [self] in checkPipelines() }
+        let task = PeriodicTask(name: "binlogo-superv", interval: 1) { [self] in
+            checkPipelines()
+            logSummary.flushDue()
+        }
         monitor.withLock { $0 = task }
     }
 
@@ -64,6 +70,7 @@ public final class PipelineSupervisor: Sendable {
             DispatchQueue.global().async(group: group) { runner.stop(timeoutMilliseconds: timeoutMilliseconds) }
         }
         group.wait()
+        logSummary.flushAll()
     }
 
     /// What a reload did, by pipeline name.
@@ -130,7 +137,7 @@ public final class PipelineSupervisor: Sendable {
     private func launch(_ name: String) {
         guard let configuration = entries.withLock({ $0[name]?.configuration }) else { return }
         do {
-            let runner = try PipelineRunner(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
+            let runner = try PipelineRunner(configuration: configuration, stateDirectory: stateDirectory, logger: logger, logSummary: logSummary)
             try runner.start()
             entries.withLock { $0[name]?.runner = runner }
         } catch {
@@ -173,7 +180,7 @@ public final class PipelineSupervisor: Sendable {
             return delay
         }
         logger.error("pipeline failed; restarting after a pause", metadata: [
-            "pipeline": "\(name)", "error": "\(reason)", "retry_in_seconds": "\(Int(delay))",
+            "pipeline": "\(name)", "error": "\(reason)", "retry_in_seconds": .stringConvertible(Int(delay)),
         ])
     }
 }

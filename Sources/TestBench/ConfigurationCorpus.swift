@@ -49,7 +49,7 @@ public enum ConfigurationCorpus {
         Case(name: "duplicate pipeline name", yaml: pipeline + "\n  - name: a\n    mysql: {user: u, server_id: 2}\n    output: {stdout: {}}\n",
              line: 6, keyPath: "pipelines[1].name", message: "also used"),
         Case(name: "shared server_id", yaml: pipeline + "\n  - name: b\n    mysql: {user: u, server_id: 1}\n    output: {stdout: {}}\n",
-             line: 6, keyPath: "pipelines[1]", message: "server_id 1 is used by another pipeline"),
+             line: 6, keyPath: "pipelines[1]", message: "server_id 1 of pipeline b is used by pipeline a too"),
         Case(name: "syntax error", yaml: "pipelines:\n  - name: a\n    mysql: {user: u, server_id: 1\n",
              line: 4, keyPath: "", message: "not valid YAML"),
         Case(name: "tab indentation", yaml: "pipelines:\n\t- name: a\n", line: 2, keyPath: "", message: "not valid YAML"),

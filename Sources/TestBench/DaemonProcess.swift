@@ -13,9 +13,13 @@ public final class DaemonProcess {
     /// `http: {enabled: true, listen: …}` when set; off otherwise.
     public let httpListen: String?
 
+    /// More top-level YAML lines for the main file (e.g. `health: {…}`).
+    public let mainSettings: String
+
     /// Writes `binlogo.yaml` with `pipelines` (YAML list items, already indented) and a state directory.
-    public init(pipelines: [String], logFormat: String = "text", httpListen: String? = nil) throws {
+    public init(pipelines: [String], logFormat: String = "text", httpListen: String? = nil, mainSettings: String = "") throws {
         self.httpListen = httpListen
+        self.mainSettings = mainSettings
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-daemon-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         configPath = directory + "/binlogo.yaml"
@@ -32,10 +36,17 @@ public final class DaemonProcess {
         (1...max(1, runs)).map { (try? String(contentsOfFile: logPath(run: $0), encoding: .utf8)) ?? "" }.joined()
     }
 
-    public func start(environment: [String: String] = [:]) throws {
+    /// Starts `binlogo run`; with `asUser` (a uid) as that unprivileged user through setpriv, so that
+    /// file permissions apply as they do to the systemd unit's `User=binlogo`.
+    public func start(environment: [String: String] = [:], asUser uid: Int? = nil) throws {
         runs += 1
-        process = try ChildProcess.spawn(PackageLocation.product("binlogo"), ["run", "--config", configPath],
-                                         standardError: logPath, environment: environment)
+        let binary = PackageLocation.product("binlogo"), arguments = ["run", "--config", configPath]
+        if let uid {
+            process = try ChildProcess.spawn("/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", binary] + arguments,
+                                             standardError: logPath, environment: environment)
+        } else {
+            process = try ChildProcess.spawn(binary, arguments, standardError: logPath, environment: environment)
+        }
     }
 
     /// Starts the daemon in a mount namespace of its own with the state directory on a tmpfs of
@@ -64,6 +75,7 @@ public final class DaemonProcess {
             state_dir: \(directory)/state
             log: {level: info, format: \(logFormat)}
             http: \(httpListen.map { "{enabled: true, listen: \"\($0)\"}" } ?? "{enabled: false}")
+            \(mainSettings)
             pipelines:
             \(pipelines.joined(separator: "\n"))
             """

@@ -62,4 +62,41 @@ import Testing
                     "\(mistake.name): \(result.standardError)")
         }
     }
+
+    /// What the systemd unit's ExecStartPre runs (`check` without `--connect`) refuses a secret or a
+    /// certificate that is not there, one line each; `run` refuses the same at start.
+    @Test func missingSecretsAndCertificatesAreRefusedWithoutConnecting() throws {
+        let sandbox = try MariaDBSandbox.shared()
+        let cluster = try KafkaMockProcess.shared()
+        let base = DaemonProcess.pipeline(name: "p", serverID: 7151, sandbox: sandbox, database: "x", topic: "x", cluster: cluster)
+        let variable = "BINLOGO_TEST_UNSET_\(UUID().uuidString.prefix(6))"
+        let cases: [(String, String)] = [
+            (base.replacingOccurrences(of: "user: root,", with: "user: root, password_file: /nonexistent/binlogo-pw,"),
+             "mysql.password_file /nonexistent/binlogo-pw"),
+            (base.replacingOccurrences(of: "user: root,", with: "user: root, password_env: \(variable),"),
+             "mysql.password_env \(variable)"),
+            (base.replacingOccurrences(of: "user: root,", with: "user: root, tls: {ca: /nonexistent/ca.pem},"),
+             "mysql.tls.ca /nonexistent/ca.pem"),
+            (base.replacingOccurrences(of: "properties: {linger.ms: 5}",
+                                       with: "properties: {linger.ms: 5, security.protocol: ssl, ssl.ca.location: /nonexistent/kafka-ca.pem}"),
+             "ssl.ca.location /nonexistent/kafka-ca.pem"),
+        ]
+        for (pipeline, named) in cases {
+            let daemon = try DaemonProcess(pipelines: [pipeline])
+            for command in ["check", "run"] {
+                // A daemon that does not refuse would run on: it is stopped after 20 s and the case fails.
+                let log = daemon.directory + "/\(command).stderr"
+                let process = try ChildProcess.spawn(PackageLocation.product("binlogo"), [command, "--config", daemon.configPath], standardError: log)
+                let ended = waitUntil(seconds: 20) { !process.isRunning }
+                if !ended {
+                    process.signal(SIGKILL)
+                    process.wait()
+                }
+                let standardError = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                let lines = standardError.split(separator: "\n")
+                #expect(ended && process.exitStatus == 1 && lines.count == 1 && lines[0].contains(named) && lines[0].contains("pipeline p"),
+                        "\(command), \(named): \(standardError)")
+            }
+        }
+    }
 }

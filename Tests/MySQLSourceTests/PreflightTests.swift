@@ -41,6 +41,15 @@ import Testing
         #expect(noGrants.kind == .preflight)
         #expect(noGrants.description.contains("lacks REPLICATION SLAVE and REPLICATION CLIENT"))
         #expect(noGrants.description.contains("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO"))
+        // The suggested GRANT, pasted into the server as an administrator, is the fix.
+        let grant = try #require(noGrants.description.range(of: "GRANT ").map { String(noGrants.description[$0.lowerBound...]) })
+        try admin.execute(grant)
+        var granted = sandbox.connectionOptions()
+        granted.user = user
+        granted.password = "secret-pw"
+        #expect(throws: Never.self, "the grant fixed it") { _ = try ServerPreflight().run(on: try MySQLConnection(granted)) }
+        try admin.execute("REVOKE ALL PRIVILEGES, GRANT OPTION FROM '\(user)'@'%'")
+        try admin.execute("GRANT SELECT ON *.* TO '\(user)'@'%'")
 
         let wrongPassword = try stopError(sandbox.sourceConfiguration(start: .current, user: user, password: .inline("wrong")))
         #expect(wrongPassword.kind == .refused)

@@ -64,4 +64,9 @@ import Testing
         #expect(failure.line == 5 && failure.keyPath == "mysql.start")
         #expect(failure.message.contains("is not current, earliest"))
     }
+
+    @Test func aSharedServerIDNamesBothPipelines() throws {
+        let failure = try error(ConfigurationCorpus.pipeline + "\n  - name: b\n    mysql: {user: u, server_id: 1}\n    output: {stdout: {}}\n")
+        #expect(failure.message.contains("pipeline b") && failure.message.contains("pipeline a"), "\(failure)")
+    }
 }

@@ -45,15 +45,79 @@ struct StructuredLogHandler: LogHandler {
                 writer.byte(UInt8(ascii: ","))
                 writer.string(key)
                 writer.byte(UInt8(ascii: ":"))
-                writer.string("\(merged[key]!)")
+                Self.writeJSON(merged[key]!, to: writer)
             }
             writer.raw("}\n")
         case .text:
             var text = "\(time) \(level.rawValue) \(message)"
-            for key in merged.keys.sorted() { text += " \(key)=\(merged[key]!)" }
+            for key in merged.keys.sorted() { text += " \(key)=\(Self.textValue(merged[key]!))" }
             writer.raw(text + "\n")
         }
         output.write(writer.bytes)
+    }
+
+    /// A metadata value as JSON that keeps its type: integers and finite doubles as numbers, booleans
+    /// as `true`/`false`, arrays and dictionaries as JSON arrays and objects, everything else a string.
+    static func writeJSON(_ value: Logger.MetadataValue, to writer: JSONWriter) {
+        switch value {
+        case .string(let text):
+            writer.string(text)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let flag as Bool: writer.bool(flag)
+            case let number as Int: writer.integer(Int64(number))
+            case let number as Int64: writer.integer(number)
+            case let number as Int32: writer.integer(Int64(number))
+            case let number as UInt: writer.unsigned(UInt64(number))
+            case let number as UInt64: writer.unsigned(number)
+            case let number as UInt32: writer.unsigned(UInt64(number))
+            case let number as Double where number.isFinite: writer.double(number)
+            default: writer.string(convertible.description)
+            }
+        case .array(let values):
+            writer.byte(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { writer.byte(UInt8(ascii: ",")) }
+                writeJSON(element, to: writer)
+            }
+            writer.byte(UInt8(ascii: "]"))
+        case .dictionary(let values):
+            writer.byte(UInt8(ascii: "{"))
+            for (index, key) in values.keys.sorted().enumerated() {
+                if index > 0 { writer.byte(UInt8(ascii: ",")) }
+                writer.string(key)
+                writer.byte(UInt8(ascii: ":"))
+                writeJSON(values[key]!, to: writer)
+            }
+            writer.byte(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A metadata value for the text format: as it is when it is one plain word, else in double
+    /// quotes with `"`, `\` and control characters escaped, so `key=value` pairs stay separable.
+    static func textValue(_ value: Logger.MetadataValue) -> String {
+        let text = "\(value)"
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
+            scalar.value > 0x20 && scalar != "\"" && scalar != "\\" && scalar != "=" && scalar.value != 0x7f
+        }
+        if plain { return text }
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            case "\r": quoted += "\\r"
+            case "\t": quoted += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f {
+                    quoted += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+                } else {
+                    quoted.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return quoted + "\""
     }
 
     /// UTC, ISO-8601 with milliseconds.

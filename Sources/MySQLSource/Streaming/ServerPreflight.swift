@@ -87,7 +87,14 @@ public struct ServerPreflight: Sendable {
         }
         guard missing.isEmpty else {
             throw SourceError(.preflight,
-                              "user \(user) lacks \(missing.joined(separator: " and ")) on \(server): GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO \(user)")
+                              "user \(user) lacks \(missing.joined(separator: " and ")) on \(server): GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO \(Self.quotedAccount(user))")
         }
+    }
+
+    /// `user@host` from CURRENT_USER() as SQL: `'user'@'host'`, quotes inside doubled.
+    static func quotedAccount(_ account: String) -> String {
+        func quoted(_ part: Substring) -> String { "'" + String(part).replacing("'", with: "''") + "'" }
+        guard let at = account.lastIndex(of: "@") else { return quoted(account[...]) }
+        return quoted(account[..<at]) + "@" + quoted(account[account.index(after: at)...])
     }
 }

@@ -7,7 +7,7 @@ import Yams
 /// duplicate pipeline names or server_ids, bad patterns and librdkafka properties librdkafka
 /// rejects are each a `ConfigurationError` with file, line and key path.
 public enum ConfigurationLoader {
-    static let mainKeys: Set<String> = ["node_name", "state_dir", "log", "http", "pipelines", "pipelines_dir"]
+    static let mainKeys: Set<String> = ["node_name", "state_dir", "log", "http", "health", "pipelines", "pipelines_dir"]
     static let pipelineKeys: Set<String> = ["name", "mysql", "filters", "output", "queue"]
     static let mysqlKeys: Set<String> = ["host", "port", "socket", "user", "password", "password_env", "password_file", "server_id",
                                          "start", "heartbeat_seconds", "connect_timeout_seconds", "tls"]
@@ -28,7 +28,7 @@ public enum ConfigurationLoader {
             stateDirectory: try main["state_dir"]?.string() ?? "/var/lib/binlogo",
             pipelines: [])
         if let log = main["log"] {
-            let keys = try log.mapping(allowed: ["level", "format", "file"])
+            let keys = try log.mapping(allowed: ["level", "format", "file", "summary_seconds"])
             if let level = keys["level"] {
                 let text = try level.string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(text) else {
@@ -43,6 +43,14 @@ public enum ConfigurationLoader {
                 configuration.log.format = value
             }
             configuration.log.file = try keys["file"]?.string()
+            configuration.log.summarySeconds = try keys["summary_seconds"]?.double(in: 1...3600) ?? configuration.log.summarySeconds
+        }
+        if let health = main["health"] {
+            let keys = try health.mapping(allowed: ["max_unacknowledged_seconds", "max_reconnecting_seconds"])
+            configuration.health.maximumUnacknowledgedSeconds = try keys["max_unacknowledged_seconds"]?.double(in: 1...86_400)
+                ?? configuration.health.maximumUnacknowledgedSeconds
+            configuration.health.maximumReconnectingSeconds = try keys["max_reconnecting_seconds"]?.double(in: 1...86_400)
+                ?? configuration.health.maximumReconnectingSeconds
         }
         if let http = main["http"] {
             let keys = try http.mapping(allowed: ["enabled", "listen"])
@@ -52,19 +60,14 @@ public enum ConfigurationLoader {
         var pipelineNodes: [ConfigNode] = try main["pipelines"]?.sequence() ?? []
         let directory = try main["pipelines_dir"]?.string()
             ?? URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("pipelines.d").path
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        if let files = try pipelineFiles(in: directory, node: main["pipelines_dir"], mainFile: path) {
             for file in files {
                 let filePath = "\(directory)/\(file)"
                 pipelineNodes.append(try document(try read(filePath), path: filePath))
             }
-        } else if main["pipelines_dir"] != nil {
-            throw main["pipelines_dir"]!.error("\(directory) is not a directory")
         }
         var names: [String: ConfigNode] = [:]
-        var serverIDs: [String: UInt32] = [:]
+        var serverIDs: [String: String] = [:]
         for node in pipelineNodes {
             let pipeline = try parsePipeline(node)
             let nameNode = try node.mapping(allowed: pipelineKeys)["name"]!
@@ -74,13 +77,41 @@ public enum ConfigurationLoader {
             names[pipeline.name] = nameNode
             let endpoint = pipeline.source.connection.socketPath ?? "\(pipeline.source.connection.host):\(pipeline.source.connection.port)"
             let idKey = "\(endpoint)#\(pipeline.source.serverID)"
-            if serverIDs[idKey] != nil {
-                throw node.error("mysql.server_id \(pipeline.source.serverID) is used by another pipeline on \(endpoint): each pipeline needs its own")
+            if let other = serverIDs[idKey] {
+                throw node.error("mysql.server_id \(pipeline.source.serverID) of pipeline \(pipeline.name) is used by pipeline \(other) too on \(endpoint): each pipeline needs its own")
             }
-            serverIDs[idKey] = pipeline.source.serverID
+            serverIDs[idKey] = pipeline.name
             configuration.pipelines.append(pipeline)
         }
         return configuration
+    }
+
+    /// The YAML files of the pipelines folder, sorted; nil when the default folder does not exist. A
+    /// folder that exists but cannot be listed (permissions), or is not a folder, is an error: reading it
+    /// as "no pipelines" would stop every pipeline at the next reload.
+    private static func pipelineFiles(in directory: String, node: ConfigNode?, mainFile: String) throws(ConfigurationError) -> [String]? {
+        func failure(_ message: String) -> ConfigurationError {
+            node?.error(message) ?? ConfigurationError(file: mainFile, line: nil, keyPath: "pipelines_dir", message: message)
+        }
+        var status = stat()
+        guard lstat(directory, &status) == 0 else {
+            if node == nil && errno == ENOENT { return nil }
+            throw failure("\(directory) cannot be read: \(String(cString: strerror(errno)))")
+        }
+        guard stat(directory, &status) == 0 else {
+            throw failure("\(directory) cannot be read: \(String(cString: strerror(errno))) (a link to nothing?)")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFDIR else { throw failure("\(directory) is not a directory") }
+        guard let stream = opendir(directory) else {
+            throw failure("\(directory) cannot be listed: \(String(cString: strerror(errno))): binlogo's user needs read and execute permission on it (chmod 0750, group binlogo)")
+        }
+        defer { closedir(stream) }
+        var files: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { files.append(name) }
+        }
+        return files.sorted()
     }
 
     private static func read(_ path: String) throws(ConfigurationError) -> String {

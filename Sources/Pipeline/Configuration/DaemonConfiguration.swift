@@ -6,6 +6,17 @@ public struct DaemonConfiguration: Sendable, Equatable {
         public var format: Format = .json
         /// A file to append to; nil writes to stderr (journald).
         public var file: String?
+        /// A repeated log line is written once, then summarised with its count every this many seconds.
+        public var summarySeconds: Double = 10
+        public init() {}
+    }
+
+    /// When `/healthz` fails although every pipeline is running.
+    public struct HealthSettings: Sendable, Equatable {
+        /// Messages waiting this long with no acknowledgement (Kafka down or refusing) fail `/healthz`.
+        public var maximumUnacknowledgedSeconds: Double = 60
+        /// A source reconnecting to MySQL this long (the database down) fails `/healthz`.
+        public var maximumReconnectingSeconds: Double = 120
         public init() {}
     }
 
@@ -19,6 +30,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var stateDirectory: String
     public var log: LogSettings
     public var http: HTTPSettings
+    public var health = HealthSettings()
     public var pipelines: [PipelineConfiguration]
 
     public init(nodeName: String, stateDirectory: String, log: LogSettings = .init(), http: HTTPSettings = .init(),
