@@ -34,6 +34,8 @@ public final class ChangeFilter {
     /// per-row check is one dictionary lookup.
     private func passes(qualifiedName name: String) -> Bool {
         if let known = decisions[name] { return known }
+        // Bounded like the router's per-table cache: a server with more tables starts it over.
+        if decisions.count >= ChangeRouter.cachedTables { decisions.removeAll(keepingCapacity: true) }
         let decision = (include.isEmpty || include.contains { Self.matches($0, name) }) && !exclude.contains { Self.matches($0, name) }
         decisions[name] = decision
         return decision

@@ -18,7 +18,9 @@ public final class ChangeRouter {
         didSet { routes.removeAll() }
     }
     /// Per `database.table` (or database, for database-level DDL): topic, key prefix, excluded columns.
+    /// At most `Self.cachedTables`: a server with more tables starts the cache over rather than grow it.
     private var routes: [String: Route] = [:]
+    static let cachedTables = 10_000
     /// The GTID header value of the last transaction, shared by its events.
     private var lastGTID: (text: String, bytes: [UInt8])?
     /// The whole header list of the last event's rows (same table, type, file, position and GTID):
@@ -116,6 +118,7 @@ public final class ChangeRouter {
     /// The route of a table (or of a database, `table` nil), cached by its qualified name.
     private func route(database: String, table: String?, qualifiedName: String) -> Route {
         if let cached = routes[qualifiedName] { return cached }
+        if routes.count >= Self.cachedTables { routes.removeAll(keepingCapacity: true) }
         let prefix = JSONWriter(capacity: 64)
         prefix.raw("{\"database\":")
         prefix.string(database)

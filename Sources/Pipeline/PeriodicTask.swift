@@ -22,6 +22,11 @@ final class PeriodicTask: Sendable {
         thread.start()
     }
 
+    /// Runs the closure now rather than at the end of the interval (once, however often called meanwhile).
+    func runNow() {
+        wake.signal()
+    }
+
     /// Stops the task and waits for a run in progress to end.
     func cancel() {
         if cancelled.exchange(true, ordering: .acquiringAndReleasing) { return }

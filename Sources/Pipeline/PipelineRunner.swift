@@ -25,6 +25,7 @@ public final class PipelineRunner: Sendable {
     private let reader: Mutex<PipelineReader>
     private let state = Mutex(RunnerState())
     private let checkpointTask = Mutex<PeriodicTask?>(nil)
+    private let checkpoints = Mutex<CheckpointWriter?>(nil)
     private let lockDescriptor = Mutex<Int32>(-1)
     private let reconnects: Counter
     private let checkpointFailures: Counter
@@ -33,16 +34,10 @@ public final class PipelineRunner: Sendable {
 
     private struct RunnerState {
         var status: Status = .starting
-        var savedCheckpoint: SourcePosition?
         var readPosition: SourcePosition?
         var gtid: String?
         var secondsBehind: Double?
         var lastError: String?
-        /// Why the last checkpoint write failed; nil once one succeeds again.
-        var checkpointError: String?
-        /// A starting position that could not be stored yet (a read-only or full disk): written as
-        /// soon as the disk allows, unless an acknowledged checkpoint comes first.
-        var unstoredStart: SourcePosition?
         var startedAt = Date()
     }
 
@@ -93,19 +88,21 @@ public final class PipelineRunner: Sendable {
 
     /// What `/status` shows for this pipeline.
     public var snapshot: PipelineStatus {
-        state.withLock { state in
-            PipelineStatus(name: configuration.name, state: state.status.label, checkpoint: state.savedCheckpoint,
+        let writer = checkpoints.withLock { $0 }
+        let (saved, checkpointError) = (writer?.saved, writer?.lastError)
+        return state.withLock { state in
+            PipelineStatus(name: configuration.name, state: state.status.label, checkpoint: saved,
                            readPosition: state.readPosition, gtid: state.gtid, secondsBehind: state.secondsBehind,
-                           lastError: state.lastError, checkpointError: state.checkpointError,
+                           lastError: state.lastError, checkpointError: checkpointError,
                            uptimeSeconds: Date().timeIntervalSince(state.startedAt),
                            secondsSinceLastAcknowledgement: deliveries.secondsSinceLastAcknowledgement,
                            unacknowledgedSeconds: deliveries.unacknowledgedSeconds,
-                           checkpointAgeSeconds: health.checkpointAgeSeconds(saved: state.savedCheckpoint, read: state.readPosition),
+                           checkpointAgeSeconds: health.checkpointAgeSeconds(saved: saved, read: state.readPosition),
                            reconnectingSeconds: health.reconnectingSeconds)
         }
     }
     /// The last checkpoint written to the state directory.
-    public var savedCheckpoint: SourcePosition? { state.withLock { $0.savedCheckpoint } }
+    public var savedCheckpoint: SourcePosition? { checkpoints.withLock { $0 }?.saved }
     /// The checkpoint Kafka's acknowledgements allow now (written within a second).
     public var acknowledgedPosition: SourcePosition? { deliveries.checkpoint }
     public var queueDepth: (messages: Int, bytes: Int) { queue.depth }
@@ -135,19 +132,22 @@ public final class PipelineRunner: Sendable {
             throw error
         }
         lockDescriptor.withLock { $0 = lock }
-        state.withLock { $0.savedCheckpoint = stored }
+        let writer = CheckpointWriter(store: store, loaded: stored, logger: logger, failures: checkpointFailures,
+                                      onSaved: { [health] _ in health.checkpointMoved() })
+        checkpoints.withLock { $0 = writer }
+        let task = PeriodicTask(name: "binlogo-ckpt", interval: 1) { [self] in writeCheckpoint() }
+        checkpointTask.withLock { $0 = task }
         logger.info("pipeline starting", metadata: ["from": "\(stored.map { "\($0)" } ?? "start \(configuration.source.start)")"])
         source.start(from: stored, onEvent: { [self] event in try handle(event) }, onStop: { [self] error in
             if let error { fail("\(error)") }
         }, onDumpStart: { [self] position in
             health.sourceStreaming()
-            storeStartingPosition(position)
+            // Handed to the checkpoint thread, which writes it at once.
+            if deliveries.checkpoint == nil, writer.offerStart(position) { task.runNow() }
         }, onReconnect: { [reconnects, health] in
             reconnects.increment()
             health.sourceReconnecting()
         })
-        let task = PeriodicTask(name: "binlogo-ckpt", interval: 1) { [self] in writeCheckpoint() }
-        checkpointTask.withLock { $0 = task }
         state.withLock { if $0.status == .starting { $0.status = .running } }
     }
 
@@ -235,13 +235,6 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    /// A pipeline without a checkpoint stores where it starts before any change arrives, so that a crash
-    /// before the first acknowledged transaction resumes there instead of starting at `current` again.
-    private func storeStartingPosition(_ position: SourcePosition) {
-        guard savedCheckpoint == nil, deliveries.checkpoint == nil else { return }
-        if !save(position) { state.withLock { $0.unstoredStart = position } }
-    }
-
     private func writeCheckpoint() {
         let depth = queue.depth
         reader.withLock { reader in
@@ -249,40 +242,10 @@ public final class PipelineRunner: Sendable {
             reader.metrics.inFlight.record(deliveries.inFlight)
             if let behind = state.withLock({ $0.secondsBehind }) { reader.metrics.secondsBehind.record(behind) }
         }
-        let (saved, read) = state.withLock { ($0.savedCheckpoint, $0.readPosition) }
-        health.recordMetrics(deliveries: deliveries, saved: saved, read: read)
+        let writer = checkpoints.withLock { $0 }
+        health.recordMetrics(deliveries: deliveries, saved: writer?.saved, read: state.withLock { $0.readPosition })
         if let failure = deliveries.failure { fail("\(failure)") }
         if let failure = queue.failure { fail("\(failure)") }
-        guard let position = deliveries.checkpoint ?? state.withLock({ $0.unstoredStart }) else { return }
-        let changed = state.withLock { $0.savedCheckpoint != position }
-        guard changed else { return }
-        if save(position) { state.withLock { $0.unstoredStart = nil } }
-    }
-
-    /// Writes `position`; on failure (a read-only or full disk) the previous file, if any, stays whole,
-    /// the failure shows in the log, `/status` and `binlogo_checkpoint_failures_total`, and the
-    /// checkpoint task tries again a second later. Returns whether the position was stored.
-    @discardableResult
-    private func save(_ position: SourcePosition) -> Bool {
-        do {
-            try store.save(position)
-            health.checkpointMoved()
-            state.withLock {
-                $0.savedCheckpoint = position
-                $0.checkpointError = nil
-            }
-            return true
-        } catch {
-            checkpointFailures.increment()
-            let repeated = state.withLock { state in
-                defer { state.checkpointError = error.description }
-                return state.checkpointError == error.description
-            }
-            if !repeated {
-                logger.error("checkpoint not written; the previous one stays (if any) and the write is retried every second",
-                             metadata: ["error": "\(error)"])
-            }
-            return false
-        }
+        writer?.write(acknowledged: deliveries.checkpoint)
     }
 }

@@ -17,19 +17,22 @@ final class PipelineHarness {
 
     init(prefix: String, sandbox: MariaDBSandbox? = nil, cluster: KafkaMockProcess? = nil, topicTemplate: String? = nil,
          filters: (String) -> PipelineConfiguration.Filters = { .init(include: ["\($0).*"]) },
-         key: MessageKeyMode = .primaryKey, partitions: Int = 3) throws {
+         key: MessageKeyMode = .primaryKey, partitions: Int = 3,
+         adjust: (inout PipelineConfiguration) -> Void = { _ in }) throws {
         let sandbox = try sandbox ?? MariaDBSandbox.shared()
         self.cluster = try cluster ?? KafkaMockProcess.shared()
         database = try TestDatabase.create(prefix: prefix, on: sandbox)
         topic = try self.cluster.newTopic(prefix, partitions: partitions)
         stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-state-\(UUID().uuidString.prefix(8))").path
         try CheckpointStore.prepare(directory: stateDirectory)
-        configuration = PipelineConfiguration(
+        var configuration = PipelineConfiguration(
             name: prefix, source: sandbox.sourceConfiguration(start: .current),
             output: .kafka(KafkaOutputConfiguration(brokers: [self.cluster.bootstrapServers], profile: .idempotent,
                                                     properties: ["linger.ms": "5"], topic: try TopicTemplate(topicTemplate ?? topic),
                                                     key: key)),
             filters: filters(database.name))
+        adjust(&configuration)
+        self.configuration = configuration
         var logger = Logger(label: "binlogo.test.\(prefix)")
         logger.logLevel = .critical
         runner = try PipelineRunner(configuration: configuration, stateDirectory: stateDirectory, logger: logger)

@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func gracefulStopsInsideAStreamOfTransactionsRepeatNothing() throws {
-        let harness = try PipelineHarness(prefix: "graceful", partitions: 8)
+        let harness = try PipelineHarness(prefix: "graceful", partitions: 16)
         let connection = try harness.database.connect()
         try connection.execute("CREATE TABLE t (id INT PRIMARY KEY, batch INT)")
         try harness.start()
@@ -50,18 +50,18 @@ import Testing
             guard let writer = try? database.connect() else { return }
             var id = 0
             while !done.isSet {
-                // Three rows in three statements per transaction: a stop has room to land inside one.
+                // Three rows in three statements per transaction, back to back: a stop has room to land inside
+                // one, and the next transaction's events are often already read when the last one commits.
                 try? writer.execute("BEGIN")
                 for _ in 0..<3 {
                     id += 1
                     try? writer.execute("INSERT INTO t VALUES (\(id), \(id / 3))")
                 }
                 try? writer.execute("COMMIT")
-                usleep(2_000)
             }
         }
         thread.start()
-        for _ in 0..<8 {
+        for _ in 0..<12 {
             Thread.sleep(forTimeInterval: Double.random(in: 0.2...0.6))
             harness.runner.stop()
             // Per partition the last message must end its transaction: rows of one transaction share a

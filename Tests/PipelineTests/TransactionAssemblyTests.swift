@@ -100,4 +100,21 @@ import Testing
         #expect(published.count == Set(published).count, "none twice")
         #expect(expectOneCommitMarkPerTransaction(values) == 3)
     }
+
+    @Test func anXATransactionLargerThanItsBufferStopsThePipelineNamingTheSetting() throws {
+        let harness = try PipelineHarness(prefix: "xabuffer", partitions: 1) { $0.source.xaBufferLimitBytes = 1 << 20 }
+        let xa = try harness.database.connect()
+        try xa.execute("CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(1000))")
+        try harness.start()
+        defer { harness.runner.stop() }
+        try xa.execute("XA START 'big'")
+        try xa.execute("INSERT INTO big SELECT seq, REPEAT('v', 1000) FROM seq_1_to_3000")
+        try xa.execute("XA END 'big'")
+        try xa.execute("XA PREPARE 'big'")
+        try xa.execute("XA COMMIT 'big'")
+        #expect(waitUntil(seconds: 20) { if case .failed = harness.runner.status { true } else { false } })
+        guard case .failed(let reason) = harness.runner.status else { return }
+        #expect(reason.contains("source.xa_buffer_mb") && reason.contains("\(harness.database.name).big"), "\(reason)")
+        #expect(try harness.messages().isEmpty, "nothing of the transaction was published")
+    }
 }

@@ -133,7 +133,7 @@ private struct SourceReader {
                     throw classify(error, at: start)
                 }
                 logger.info("streaming", metadata: ["server": "\(options.endpointDescription)", "from": "\(gtid ?? "\(start.file):\(start.position)")"])
-                if attempt > 0 { logger.info("reconnected", metadata: ["attempts": "\(attempt)"]) }
+                if attempt > 0 { logger.info("reconnected", metadata: ["attempts": .stringConvertible(attempt)]) }
                 attempt = 0
                 while true {
                     let more: Bool
@@ -155,7 +155,7 @@ private struct SourceReader {
                 }
                 let delay = configuration.reconnect.delay(beforeAttempt: attempt)
                 logger.warning("replication connection lost, reconnecting", metadata: [
-                    "error": "\(error)", "attempt": "\(attempt)", "delay_seconds": "\(String(format: "%.2f", delay))",
+                    "error": "\(error)", "attempt": .stringConvertible(attempt), "delay_seconds": .stringConvertible((delay * 100).rounded() / 100),
                     "resume": "\(position.map { "\($0)" } ?? "start")",
                 ])
                 onReconnect()
