@@ -50,9 +50,11 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
     }
 
     public func acknowledge(_ token: UInt64) {
+        // Read outside the lock, which the reading thread takes for every message.
+        let now = DispatchTime.now().uptimeNanoseconds
         state.withLock { state in
-            state.lastAcknowledgedAt = DispatchTime.now().uptimeNanoseconds
-            state.progressAt = state.lastAcknowledgedAt!
+            state.lastAcknowledgedAt = now
+            state.progressAt = now
             Self.markDone(token, &state)
             Self.advance(&state)
         }

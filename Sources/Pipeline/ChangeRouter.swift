@@ -28,15 +28,22 @@ public final class ChangeRouter {
     private var lastHeaders: (table: String, type: String, file: String, position: UInt64, gtid: String, headers: [(String, [UInt8])])?
     private let writer = JSONWriter(capacity: 4096)
     private let keyWriter = JSONWriter(capacity: 256)
-    private let oldKeyWriter = JSONWriter(capacity: 256)
 
-    private struct Route {
-        var topic: String
+    /// A class, so that rows share one per table instead of copying its arrays.
+    private final class Route {
+        let topic: String
         /// `{"database":…,"table":…` — the start of every JSON key of the table.
-        var keyPrefix: [UInt8]
-        var excluded: Set<String>?
+        let keyPrefix: [UInt8]
+        let excluded: Set<String>?
         /// The pipeline, database and table headers.
-        var headers: [(String, [UInt8])]
+        let headers: [(String, [UInt8])]
+
+        init(topic: String, keyPrefix: [UInt8], excluded: Set<String>?, headers: [(String, [UInt8])]) {
+            self.topic = topic
+            self.keyPrefix = keyPrefix
+            self.excluded = excluded
+            self.headers = headers
+        }
     }
 
     public init(pipeline: String, topic: TopicTemplate, key: MessageKeyMode, headers: Bool, context: MessageContext) {
@@ -53,8 +60,7 @@ public final class ChangeRouter {
         case let .row(event, row, placement):
             let table = event.table
             let route = self.route(database: table.database, table: table.table, qualifiedName: table.qualifiedName)
-            if event.kind == .update, key == .primaryKey, !table.primaryKey.isEmpty,
-               try primaryKeyChanged(event, row: row, route: route) {
+            if event.kind == .update, key == .primaryKey, primaryKeyChanged(event, row: row, route: route) {
                 var first = placement
                 first.isLastInTransaction = false
                 first.xid = nil
@@ -161,10 +167,12 @@ public final class ChangeRouter {
     }
 
     /// Whether an UPDATE row's key (as published: excluded columns left out) differs between its images.
-    private func primaryKeyChanged(_ event: RowsEvent, row: Int, route: Route) throws(BinlogDecodingError) -> Bool {
-        _ = try writeRowKey(event, row: row, image: .before, route: route, to: oldKeyWriter)
-        _ = try writeRowKey(event, row: row, image: .after, route: route, to: keyWriter)
-        return oldKeyWriter.withBytes { old in keyWriter.withBytes { new in !old.elementsEqual(new) } }
+    private func primaryKeyChanged(_ event: RowsEvent, row: Int, route: Route) -> Bool {
+        let table = event.table
+        for column in table.primaryKey where !event.isUnchanged(row: row, column: column) {
+            if route.excluded?.contains(table.columnName(column)) != true { return true }
+        }
+        return false
     }
 
     private static let typeBytes: [String: [UInt8]] = Dictionary(

@@ -19,14 +19,16 @@ struct PipelineReader {
     }
 
     /// The messages of one event's steps, each with a token from `token()`.
-    mutating func messages(for steps: [TransactionStep], token: () -> UInt64) throws -> [OutgoingMessage] {
+    mutating func messages(for steps: TransactionSteps, token: () -> UInt64) throws -> [OutgoingMessage] {
         var batch: [OutgoingMessage] = []
-        let emit: (Change) throws -> Void = { [router, metrics] change in
+        let (router, metrics) = (router, metrics)
+        // A local function, not a closure value: it captures `batch` without a heap box.
+        func emit(_ change: Change) throws {
             let first = batch.count
             try router.messages(for: change, token: token, into: &batch)
             for message in batch[first...] { metrics.sent(table: change.qualifiedTable, bytes: message.value.count) }
         }
-        for step in steps {
+        try steps.forEach { step in
             switch step {
             case .none:
                 break

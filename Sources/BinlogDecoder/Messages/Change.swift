@@ -2,7 +2,7 @@
 /// statement, with its place in its transaction.
 public enum Change: Sendable {
     case row(RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement)
-    case ddl(SchemaChange, placement: ChangeMessageEncoder.RowPlacement)
+    indirect case ddl(SchemaChange, placement: ChangeMessageEncoder.RowPlacement)
 
     /// The table (`database.table`) a row belongs to, or the DDL statement's primary target.
     public var qualifiedTable: String {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A WRITE/UPDATE/DELETE ROWS event, split into rows and cells; values are written as JSON on demand.
 ///
 /// The event's bytes are kept once; each cell records where its value lies in them, so
@@ -115,6 +119,20 @@ public final class RowsEvent: Sendable {
     /// Whether the image carries the column (MINIMAL and NOBLOB images leave some out).
     public func isPresent(row: Int, image: Image, column: Int) -> Bool {
         cells[cellIndex(row: row, image: image, column: column)].length != Cell.absent
+    }
+
+    /// Whether an UPDATE row's column holds the same bytes before and after (a column the after image
+    /// leaves out, as MINIMAL images do with unchanged ones, counts as unchanged). Compares the logged
+    /// bytes, so it is what comparing the two JSON values would say, without writing them.
+    public func isUnchanged(row: Int, column: Int) -> Bool {
+        guard kind == .update else { return true }
+        let before = cells[cellIndex(row: row, image: .before, column: column)]
+        let after = cells[cellIndex(row: row, image: .after, column: column)]
+        if after.length == Cell.absent { return true }
+        guard before.length == after.length else { return false }
+        guard before.length > 0 else { return true }
+        let buffer = bytes.buffer
+        return memcmp(buffer.baseAddress! + Int(before.start), buffer.baseAddress! + Int(after.start), Int(before.length)) == 0
     }
 
     public func isNull(row: Int, image: Image, column: Int) -> Bool {

@@ -11,9 +11,7 @@ public struct ChangeStream: Sendable {
     /// prepared before the stream started goes to `unresolved` (its rows cannot be published).
     public mutating func consume(_ decoded: DecodedEvent, emit: (Change) throws -> Void,
                                  unresolved: (String) -> Void = { _ in }) throws {
-        var steps: [TransactionStep] = []
-        try assembler.consume(decoded) { steps.append($0) }
-        for step in steps {
+        try assembler.consume(decoded).forEach { step in
             switch step {
             case .none:
                 break

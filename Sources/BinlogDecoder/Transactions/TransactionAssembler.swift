@@ -52,17 +52,23 @@ public struct TransactionAssembler: Sendable {
     /// XIDs of prepared XA transactions waiting for their outcome.
     public var preparedXATransactions: [XID] { Array(prepared.keys) }
 
-    /// Consumes one decoded event and hands on what it means, in order: zero, one or more steps.
+    /// Consumes one decoded event and returns what it means, in order (none, one or two steps).
     /// Throws when holding an XA transaction's rows would pass `xaBufferLimitBytes`.
-    public mutating func consume(_ decoded: DecodedEvent, emit: (TransactionStep) throws -> Void) throws {
+    public mutating func consume(_ decoded: DecodedEvent) throws -> TransactionSteps {
+        var steps = TransactionSteps()
+        try consume(decoded, into: &steps)
+        return steps
+    }
+
+    private mutating func consume(_ decoded: DecodedEvent, into steps: inout TransactionSteps) throws {
         endedGroup = false
         switch decoded.event {
         case .mariaDBGTID(let value):
-            try beginGroup(gtid: value.description, decoded, emit: emit)
+            try beginGroup(gtid: value.description, decoded, into: &steps)
             inExplicitTransaction = !value.isStandalone
             if value.startsPreparedXA { openXA = [] }
         case .mysqlGTID(let value):
-            try beginGroup(gtid: value.description, decoded, emit: emit)
+            try beginGroup(gtid: value.description, decoded, into: &steps)
         case .tableMap:
             insideGroup = true
         case .rows(let event):
@@ -70,28 +76,28 @@ public struct TransactionAssembler: Sendable {
             if openXA != nil {
                 try hold(event, decoded)
             } else {
-                try emit(.rows(event, context(decoded)))
+                steps.append(.rows(event, context(decoded)))
                 rowsInTransaction += event.rowCount
             }
         case .xid(let xid):
-            try endGroup(TransactionEnd(xid: xid), decoded, emit: emit)
+            try endGroup(TransactionEnd(xid: xid), decoded, into: &steps)
         case .xaPrepare(let prepare):
             let rows = openXA ?? []
             openXA = nil
             if prepare.onePhase {
-                try emit(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
+                steps.append(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
             } else {
                 prepared[prepare.xid] = rows
             }
             finishGroup()
         case .query(let query):
-            try consume(query, decoded, emit: emit)
+            try consume(query, decoded, into: &steps)
         default:
             break
         }
     }
 
-    private mutating func consume(_ query: QueryEvent, _ decoded: DecodedEvent, emit: (TransactionStep) throws -> Void) throws {
+    private mutating func consume(_ query: QueryEvent, _ decoded: DecodedEvent, into steps: inout TransactionSteps) throws {
         switch StatementParser.parse(query.statement, sessionDatabase: query.database) {
         case .transaction(.begin):
             if !insideGroup || rowsInTransaction > 0 { rowsInTransaction = 0 }
@@ -99,14 +105,14 @@ public struct TransactionAssembler: Sendable {
             inExplicitTransaction = true
         case .transaction(.commit), .transaction(.rollback):
             // A logged ROLLBACK ends changes to non-transactional tables that could not be undone: they happened.
-            try endGroup(TransactionEnd(xid: nil), decoded, emit: emit)
+            try endGroup(TransactionEnd(xid: nil), decoded, into: &steps)
         case .transaction:
             break  // savepoints
         case .xa(let statement):
-            try consume(statement, query, decoded, emit: emit)
+            try consume(statement, query, decoded, into: &steps)
         case .account:
             // Not a table change, and its text can carry a password or its hash: never handed on.
-            try closeOpenTransaction(emit: emit)
+            try closeOpenTransaction(into: &steps)
             finishGroup()
         case .other:
             // Neither rows nor schema change (FLUSH, ANALYZE TABLE, …).
@@ -118,16 +124,16 @@ public struct TransactionAssembler: Sendable {
             // CREATE TABLE … SELECT is followed by its rows and an XID in the same group (MariaDB: a group
             // not flagged standalone; MySQL: the statement ends with START TRANSACTION).
             let opensTransaction = inExplicitTransaction || Self.endsWithStartTransaction(query.statement)
-            if !opensTransaction { try closeOpenTransaction(emit: emit) }
+            if !opensTransaction { try closeOpenTransaction(into: &steps) }
             let change = SchemaChange(query: query, binlogFile: decoded.binlogFile, position: decoded.position,
                                       targets: targets, standsAlone: !opensTransaction)
-            try emit(.schemaChange(change, context(decoded)))
+            steps.append(.schemaChange(change, context(decoded)))
             if opensTransaction { insideGroup = true } else { finishGroup() }
         }
     }
 
     private mutating func consume(_ statement: XAStatement, _ query: QueryEvent, _ decoded: DecodedEvent,
-                                  emit: (TransactionStep) throws -> Void) throws {
+                                  into steps: inout TransactionSteps) throws {
         switch statement.action {
         case .start:
             insideGroup = true
@@ -138,11 +144,11 @@ public struct TransactionAssembler: Sendable {
         case .commit(let onePhase):
             if onePhase, let rows = openXA {
                 openXA = nil
-                try emit(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
+                steps.append(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
             } else if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) {
-                try emit(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
+                steps.append(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
             } else {
-                try emit(.unresolvedXACommit(xid: statement.xid?.description ?? query.statement, query: query,
+                steps.append(.unresolvedXACommit(xid: statement.xid?.description ?? query.statement, query: query,
                                              binlogFile: decoded.binlogFile, position: decoded.position))
             }
             finishGroup()
@@ -167,8 +173,8 @@ public struct TransactionAssembler: Sendable {
     }
 
     /// A GTID event starts a group; one still open (a stream cut short, a server crash) ends first.
-    private mutating func beginGroup(gtid: String, _ decoded: DecodedEvent, emit: (TransactionStep) throws -> Void) throws {
-        try closeOpenTransaction(emit: emit)
+    private mutating func beginGroup(gtid: String, _ decoded: DecodedEvent, into steps: inout TransactionSteps) throws {
+        try closeOpenTransaction(into: &steps)
         self.gtid = gtid
         insideGroup = true
         inExplicitTransaction = false
@@ -176,13 +182,13 @@ public struct TransactionAssembler: Sendable {
         openXA = nil
     }
 
-    private mutating func endGroup(_ end: TransactionEnd, _ decoded: DecodedEvent, emit: (TransactionStep) throws -> Void) throws {
+    private mutating func endGroup(_ end: TransactionEnd, _ decoded: DecodedEvent, into steps: inout TransactionSteps) throws {
         if let rows = openXA {
             // An XA transaction does not end with a plain commit; if a server ever writes one, its rows happened.
             openXA = nil
-            try emit(.preparedCommit(released(rows), context(decoded), end))
+            steps.append(.preparedCommit(released(rows), context(decoded), end))
         } else {
-            try emit(.commit(end))
+            steps.append(.commit(end))
         }
         finishGroup()
     }
@@ -194,8 +200,8 @@ public struct TransactionAssembler: Sendable {
     }
 
     /// Ends a transaction whose rows were handed on but whose commit never came.
-    private mutating func closeOpenTransaction(emit: (TransactionStep) throws -> Void) throws {
-        if insideGroup && rowsInTransaction > 0 { try emit(.commit(TransactionEnd(xid: nil))) }
+    private mutating func closeOpenTransaction(into steps: inout TransactionSteps) throws {
+        if insideGroup && rowsInTransaction > 0 { steps.append(.commit(TransactionEnd(xid: nil))) }
         rowsInTransaction = 0
     }
 

@@ -1,4 +1,5 @@
 /// What one binlog event means for the changes downstream, as the `TransactionAssembler` decides.
+/// The rare cases are `indirect`, so that the common ones (rows, commit) stay small to copy.
 public enum TransactionStep: Sendable {
     /// Nothing to publish: a format description, a table map, BEGIN, a savepoint, XA END, the rows of an
     /// XA transaction held until its outcome, an account-management statement, …
@@ -6,15 +7,15 @@ public enum TransactionStep: Sendable {
     /// Row changes of the transaction being read.
     case rows(RowsEvent, TransactionContext)
     /// A schema change (DDL): a transaction of its own.
-    case schemaChange(SchemaChange, TransactionContext)
+    indirect case schemaChange(SchemaChange, TransactionContext)
     /// The transaction being read ended: its last row published is its last (XID, COMMIT, a logged
     /// ROLLBACK of non-transactional changes, MySQL's `XA COMMIT … ONE PHASE`).
     case commit(TransactionEnd)
     /// A prepared XA transaction committed: its rows, held since XA PREPARE, are released now, then it ends.
-    case preparedCommit([RowsEvent], TransactionContext, TransactionEnd)
+    indirect case preparedCommit([RowsEvent], TransactionContext, TransactionEnd)
     /// `XA COMMIT` of a transaction prepared before reading started: its rows were never read, so
     /// nothing can be published for it. The caller says so (a warning naming the XID and position).
-    case unresolvedXACommit(xid: String, query: QueryEvent, binlogFile: String, position: UInt64)
+    indirect case unresolvedXACommit(xid: String, query: QueryEvent, binlogFile: String, position: UInt64)
 }
 
 /// Where the rows of one step sit in their transaction.
@@ -42,5 +43,49 @@ public struct TransactionEnd: Sendable {
 
     public init(xid: UInt64?) {
         self.xid = xid
+    }
+}
+
+/// The steps of one event, held inline: an event means at most two (the end of a transaction a new
+/// one cut short, or that a DDL statement commits implicitly, then its own step), so no array is
+/// made per event on the hot path.
+public struct TransactionSteps: Sendable, Sequence {
+    private var first: TransactionStep?
+    private var second: TransactionStep?
+
+    public init() {}
+
+    public var isEmpty: Bool { first == nil }
+
+    mutating func append(_ step: TransactionStep) {
+        if first == nil {
+            first = step
+        } else {
+            precondition(second == nil, "an event means at most two transaction steps")
+            second = step
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(steps: self) }
+
+    /// Calls `body` with each step in order, without copying them into an iterator (the hot path's way).
+    public func forEach(_ body: (TransactionStep) throws -> Void) rethrows {
+        guard let first else { return }
+        try body(first)
+        if let second { try body(second) }
+    }
+
+    public struct Iterator: IteratorProtocol {
+        fileprivate var steps: TransactionSteps
+        private var index = 0
+
+        fileprivate init(steps: TransactionSteps) {
+            self.steps = steps
+        }
+
+        public mutating func next() -> TransactionStep? {
+            defer { index += 1 }
+            return index == 0 ? steps.first : index == 1 ? steps.second : nil
+        }
     }
 }

@@ -274,7 +274,7 @@ private struct SourceReader {
                 return
             }
             try onEvent(SourceEvent(decoded: decoded, resumePosition: position!, transactionGTID: transactions.currentGTID,
-                                    steps: [], endsTransaction: false))
+                                    steps: TransactionSteps(), endsTransaction: false))
             return
         case .tableMap(var table) where !table.hasColumnNames:
             if let schema {
@@ -291,11 +291,8 @@ private struct SourceReader {
             break
         }
         // The assembler alone decides where transactions end; the table maps above are filled in first.
-        var steps: [TransactionStep] = []
-        try transactions.consume(decoded) { steps.append($0) }
-        for step in steps {
-            if case .schemaChange = step { schema?.invalidate() }
-        }
+        let steps = try transactions.consume(decoded)
+        if let schema { steps.forEach { if case .schemaChange = $0 { schema.invalidate() } } }
         if transactions.endedEventGroup { committedGTID = transactions.currentGTID }
         if decoded.header.nextPosition > 0 {
             position = SourcePosition(file: decoded.binlogFile, position: decoded.header.nextPosition, gtid: committedGTID)
@@ -306,7 +303,8 @@ private struct SourceReader {
             if transactions.endedEventGroup { skippingTransaction = false }
             return
         }
-        try onEvent(SourceEvent(decoded: decoded, resumePosition: position, transactionGTID: transactions.currentGTID,
-                                steps: steps, endsTransaction: transactions.mayCheckpointAfter))
+        // Moved, not copied, into the event handed on: this runs for every event.
+        try onEvent(SourceEvent(decoded: consume decoded, resumePosition: position, transactionGTID: transactions.currentGTID,
+                                steps: consume steps, endsTransaction: transactions.mayCheckpointAfter))
     }
 }

@@ -8,7 +8,7 @@ public struct SourceEvent: Sendable {
     /// The GTID of the transaction this event belongs to, if the server logs GTIDs.
     public let transactionGTID: String?
     /// What the transaction assembler made of the event, in order: rows, a DDL statement, a commit, …
-    public let steps: [TransactionStep]
+    public let steps: TransactionSteps
     /// Whether a checkpoint may be taken at `resumePosition`: the event ended a transaction (XID, COMMIT,
     /// a DDL statement, an XA outcome) and no prepared XA transaction waits for its outcome.
     public let endsTransaction: Bool
