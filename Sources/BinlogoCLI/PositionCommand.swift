@@ -20,17 +20,22 @@ struct PositionCommand: ParsableCommand {
         var pipeline: String
 
         func store() throws -> CheckpointStore {
+            try pipelineAndStore().store
+        }
+
+        /// The pipeline's configuration and its checkpoint store.
+        func pipelineAndStore() throws -> (pipeline: PipelineConfiguration, store: CheckpointStore) {
             let configuration: DaemonConfiguration
             do {
                 configuration = try ConfigurationLoader.load(path: config)
             } catch {
                 throw CommandFailure("binlogo position: \(error)")
             }
-            guard configuration.pipelines.contains(where: { $0.name == pipeline }) else {
+            guard let found = configuration.pipelines.first(where: { $0.name == pipeline }) else {
                 let known = configuration.pipelines.map(\.name).joined(separator: ", ")
                 throw CommandFailure("binlogo position: no pipeline \(pipeline) in \(config) (pipelines: \(known.isEmpty ? "none" : known))")
             }
-            return CheckpointStore(directory: configuration.stateDirectory, pipeline: pipeline)
+            return (found, CheckpointStore(directory: configuration.stateDirectory, pipeline: pipeline))
         }
     }
 
@@ -52,6 +57,9 @@ struct PositionCommand: ParsableCommand {
         }
     }
 
+    /// `set` checks a FILE:POSITION against the pipeline's server first: a file the server does not have
+    /// or a position inside an event is refused; a server that cannot be asked is said, and the position
+    /// stored all the same (the operator may be preparing a server that is down).
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Store a new position (FILE:POSITION or a MariaDB GTID) for a stopped pipeline.")
         @OptionGroup var options: Options
@@ -60,7 +68,7 @@ struct PositionCommand: ParsableCommand {
         var position: String
 
         func run() throws {
-            let store = try options.store()
+            let (pipeline, store) = try options.pipelineAndStore()
             let stored: SourcePosition
             switch try? StartPosition(parsing: position) {
             case let .file(file, offset)?: stored = SourcePosition(file: file, position: offset)
@@ -71,7 +79,19 @@ struct PositionCommand: ParsableCommand {
             do {
                 let lock = try store.lock()
                 defer { close(lock) }
+                if !stored.file.isEmpty {
+                    switch PositionCheck.check(file: stored.file, position: stored.position, source: pipeline.source) {
+                    case .valid:
+                        break
+                    case .invalid(let reason):
+                        throw CommandFailure("binlogo position set: \(reason)")
+                    case .unchecked(let reason):
+                        StandardError.write("binlogo position set: not checked against the server (\(reason)); stored as given")
+                    }
+                }
                 try store.save(stored)
+            } catch let failure as CommandFailure {
+                throw failure
             } catch {
                 throw CommandFailure("binlogo position set: \(error)")
             }
