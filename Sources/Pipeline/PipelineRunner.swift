@@ -194,7 +194,11 @@ public final class PipelineRunner: Sendable {
             // The source may wait for room in the queue: the queue stops taking messages.
             if !source.waitUntilStopped(timeoutSeconds: Self.seconds(until: deadline) / 2) {
                 queue.abandon()
-                source.waitUntilStopped()
+                if !source.waitUntilStopped(timeoutSeconds: max(1, Self.seconds(until: deadline) / 2)) {
+                    // Blocked where no stop reaches (a connect or query to a hung server, bounded by its own
+                    // timeouts): it ends on its own, and whatever it hands on now is refused by the queue.
+                    logger.warning("the source thread did not end within the stop deadline; it is left to end on its own")
+                }
             }
         }
         if !queue.drain(timeoutSeconds: Self.seconds(until: deadline) / 2) {
