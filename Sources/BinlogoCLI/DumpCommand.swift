@@ -44,20 +44,29 @@ struct DumpCommand: ParsableCommand {
         // Messages are written straight into one output buffer, flushed to stdout every megabyte.
         let writer = JSONWriter(capacity: 1 << 21)
         let emit: (Change) throws -> Void = { change in
-            switch change {
-            case let .row(event, row, placement):
-                try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
-            case let .ddl(schemaChange, placement):
-                ChangeMessageEncoder.writeDDL(schemaChange, placement: placement, context: context, to: writer)
+            let start = writer.count
+            do {
+                switch change {
+                case let .row(event, row, placement):
+                    try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
+                case let .ddl(schemaChange, placement):
+                    ChangeMessageEncoder.writeDDL(schemaChange, placement: placement, context: context, to: writer)
+                }
+            } catch {
+                writer.truncate(to: start)  // no half message before the error line
+                throw error
             }
             writer.byte(UInt8(ascii: "\n"))
             if writer.count >= 1 << 20 { StandardOutput.write(writer) }
         }
         do {
             while let decoded = try reader.next({ bytes, offset in try decoder.decode(bytes, filePosition: offset) }) {
-                try changes.consume(decoded, emit: emit, unresolved: { note in StandardError.write("binlogo dump: \(note)") })
+                try changes.consume(decoded, emit: emit, notice: { note in StandardError.write("binlogo dump: \(note)") })
             }
             try changes.finish(emit: emit)
+            for xid in changes.preparedXATransactions {
+                StandardError.write("binlogo dump: XA transaction \(xid) is prepared and its outcome is not in this file: its rows are not printed")
+            }
         } catch {
             // The messages before the failure are printed; the row of a transaction cut off is printed unmarked.
             try? changes.finish(emit: emit)

@@ -4,6 +4,7 @@ enum MetricHelp {
     static let texts: [String: String] = [
         "binlogo_rows_read_total": "Row changes (and DDL statements) read from the binlog.",
         "binlogo_rows_filtered_total": "Row changes left out by the pipeline's filters.",
+        "binlogo_rollbacks_after_publishing_total": "Transactions larger than source.transaction_lookahead_mb that rolled back after some of their rows were published.",
         "binlogo_rows_sent_total": "Messages handed to the producer, per table (acknowledged or not; tables past the 100th are counted as table=\"other\").",
         "binlogo_messages_sent_total": "Messages handed to the producer; minus acknowledged and failed, what is in flight.",
         "binlogo_bytes_sent_total": "Bytes of the messages handed to the producer.",

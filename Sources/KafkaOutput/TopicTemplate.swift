@@ -36,7 +36,8 @@ public struct TopicTemplate: Sendable, Equatable {
 
     /// The topic of a change to a whole database (CREATE/ALTER/DROP DATABASE, routines, events): the
     /// template without `{table}` and one separator (`.`, `_` or `-`) next to it, so
-    /// `binlogo.{database}.{table}` gives `binlogo.shop` and `{pipeline}` stays the pipeline's topic.
+    /// `binlogo.{database}.{table}` gives `binlogo.shop` and `{pipeline}` stays the pipeline's topic; a
+    /// template of `{table}` alone gives the pipeline's name.
     public func databaseTopic(pipeline: String, database: String) -> String {
         var source = template
         let separators: Set<Character> = [".", "_", "-"]
@@ -49,6 +50,8 @@ public struct TopicTemplate: Sendable, Equatable {
             }
             source.replaceSubrange(lower..<upper, with: "")
         }
-        return source.replacing("{pipeline}", with: pipeline).replacing("{database}", with: database)
+        let topic = source.replacing("{pipeline}", with: pipeline).replacing("{database}", with: database)
+        // A template that is `{table}` alone leaves nothing: such changes go to the pipeline's name.
+        return topic.isEmpty ? pipeline : topic
     }
 }

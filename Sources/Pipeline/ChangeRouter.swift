@@ -1,5 +1,6 @@
 import BinlogDecoder
 import KafkaOutput
+import Logging
 
 /// Turns a change into outgoing messages: the JSON value, the topic (from the template, cached
 /// per table), the key (per the key mode) and the headers.
@@ -46,7 +47,11 @@ public final class ChangeRouter {
         }
     }
 
-    public init(pipeline: String, topic: TopicTemplate, key: MessageKeyMode, headers: Bool, context: MessageContext) {
+    private let logger: Logger?
+
+    public init(pipeline: String, topic: TopicTemplate, key: MessageKeyMode, headers: Bool, context: MessageContext,
+                logger: Logger? = nil) {
+        self.logger = logger
         self.pipeline = pipeline
         self.topic = topic
         self.key = key
@@ -59,7 +64,7 @@ public final class ChangeRouter {
         switch change {
         case let .row(event, row, placement):
             let table = event.table
-            let route = self.route(database: table.database, table: table.table, qualifiedName: table.qualifiedName)
+            let route = self.route(for: table)
             if event.kind == .update, key == .primaryKey, primaryKeyChanged(event, row: row, route: route) {
                 var first = placement
                 first.isLastInTransaction = false
@@ -119,6 +124,19 @@ public final class ChangeRouter {
             writer.withBytes { UnsafeMutableRawBufferPointer(rebasing: target[keyCount...]).copyMemory(from: $0) }
             initialized = keyCount + writer.count
         }
+    }
+
+    /// The route of a row's table. The first time, a primary key whose every column is excluded is
+    /// reported: the table's rows then share one key.
+    private func route(for table: TableMap) -> Route {
+        if let cached = routes[table.qualifiedName] { return cached }
+        let made = route(database: table.database, table: table.table, qualifiedName: table.qualifiedName)
+        if key == .primaryKey, !table.primaryKey.isEmpty, let excluded = made.excluded,
+           table.primaryKey.allSatisfy({ excluded.contains(table.columnName($0)) }) {
+            logger?.warning("every primary key column of the table is excluded: its rows share one Kafka key (compaction would keep one row); exclude fewer columns or use key: table",
+                            metadata: ["table": "\(table.qualifiedName)"])
+        }
+        return made
     }
 
     /// The route of a table (or of a database, `table` nil), cached by its qualified name.

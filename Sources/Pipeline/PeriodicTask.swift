@@ -22,15 +22,21 @@ final class PeriodicTask: Sendable {
         thread.start()
     }
 
-    /// Runs the closure now rather than at the end of the interval (once, however often called meanwhile).
+    /// Runs the closure now rather than at the end of the interval (each call is one more run).
     func runNow() {
         wake.signal()
     }
 
-    /// Stops the task and waits for a run in progress to end.
-    func cancel() {
-        if cancelled.exchange(true, ordering: .acquiringAndReleasing) { return }
-        wake.signal()
-        finished.wait()
+    /// Stops the task and waits at most `timeoutSeconds` for a run in progress to end; returns whether
+    /// the thread ended (a run stuck in a hung disk's fsync keeps it).
+    @discardableResult
+    func cancel(timeoutSeconds: Double = .infinity) -> Bool {
+        if !cancelled.exchange(true, ordering: .acquiringAndReleasing) { wake.signal() }
+        let ended = timeoutSeconds.isFinite ? finished.wait(timeout: .now() + max(0, timeoutSeconds)) == .success : {
+            finished.wait()
+            return true
+        }()
+        if ended { finished.signal() }
+        return ended
     }
 }

@@ -9,6 +9,8 @@ final class PipelineMetrics {
     let pipeline: String
     let read: Counter
     let filtered: Counter
+    /// Transactions larger than the look-ahead that rolled back after some of their rows were published.
+    let rolledBackAfterPublishing: Counter
     let acknowledged: Counter
     let failed: Counter
     let bytesSent: Counter
@@ -24,6 +26,7 @@ final class PipelineMetrics {
         let dimensions = [("pipeline", pipeline)]
         read = Counter(label: "binlogo_rows_read_total", dimensions: dimensions)
         filtered = Counter(label: "binlogo_rows_filtered_total", dimensions: dimensions)
+        rolledBackAfterPublishing = Counter(label: "binlogo_rollbacks_after_publishing_total", dimensions: dimensions)
         acknowledged = Counter(label: "binlogo_messages_acknowledged_total", dimensions: dimensions)
         failed = Counter(label: "binlogo_messages_failed_total", dimensions: dimensions)
         bytesSent = Counter(label: "binlogo_bytes_sent_total", dimensions: dimensions)

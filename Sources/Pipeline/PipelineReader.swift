@@ -34,12 +34,10 @@ struct PipelineReader {
                 break
             case let .rows(event, context):
                 try rows(event, context: context, emit: emit)
-            case let .preparedCommit(events, context, end):
-                var context = context
-                for event in events {
-                    try rows(event, context: context, emit: emit)
-                    context.rowsBefore += event.rowCount
-                }
+            case let .release(held):
+                for rows in held { try self.rows(rows.event, context: rows.context, emit: emit) }
+            case let .commitHeld(held, end):
+                for rows in held { try self.rows(rows.event, context: rows.context, emit: emit) }
                 try marker.commit(end, emit: emit)
             case let .commit(end):
                 try marker.commit(end, emit: emit)
@@ -50,7 +48,11 @@ struct PipelineReader {
                 } else {
                     metrics.filtered.increment()
                 }
-            case let .unresolvedXACommit(xid, _, file, position):
+            case let .rolledBackAfterPublishing(rollback):
+                marker.discard()
+                metrics.rolledBackAfterPublishing.increment()
+                logger.error("rows of a rolled-back transaction were published", metadata: ["detail": "\(rollback)"])
+            case let .unresolvedXACommit(xid, file, position):
                 logger.warning("XA COMMIT of a transaction prepared before this pipeline's start position: its rows were never read and are not published",
                                metadata: ["xid": "\(xid)", "position": "\(file):\(position)"])
             }

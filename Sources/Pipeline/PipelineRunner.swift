@@ -79,7 +79,8 @@ public final class PipelineRunner: Sendable {
         self.reader = Mutex(PipelineReader(
             filter: try ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types),
             router: ChangeRouter(pipeline: configuration.name, topic: topic, key: key, headers: headers,
-                                 context: MessageContext(pipelineName: configuration.name, excludedColumns: filters.excludeColumns)),
+                                 context: MessageContext(pipelineName: configuration.name, excludedColumns: filters.excludeColumns),
+                                 logger: logger),
             metrics: PipelineMetrics(pipeline: configuration.name), logger: logger))
         self.source = BinlogSource(configuration: configuration.source, logger: logger)
     }
@@ -166,8 +167,10 @@ public final class PipelineRunner: Sendable {
             }
             try queue.put(batch)
         }
-        if event.endsTransaction {
-            deliveries.endTransaction(at: event.resumePosition)
+        if event.endsTransaction { deliveries.endTransaction(at: event.resumePosition) }
+        // Reading progress shows even while a prepared XA transaction holds the checkpoint back, so that
+        // the checkpoint's age grows where an operator can see it.
+        if event.endsEventGroup {
             let behind = max(0, Date().timeIntervalSince1970 - Double(event.decoded.header.timestamp))
             state.withLock { state in
                 state.readPosition = event.resumePosition
@@ -187,36 +190,45 @@ public final class PipelineRunner: Sendable {
         state.withLock { state in
             if state.status == .running || state.status == .starting { state.status = .stopping }
         }
-        source.stopAtTransactionBoundary()
-        if !source.waitUntilStopped(timeoutSeconds: Double(timeoutMilliseconds) / 2000) {
-            logger.warning("stopping inside a transaction; it will be read again at the next start")
-            source.stop()
-            // The source may wait for room in the queue: the queue stops taking messages.
-            if !source.waitUntilStopped(timeoutSeconds: Self.seconds(until: deadline) / 2) {
-                queue.abandon()
-                if !source.waitUntilStopped(timeoutSeconds: max(1, Self.seconds(until: deadline) / 2)) {
-                    // Blocked where no stop reaches (a connect or query to a hung server, bounded by its own
-                    // timeouts): it ends on its own, and whatever it hands on now is refused by the queue.
-                    logger.warning("the source thread did not end within the stop deadline; it is left to end on its own")
-                }
-            }
-        }
+        // A runner whose start failed has no source to stop.
+        if checkpointTask.withLock({ $0 }) != nil { stopReading(deadline: deadline) }
         if !queue.drain(timeoutSeconds: Self.seconds(until: deadline) / 2) {
             logger.warning("stop deadline: queued messages not handed to Kafka are dropped; they will be read again at the next start")
             queue.abandon()
             output.abandonPendingSends()
-            queue.drain(timeoutSeconds: 1)
+            queue.drain(timeoutSeconds: Self.seconds(until: deadline) / 4)
         }
         let outstanding = output.flush(timeoutMilliseconds: Int32(Self.seconds(until: deadline) * 1000))
-        if outstanding > 0 { logger.warning("stopped with messages unacknowledged", metadata: ["outstanding": "\(outstanding)"]) }
-        checkpointTask.withLock { $0 }?.cancel()
-        writeCheckpoint()
+        if outstanding > 0 { logger.warning("stopped with messages unacknowledged", metadata: ["outstanding": .stringConvertible(outstanding)]) }
+        // The checkpoint thread writes one last time; one stuck in a hung disk's fsync is left behind.
+        if checkpointTask.withLock({ $0 })?.cancel(timeoutSeconds: Self.seconds(until: deadline)) ?? true {
+            writeCheckpoint()
+        } else {
+            logger.error("the checkpoint could not be written within the stop deadline (the state directory's disk does not answer); the last one written stays")
+        }
         state.withLock { if $0.status == .stopping { $0.status = .stopped } }
         lockDescriptor.withLock { descriptor in
             if descriptor >= 0 { close(descriptor) }
             descriptor = -1
         }
         logger.info("pipeline stopped", metadata: ["checkpoint": "\(savedCheckpoint.map { "\($0)" } ?? "none")"])
+    }
+
+    /// Ends the source within half the time left: at the end of the transaction being read if it comes in
+    /// time, else at once (that transaction is read again at the next start).
+    private func stopReading(deadline: DispatchTime) {
+        source.stopAtTransactionBoundary()
+        if source.waitUntilStopped(timeoutSeconds: Self.seconds(until: deadline) / 2) { return }
+        logger.warning("stopping inside a transaction; it will be read again at the next start")
+        source.stop()
+        // The source may wait for room in the queue: the queue stops taking messages.
+        if source.waitUntilStopped(timeoutSeconds: Self.seconds(until: deadline) / 4) { return }
+        queue.abandon()
+        if !source.waitUntilStopped(timeoutSeconds: Self.seconds(until: deadline) / 4) {
+            // Blocked where no stop reaches (a connect or query to a hung server, bounded by its own
+            // timeouts): it ends on its own, and whatever it hands on now is refused by the queue.
+            logger.warning("the source thread did not end within the stop deadline; it is left to end on its own")
+        }
     }
 
     private static func seconds(until deadline: DispatchTime) -> Double {

@@ -118,12 +118,18 @@ import Testing
             "GRANT SELECT ON `\(harness.database.name)`.* TO '\(user)'@'%' IDENTIFIED BY '\(password)-4'",
             "CREATE TABLE after_accounts (id INT PRIMARY KEY)", "INSERT INTO after_accounts VALUES (1)",
             "DROP USER '\(user)'@'%'",
+            // DDL that carries a credential in its text: published with its literals redacted.
+            "CREATE TABLE linked (id INT PRIMARY KEY) COMMENT 'wrapper \"mysql\", user \"app\", password \"\(password)-5\"'",
+            "CREATE PROCEDURE make_user() BEGIN CREATE USER 'p_\(user)'@'%' IDENTIFIED BY '\(password)-6'; END",
         ])
         let hash = try #require(try connection.query("SELECT PASSWORD('\(password)-3')").first?[0] ?? nil)
         #expect(try harness.waitForCheckpointAtEnd())
         let messages = try harness.messages()
         #expect(try PipelineHarness.values(messages).contains { $0.newImage?["id"] as? Int == 1 }, "the stream went on past them")
-        #expect(!messages.contains { $0.valueText.contains(password) || $0.valueText.contains(hash) || $0.valueText.contains(user) },
+        #expect(!messages.contains { $0.valueText.contains(password) || $0.valueText.contains(hash) || $0.valueText.contains("'\(user)'") },
                 "no account statement, password or hash reaches Kafka")
+        let ddl = try PipelineHarness.values(messages).compactMap { ($0["data"] as? [String: Any])?["sql"] as? String }
+        #expect(ddl.contains { $0.contains("CREATE TABLE linked") && $0.contains("<redacted>") }, "\(ddl)")
+        #expect(ddl.contains { $0.contains("CREATE") && $0.contains("PROCEDURE") && $0.contains("<redacted>") }, "\(ddl)")
     }
 }

@@ -117,4 +117,48 @@ import Testing
         #expect(reason.contains("source.xa_buffer_mb") && reason.contains("\(harness.database.name).big"), "\(reason)")
         #expect(try harness.messages().isEmpty, "nothing of the transaction was published")
     }
+
+    /// A transaction that touched a non-transactional or temporary table is logged whole even when it
+    /// rolls back, and rows rolled back to a savepoint stay in it: neither may be published.
+    @Test func rowsUndoneByRollbackOrRollbackToSavepointAreNotPublished() throws {
+        let harness = try PipelineHarness(prefix: "rollback", partitions: 1)
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE i (id INT PRIMARY KEY) ENGINE=InnoDB")
+        try connection.execute("CREATE TABLE m (id INT PRIMARY KEY) ENGINE=MyISAM")
+        try harness.start()
+        defer { harness.runner.stop() }
+        for statement in [
+            "BEGIN", "INSERT INTO m VALUES (1)", "SAVEPOINT s", "INSERT INTO i VALUES (1)", "ROLLBACK TO SAVEPOINT s",
+            "INSERT INTO i VALUES (2)", "COMMIT",
+            "BEGIN", "INSERT INTO i VALUES (30)", "CREATE TEMPORARY TABLE tt (x INT) ENGINE=MyISAM", "INSERT INTO tt VALUES (1)",
+            "INSERT INTO m VALUES (6)", "ROLLBACK",
+            "BEGIN", "INSERT INTO i VALUES (40)", "SAVEPOINT a", "INSERT INTO i VALUES (41)", "SAVEPOINT b",
+            "INSERT INTO i VALUES (42)", "ROLLBACK TO SAVEPOINT a", "INSERT INTO m VALUES (7)", "INSERT INTO i VALUES (43)", "COMMIT",
+        ] { try connection.execute(statement) }
+        #expect(try harness.waitForCheckpointAtEnd())
+        let values = try PipelineHarness.values(harness.messages())
+        for table in ["i", "m"] {
+            let published = values.filter { $0.head["table"] as? String == table }.compactMap { $0.newImage?["id"] as? Int }
+            let rows = try connection.query("SELECT id FROM \(table) ORDER BY id").compactMap { $0[0].flatMap { Int($0) } }
+            #expect(published.sorted() == rows, "table \(table): published \(published), the server holds \(rows)")
+        }
+        _ = expectOneCommitMarkPerTransaction(values)
+    }
+
+    /// CREATE TABLE … SELECT is one transaction: the DDL first, then its rows, numbered on from it.
+    @Test func createTableSelectIsOneTransactionNumberedFromItsStatement() throws {
+        let harness = try PipelineHarness(prefix: "ctas", partitions: 1)
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE source (id INT PRIMARY KEY)")
+        try connection.execute("INSERT INTO source VALUES (1), (2), (3)")
+        try harness.start()
+        defer { harness.runner.stop() }
+        try connection.execute("CREATE TABLE copy ENGINE=InnoDB SELECT id FROM source")
+        #expect(try harness.waitForCheckpointAtEnd())
+        let values = try PipelineHarness.values(harness.messages()).filter { $0.head["table"] as? String == "copy" }
+        let count = try #require(try connection.query("SELECT COUNT(*) FROM copy").first?[0].flatMap { Int($0) })
+        #expect(values.map { $0.head["type"] as? String } == ["ddl"] + Array(repeating: "insert", count: count))
+        #expect(values.map { ($0.head["position"] as? [String: Any])?["consume_rows"] as? Int } == Array(1...(count + 1)).map { $0 })
+        #expect(expectOneCommitMarkPerTransaction(values) == 1)
+    }
 }

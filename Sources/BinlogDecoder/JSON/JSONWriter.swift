@@ -30,6 +30,12 @@ public final class JSONWriter {
     /// Empties the buffer, keeping its capacity.
     public func reset() { count = 0 }
 
+    /// Drops what was written after the first `length` bytes (a message that failed halfway).
+    public func truncate(to length: Int) {
+        precondition(length >= 0 && length <= count, "truncate beyond what was written")
+        count = length
+    }
+
     @inline(__always)
     private func reserve(_ extra: Int) {
         if count + extra > capacity { grow(count + extra) }

@@ -7,32 +7,38 @@ public struct ChangeStream: Sendable {
 
     public init() {}
 
-    /// Consumes one decoded event; `emit` gets its changes. An `XA COMMIT` whose transaction was
-    /// prepared before the stream started goes to `unresolved` (its rows cannot be published).
+    /// Consumes one decoded event; `emit` gets its changes. What cannot be published goes to `notice`,
+    /// one line each: an `XA COMMIT` whose transaction was prepared before the stream started, rows a
+    /// rollback undid after they were handed on.
     public mutating func consume(_ decoded: DecodedEvent, emit: (Change) throws -> Void,
-                                 unresolved: (String) -> Void = { _ in }) throws {
+                                 notice: (String) -> Void = { _ in }) throws {
         try assembler.consume(decoded).forEach { step in
             switch step {
             case .none:
                 break
             case let .rows(event, context):
                 try marker.rows(event, 0..<event.rowCount, context: context, emit: emit)
-            case let .preparedCommit(events, context, end):
-                var context = context
-                for event in events {
-                    try marker.rows(event, 0..<event.rowCount, context: context, emit: emit)
-                    context.rowsBefore += event.rowCount
-                }
+            case let .release(held):
+                for rows in held { try marker.rows(rows.event, 0..<rows.event.rowCount, context: rows.context, emit: emit) }
+            case let .commitHeld(held, end):
+                for rows in held { try marker.rows(rows.event, 0..<rows.event.rowCount, context: rows.context, emit: emit) }
                 try marker.commit(end, emit: emit)
             case let .commit(end):
                 try marker.commit(end, emit: emit)
             case let .schemaChange(change, context):
                 try marker.schemaChange(change, context: context, emit: emit)
-            case let .unresolvedXACommit(xid, _, file, position):
-                unresolved("\(file):\(position) XA COMMIT \(xid): prepared before the start, its rows are not in this stream")
+            case let .rolledBackAfterPublishing(rollback):
+                marker.discard()
+                notice("\(rollback)")
+            case let .unresolvedXACommit(xid, file, position):
+                notice("\(file):\(position) XA COMMIT \(xid): prepared before the start, its rows are not in this stream")
             }
         }
     }
+
+    /// XA transactions prepared and still waiting for their outcome: at the end of a finite input their
+    /// rows are not printed (nothing says they committed).
+    public var preparedXATransactions: [XID] { assembler.preparedXATransactions }
 
     /// The input ended: a row still held (its transaction's end was never read) is released unmarked.
     public mutating func finish(emit: (Change) throws -> Void) rethrows {

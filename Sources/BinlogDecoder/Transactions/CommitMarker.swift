@@ -46,6 +46,11 @@ public struct CommitMarker: Sendable {
         }
     }
 
+    /// Forgets the held change: a rollback undid its transaction.
+    public mutating func discard() {
+        held = nil
+    }
+
     /// Releases the held change unmarked: the input ended (a binlog file cut short, a failure) before
     /// its transaction did.
     public mutating func releaseUnfinished(emit: (Change) throws -> Void) rethrows {

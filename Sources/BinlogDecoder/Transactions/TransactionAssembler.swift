@@ -1,42 +1,52 @@
-/// The one stage that decides where transactions begin and end. Everything downstream — the
-/// source's resume positions, the filter, the commit marks, the checkpoints, `binlogo dump` —
-/// consumes its steps instead of reading transaction control itself.
+/// The one stage that decides where transactions begin and end, and which of their rows happened.
+/// Everything downstream — the source's resume positions, the filter, the commit marks, the
+/// checkpoints, `binlogo dump` — consumes its steps instead of reading transaction control itself.
 ///
-/// It streams: rows are handed on as their events arrive, never buffered, with one exception. The
-/// rows of an XA transaction are held from its start to its outcome: XA PREPARE only promises that
-/// the transaction can commit, and `XA ROLLBACK` may still undo it, so its rows are published at
-/// `XA COMMIT` and dropped at `XA ROLLBACK`. While a prepared XA transaction waits for its outcome,
-/// no event ends a transaction for checkpointing purposes (`mayCheckpointAfter` stays false), so a
-/// restart reads the held rows again.
-///
-/// What the servers write (MariaDB 10.11 observed; MySQL 8.0+ from its source):
+/// **What the servers write** (MariaDB 10.11 observed; MySQL 8.0+ from its source):
+/// - a transaction: [GTID] BEGIN (MariaDB: the GTID event is the begin), rows, XID or COMMIT;
+/// - rows the server logged and then undid: a transaction that mixes transactional and
+///   non-transactional (or temporary) tables is logged whole even when it rolls back, ending in a
+///   `ROLLBACK` statement, and the rows between `SAVEPOINT s` and `ROLLBACK TO s` stay in it;
 /// - two-phase XA: [GTID] `XA START` (MySQL; MariaDB flags its GTID event instead), rows, `XA END`,
 ///   XA_PREPARE_LOG_EVENT; later, in a group of its own, `XA COMMIT xid` or `XA ROLLBACK xid`;
-/// - `XA COMMIT … ONE PHASE`: MySQL writes XA_PREPARE_LOG_EVENT with its one-phase flag; MariaDB
-///   writes an ordinary transaction;
-/// - an XA transaction rolled back before XA PREPARE is not logged at all;
-/// - a logged `ROLLBACK` ends a transaction whose changes to non-transactional tables could not be
-///   undone: those rows happened, and are published.
+///   `XA COMMIT … ONE PHASE`: MySQL writes XA_PREPARE_LOG_EVENT with its one-phase flag, MariaDB an
+///   ordinary transaction; an XA transaction rolled back before XA PREPARE is not logged at all.
+///
+/// **Holding rows.** So that nothing undone is published, a transaction's rows are held until it ends
+/// — released with its commit, dropped at its `ROLLBACK`, cut back at `ROLLBACK TO` a savepoint — up to
+/// `lookAheadLimitBytes`. A transaction larger than that is streamed from there on (memory stays
+/// bounded); should it still roll back, the step `rolledBackAfterPublishing` says how much of it went
+/// out. XA transactions are held whole, from their start to `XA COMMIT` (published) or `XA ROLLBACK`
+/// (dropped), up to `xaBufferLimitBytes`, past which reading stops with an error naming the setting.
+/// While a prepared XA transaction waits for its outcome, no event ends a transaction for
+/// checkpointing purposes (`mayCheckpointAfter` stays false), so a restart reads its rows again.
 public struct TransactionAssembler: Sendable {
-    /// Bytes of rows events held for XA transactions (open and prepared) beyond which reading stops
-    /// with an error, rather than growing memory without bound.
     public let xaBufferLimitBytes: Int
+    public let lookAheadLimitBytes: Int
 
     private var gtid = ""
     private var insideGroup = false
-    private var rowsInTransaction = 0
-    /// The rows of the XA transaction being read (between its start and XA PREPARE).
-    private var openXA: [RowsEvent]?
-    /// Prepared XA transactions by XID, waiting for XA COMMIT or XA ROLLBACK.
-    private var prepared: [XID: [RowsEvent]] = [:]
     /// Whether the group being read is a transaction that ends with a commit event (BEGIN, XA START, or a
     /// MariaDB GTID event not flagged FL_STANDALONE) rather than a single statement.
     private var inExplicitTransaction = false
+    private var isXA = false
+    private var rowsInTransaction = 0
+    /// Rows events of the group so far, and how many of them were handed on (streamed or released).
+    private var eventsInGroup = 0
+    private var eventsHandedOn = 0
+    /// The group's rows not handed on yet, and their bytes.
+    private var held: [HeldRows] = []
     private var heldBytes = 0
+    /// Savepoints of the group: where each was set, counted in rows events and in rows.
+    private var savepoints: [(name: String, events: Int, rows: Int)] = []
+    /// Prepared XA transactions by XID, waiting for XA COMMIT or XA ROLLBACK, and their bytes.
+    private var prepared: [XID: [HeldRows]] = [:]
+    private var preparedBytes = 0
     private var endedGroup = false
 
-    public init(xaBufferLimitBytes: Int = 256 << 20) {
+    public init(xaBufferLimitBytes: Int = 256 << 20, lookAheadLimitBytes: Int = 4 << 20) {
         self.xaBufferLimitBytes = xaBufferLimitBytes
+        self.lookAheadLimitBytes = lookAheadLimitBytes
     }
 
     /// Whether the last event consumed ended an event group (a transaction, a DDL statement, an XA
@@ -64,32 +74,28 @@ public struct TransactionAssembler: Sendable {
         endedGroup = false
         switch decoded.event {
         case .mariaDBGTID(let value):
-            try beginGroup(gtid: value.description, decoded, into: &steps)
+            beginGroup(gtid: value.description, into: &steps)
             inExplicitTransaction = !value.isStandalone
-            if value.startsPreparedXA { openXA = [] }
+            isXA = value.startsPreparedXA
         case .mysqlGTID(let value):
-            try beginGroup(gtid: value.description, decoded, into: &steps)
+            beginGroup(gtid: value.description, into: &steps)
         case .tableMap:
             insideGroup = true
         case .rows(let event):
             insideGroup = true
-            if openXA != nil {
-                try hold(event, decoded)
-            } else {
-                steps.append(.rows(event, context(decoded)))
-                rowsInTransaction += event.rowCount
-            }
+            try take(event, decoded, into: &steps)
         case .xid(let xid):
-            try endGroup(TransactionEnd(xid: xid), decoded, into: &steps)
+            endGroup(TransactionEnd(xid: xid), into: &steps)
         case .xaPrepare(let prepare):
-            let rows = openXA ?? []
-            openXA = nil
             if prepare.onePhase {
-                steps.append(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
+                endGroup(TransactionEnd(xid: nil), into: &steps)
             } else {
-                prepared[prepare.xid] = rows
+                prepared[prepare.xid] = held
+                preparedBytes += heldBytes
+                held = []
+                heldBytes = 0
+                finishGroup()
             }
-            finishGroup()
         case .query(let query):
             try consume(query, decoded, into: &steps)
         default:
@@ -103,16 +109,30 @@ public struct TransactionAssembler: Sendable {
             if !insideGroup || rowsInTransaction > 0 { rowsInTransaction = 0 }
             insideGroup = true
             inExplicitTransaction = true
-        case .transaction(.commit), .transaction(.rollback):
-            // A logged ROLLBACK ends changes to non-transactional tables that could not be undone: they happened.
-            try endGroup(TransactionEnd(xid: nil), decoded, into: &steps)
-        case .transaction:
-            break  // savepoints
+        case .transaction(.commit):
+            endGroup(TransactionEnd(xid: nil), into: &steps)
+        case .transaction(.rollback):
+            // Logged whole because it touched a non-transactional or temporary table; the transactional
+            // rows in it were undone. (Changes to non-transactional tables are logged apart, as their own
+            // transaction, and are not here.)
+            rollBack(to: nil, decoded, into: &steps)
+            finishGroup()
+        case .transaction(.savepoint(let name)):
+            savepoints.removeAll { $0.name == name }
+            savepoints.append((name, eventsInGroup, rowsInTransaction))
+        case .transaction(.releaseSavepoint(let name)):
+            savepoints.removeAll { $0.name == name }
+        case .transaction(.rollbackToSavepoint(let name)):
+            if let index = savepoints.lastIndex(where: { $0.name == name }) {
+                let mark = savepoints[index]
+                savepoints.removeSubrange((index + 1)...)
+                rollBack(to: (mark.events, mark.rows), decoded, into: &steps)
+            }
         case .xa(let statement):
             try consume(statement, query, decoded, into: &steps)
         case .account:
             // Not a table change, and its text can carry a password or its hash: never handed on.
-            try closeOpenTransaction(into: &steps)
+            closeOpenTransaction(into: &steps)
             finishGroup()
         case .other:
             // Neither rows nor schema change (FLUSH, ANALYZE TABLE, …).
@@ -124,11 +144,16 @@ public struct TransactionAssembler: Sendable {
             // CREATE TABLE … SELECT is followed by its rows and an XID in the same group (MariaDB: a group
             // not flagged standalone; MySQL: the statement ends with START TRANSACTION).
             let opensTransaction = inExplicitTransaction || Self.endsWithStartTransaction(query.statement)
-            if !opensTransaction { try closeOpenTransaction(into: &steps) }
-            let change = SchemaChange(query: query, binlogFile: decoded.binlogFile, position: decoded.position,
+            if !opensTransaction { closeOpenTransaction(into: &steps) }
+            let change = SchemaChange(query: Self.withoutSecrets(query), binlogFile: decoded.binlogFile, position: decoded.position,
                                       targets: targets, standsAlone: !opensTransaction)
             steps.append(.schemaChange(change, context(decoded)))
-            if opensTransaction { insideGroup = true } else { finishGroup() }
+            if opensTransaction {
+                insideGroup = true
+                rowsInTransaction += 1  // the statement is the transaction's first change
+            } else {
+                finishGroup()
+            }
         }
     }
 
@@ -138,26 +163,131 @@ public struct TransactionAssembler: Sendable {
         case .start:
             insideGroup = true
             inExplicitTransaction = true
-            openXA = []
+            isXA = true
         case .end, .prepare, .recover:
             break  // XA PREPARE arrives as its own event
         case .commit(let onePhase):
-            if onePhase, let rows = openXA {
-                openXA = nil
-                steps.append(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
-            } else if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) {
-                steps.append(.preparedCommit(released(rows), context(decoded), TransactionEnd(xid: nil)))
+            if onePhase, isXA {
+                endGroup(TransactionEnd(xid: nil), into: &steps)
+                return
+            }
+            if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) {
+                preparedBytes -= rows.reduce(0) { $0 + $1.event.byteCount }
+                steps.append(.commitHeld(rows, TransactionEnd(xid: nil)))
             } else {
-                steps.append(.unresolvedXACommit(xid: statement.xid?.description ?? query.statement, query: query,
-                                             binlogFile: decoded.binlogFile, position: decoded.position))
+                steps.append(.unresolvedXACommit(xid: statement.xid?.description ?? "", binlogFile: decoded.binlogFile,
+                                                 position: decoded.position))
             }
             finishGroup()
         case .rollback:
-            if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) { _ = released(rows) }
-            if let rows = openXA { _ = released(rows) }
-            openXA = nil
+            if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) {
+                preparedBytes -= rows.reduce(0) { $0 + $1.event.byteCount }
+            }
+            dropHeld()
             finishGroup()
         }
+    }
+
+    /// A rows event of the open group: held (XA, or within the look-ahead), or streamed.
+    private mutating func take(_ event: RowsEvent, _ decoded: DecodedEvent, into steps: inout TransactionSteps) throws {
+        let rows = HeldRows(event: event, context: context(decoded))
+        rowsInTransaction += event.rowCount
+        eventsInGroup += 1
+        if isXA {
+            heldBytes += event.byteCount
+            held.append(rows)
+            guard heldBytes + preparedBytes <= xaBufferLimitBytes else {
+                throw BinlogDecodingError(binlogFile: decoded.binlogFile, position: decoded.position, eventType: decoded.header.type,
+                                          table: event.table.qualifiedName,
+                                          reason: "XA transactions hold \(heldBytes + preparedBytes) bytes of rows until their outcome, more than the limit of \(xaBufferLimitBytes); raise the pipeline's source.xa_buffer_mb")
+            }
+        } else if eventsHandedOn > 0 {
+            // The group outgrew the look-ahead: the rest of it streams.
+            steps.append(.rows(event, rows.context))
+            eventsHandedOn = eventsInGroup
+        } else if heldBytes + event.byteCount <= lookAheadLimitBytes {
+            heldBytes += event.byteCount
+            held.append(rows)
+        } else {
+            // The look-ahead is full: what it holds goes out with this event.
+            held.append(rows)
+            steps.append(.release(held))
+            held = []
+            heldBytes = 0
+            eventsHandedOn = eventsInGroup
+        }
+    }
+
+    /// Drops the rows a rollback undid: the whole group's (`mark` nil) or those after a savepoint.
+    private mutating func rollBack(to mark: (events: Int, rows: Int)?, _ decoded: DecodedEvent, into steps: inout TransactionSteps) {
+        let keepEvents = mark?.events ?? 0
+        let undonePublished = max(0, eventsHandedOn - keepEvents)
+        let dropCount = min(held.count, eventsInGroup - max(keepEvents, eventsHandedOn))
+        if dropCount > 0 {
+            heldBytes -= held.suffix(dropCount).reduce(0) { $0 + $1.event.byteCount }
+            held.removeLast(dropCount)
+        }
+        if undonePublished > 0 {
+            steps.append(.rolledBackAfterPublishing(RollbackNotice(
+                gtid: gtid, binlogFile: decoded.binlogFile, position: decoded.position, publishedEvents: undonePublished)))
+            eventsHandedOn = keepEvents
+        }
+        eventsInGroup = keepEvents
+        rowsInTransaction = mark?.rows ?? 0
+    }
+
+    /// A GTID event starts a group; one still open (a stream cut short) ends first, as if committed.
+    private mutating func beginGroup(gtid: String, into steps: inout TransactionSteps) {
+        closeOpenTransaction(into: &steps)
+        self.gtid = gtid
+        insideGroup = true
+        inExplicitTransaction = false
+        isXA = false
+    }
+
+    /// The open group committed: held rows are released with its end.
+    private mutating func endGroup(_ end: TransactionEnd, into steps: inout TransactionSteps) {
+        if held.isEmpty {
+            steps.append(.commit(end))
+        } else {
+            steps.append(.commitHeld(held, end))
+            held = []
+            heldBytes = 0
+        }
+        finishGroup()
+    }
+
+    /// Ends a transaction whose commit never came (its rows happened as far as the stream tells).
+    private mutating func closeOpenTransaction(into steps: inout TransactionSteps) {
+        if insideGroup && (eventsInGroup > 0 || rowsInTransaction > 0) { endGroup(TransactionEnd(xid: nil), into: &steps) }
+        dropHeld()
+    }
+
+    private mutating func dropHeld() {
+        held = []
+        heldBytes = 0
+    }
+
+    private mutating func finishGroup() {
+        insideGroup = false
+        inExplicitTransaction = false
+        isXA = false
+        rowsInTransaction = 0
+        eventsInGroup = 0
+        eventsHandedOn = 0
+        savepoints.removeAll()
+        endedGroup = true
+    }
+
+    /// DDL whose text can carry a credential — FEDERATED/Spider/CONNECT connection strings and options,
+    /// routine and event bodies that create users or set passwords — has every string literal redacted;
+    /// other DDL is published as written.
+    static func withoutSecrets(_ query: QueryEvent) -> QueryEvent {
+        let upper = query.statement.uppercased()
+        guard ["PASSWORD", "IDENTIFIED", "CONNECTION", "OPTION_LIST"].contains(where: { upper.contains($0) }) else { return query }
+        var redacted = query
+        redacted.statement = StatementParser.redactingLiterals(in: query.statement)
+        return redacted
     }
 
     private static func endsWithStartTransaction(_ statement: String) -> Bool {
@@ -170,56 +300,6 @@ public struct TransactionAssembler: Sendable {
             matched += 1
         }
         return matched == suffix.count
-    }
-
-    /// A GTID event starts a group; one still open (a stream cut short, a server crash) ends first.
-    private mutating func beginGroup(gtid: String, _ decoded: DecodedEvent, into steps: inout TransactionSteps) throws {
-        try closeOpenTransaction(into: &steps)
-        self.gtid = gtid
-        insideGroup = true
-        inExplicitTransaction = false
-        rowsInTransaction = 0
-        openXA = nil
-    }
-
-    private mutating func endGroup(_ end: TransactionEnd, _ decoded: DecodedEvent, into steps: inout TransactionSteps) throws {
-        if let rows = openXA {
-            // An XA transaction does not end with a plain commit; if a server ever writes one, its rows happened.
-            openXA = nil
-            steps.append(.preparedCommit(released(rows), context(decoded), end))
-        } else {
-            steps.append(.commit(end))
-        }
-        finishGroup()
-    }
-
-    /// Rows no longer held: their bytes leave the XA budget.
-    private mutating func released(_ rows: [RowsEvent]) -> [RowsEvent] {
-        heldBytes -= rows.reduce(0) { $0 + $1.byteCount }
-        return rows
-    }
-
-    /// Ends a transaction whose rows were handed on but whose commit never came.
-    private mutating func closeOpenTransaction(into steps: inout TransactionSteps) throws {
-        if insideGroup && rowsInTransaction > 0 { steps.append(.commit(TransactionEnd(xid: nil))) }
-        rowsInTransaction = 0
-    }
-
-    private mutating func finishGroup() {
-        insideGroup = false
-        inExplicitTransaction = false
-        rowsInTransaction = 0
-        endedGroup = true
-    }
-
-    private mutating func hold(_ event: RowsEvent, _ decoded: DecodedEvent) throws {
-        heldBytes += event.byteCount
-        guard heldBytes <= xaBufferLimitBytes else {
-            throw BinlogDecodingError(binlogFile: decoded.binlogFile, position: decoded.position, eventType: decoded.header.type,
-                                      table: event.table.qualifiedName,
-                                      reason: "XA transactions hold \(heldBytes) bytes of rows until their outcome, more than the limit of \(xaBufferLimitBytes); raise the pipeline's source.xa_buffer_mb")
-        }
-        openXA?.append(event)
     }
 
     private func context(_ decoded: DecodedEvent) -> TransactionContext {

@@ -1,21 +1,44 @@
 /// What one binlog event means for the changes downstream, as the `TransactionAssembler` decides.
-/// The rare cases are `indirect`, so that the common ones (rows, commit) stay small to copy.
+/// The rare and large cases are `indirect`, so that the common ones stay small to copy.
 public enum TransactionStep: Sendable {
-    /// Nothing to publish: a format description, a table map, BEGIN, a savepoint, XA END, the rows of an
-    /// XA transaction held until its outcome, an account-management statement, …
+    /// Nothing to publish: a format description, a table map, BEGIN, a savepoint, XA END, rows held
+    /// until their transaction ends, an account-management statement, …
     case none
-    /// Row changes of the transaction being read.
+    /// A rows event of a transaction too large for the look-ahead, streamed as it arrives.
     case rows(RowsEvent, TransactionContext)
-    /// A schema change (DDL): a transaction of its own.
+    /// Held rows handed on before their transaction ends: it outgrew the look-ahead.
+    indirect case release([HeldRows])
+    /// A schema change (DDL): a transaction of its own, or the first change of CREATE TABLE … SELECT.
     indirect case schemaChange(SchemaChange, TransactionContext)
-    /// The transaction being read ended: its last row published is its last (XID, COMMIT, a logged
-    /// ROLLBACK of non-transactional changes, MySQL's `XA COMMIT … ONE PHASE`).
+    /// The transaction being read ended and nothing of it is held: its last published change is its last.
     case commit(TransactionEnd)
-    /// A prepared XA transaction committed: its rows, held since XA PREPARE, are released now, then it ends.
-    indirect case preparedCommit([RowsEvent], TransactionContext, TransactionEnd)
+    /// The transaction ended (or a prepared XA transaction committed): its held rows, then its end.
+    indirect case commitHeld([HeldRows], TransactionEnd)
+    /// A rollback undid rows already handed on (a transaction larger than the look-ahead): what went
+    /// out cannot be called back; the caller reports it and drops the change it holds for the commit mark.
+    indirect case rolledBackAfterPublishing(RollbackNotice)
     /// `XA COMMIT` of a transaction prepared before reading started: its rows were never read, so
     /// nothing can be published for it. The caller says so (a warning naming the XID and position).
-    indirect case unresolvedXACommit(xid: String, query: QueryEvent, binlogFile: String, position: UInt64)
+    indirect case unresolvedXACommit(xid: String, binlogFile: String, position: UInt64)
+}
+
+/// A rows event held until its transaction ends, with its place in it.
+public struct HeldRows: Sendable {
+    public var event: RowsEvent
+    public var context: TransactionContext
+}
+
+/// Rows handed on and then undone by a rollback.
+public struct RollbackNotice: Sendable, CustomStringConvertible {
+    public var gtid: String
+    public var binlogFile: String
+    public var position: UInt64
+    /// Rows events of the transaction that were published before the rollback undid them.
+    public var publishedEvents: Int
+
+    public var description: String {
+        "\(binlogFile):\(position) (transaction \(gtid)): a rollback undid \(publishedEvents) rows events already published; raise source.transaction_lookahead_mb above the transaction's size to hold it until it ends"
+    }
 }
 
 /// Where the rows of one step sit in their transaction.

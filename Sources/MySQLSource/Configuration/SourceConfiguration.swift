@@ -13,10 +13,13 @@ public struct SourceConfiguration: Sendable, Equatable {
     /// Bytes of row events held for XA transactions between their start and their outcome
     /// (`source.xa_buffer_mb`); past it the pipeline stops with an error naming the setting.
     public var xaBufferLimitBytes: Int
+    /// Bytes of a transaction's rows held until it ends (`source.transaction_lookahead_mb`), so that rows a
+    /// ROLLBACK or ROLLBACK TO SAVEPOINT undid are never published; larger transactions stream past it.
+    public var transactionLookAheadBytes: Int
 
     public init(connection: MySQLConnectionOptions, password: PasswordSource = .none, serverID: UInt32,
                 start: StartPosition = .current, heartbeatSeconds: Double = 5, reconnect: ReconnectPolicy = ReconnectPolicy(),
-                xaBufferLimitBytes: Int = 256 << 20) {
+                xaBufferLimitBytes: Int = 256 << 20, transactionLookAheadBytes: Int = 4 << 20) {
         self.connection = connection
         self.password = password
         self.serverID = serverID
@@ -24,6 +27,7 @@ public struct SourceConfiguration: Sendable, Equatable {
         self.heartbeatSeconds = heartbeatSeconds
         self.reconnect = reconnect
         self.xaBufferLimitBytes = xaBufferLimitBytes
+        self.transactionLookAheadBytes = transactionLookAheadBytes
     }
 
     /// Connection options with the password resolved and the read timeout set from the heartbeat.

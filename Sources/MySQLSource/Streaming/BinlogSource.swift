@@ -96,7 +96,8 @@ private struct SourceReader {
         self.control = control
         self.position = position
         self.committedGTID = position?.gtid
-        self.transactions = TransactionAssembler(xaBufferLimitBytes: configuration.xaBufferLimitBytes)
+        self.transactions = TransactionAssembler(xaBufferLimitBytes: configuration.xaBufferLimitBytes,
+                                                 lookAheadLimitBytes: configuration.transactionLookAheadBytes)
         self.onDumpStart = onDumpStart
         self.onReconnect = onReconnect
     }
@@ -274,7 +275,7 @@ private struct SourceReader {
                 return
             }
             try onEvent(SourceEvent(decoded: decoded, resumePosition: position!, transactionGTID: transactions.currentGTID,
-                                    steps: TransactionSteps(), endsTransaction: false))
+                                    steps: TransactionSteps(), endsTransaction: false, endsEventGroup: false))
             return
         case .tableMap(var table) where !table.hasColumnNames:
             if let schema {
@@ -299,12 +300,22 @@ private struct SourceReader {
         }
         defer { _ = control.eventHandled(betweenTransactions: transactions.isBetweenTransactions) }
         guard let position, !control.isStopping else { return }
-        if skippingTransaction {
+        // A skipped transaction's events are not handed on, but its GTID event is: its steps end the
+        // group before it (one the stream cut short), whose commit mark must not be lost.
+        if skippingTransaction, !decoded.event.isMySQLGTID {
             if transactions.endedEventGroup { skippingTransaction = false }
             return
         }
         // Moved, not copied, into the event handed on: this runs for every event.
         try onEvent(SourceEvent(decoded: consume decoded, resumePosition: position, transactionGTID: transactions.currentGTID,
-                                steps: consume steps, endsTransaction: transactions.mayCheckpointAfter))
+                                steps: consume steps, endsTransaction: transactions.mayCheckpointAfter,
+                                endsEventGroup: transactions.endedEventGroup))
+    }
+}
+
+private extension BinlogEvent {
+    var isMySQLGTID: Bool {
+        if case .mysqlGTID = self { return true }
+        return false
     }
 }

@@ -12,4 +12,7 @@ public struct SourceEvent: Sendable {
     /// Whether a checkpoint may be taken at `resumePosition`: the event ended a transaction (XID, COMMIT,
     /// a DDL statement, an XA outcome) and no prepared XA transaction waits for its outcome.
     public let endsTransaction: Bool
+    /// Whether the event ended an event group, even one after which no checkpoint may be taken yet
+    /// (a prepared XA transaction waits): reading has progressed to `resumePosition`.
+    public let endsEventGroup: Bool
 }

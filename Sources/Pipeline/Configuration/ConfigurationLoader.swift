@@ -10,7 +10,7 @@ public enum ConfigurationLoader {
     static let mainKeys: Set<String> = ["node_name", "state_dir", "log", "http", "health", "pipelines", "pipelines_dir"]
     static let pipelineKeys: Set<String> = ["name", "mysql", "filters", "output", "queue"]
     static let mysqlKeys: Set<String> = ["host", "port", "socket", "user", "password", "password_env", "password_file", "server_id",
-                                         "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb"]
+                                         "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb", "transaction_lookahead_mb"]
     static let maximumFileBytes = 4 << 20
     static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties"]
 
@@ -204,7 +204,8 @@ public enum ConfigurationLoader {
         return SourceConfiguration(connection: connection, password: password,
                                    serverID: UInt32(try serverID.integer(in: 1...4_294_967_295)), start: start,
                                    heartbeatSeconds: try keys["heartbeat_seconds"]?.double(in: 0.1...3600) ?? 5,
-                                   xaBufferLimitBytes: (try keys["xa_buffer_mb"]?.integer(in: 1...65_536) ?? 256) << 20)
+                                   xaBufferLimitBytes: (try keys["xa_buffer_mb"]?.integer(in: 1...65_536) ?? 256) << 20,
+                                   transactionLookAheadBytes: (try keys["transaction_lookahead_mb"]?.integer(in: 0...65_536) ?? 4) << 20)
     }
 
     static func parseOutput(_ node: ConfigNode, pipeline: String) throws(ConfigurationError) -> PipelineConfiguration.Output {
