@@ -1,17 +1,21 @@
 # Sourced by test.sh, demo.sh and the benchmark scripts: one sandbox MariaDB and one mock Kafka
-# cluster in a temporary folder, stopped (with a daemon the script started) when the script exits.
+# cluster in a temporary folder (and a sandbox MySQL when asked), stopped (with a daemon the script
+# started) when the script exits.
 #
 #   . scripts/bench-servers.sh
 #   servers_start PREFIX MOCK_BINARY [binlogo-kafka-mock options…] [-- mariadbd options…]
+#   servers_start_mysql [mysqld options…]     after servers_start
 #
-# Afterwards: $work, $kafka_pid, and BINLOGO_MYSQL_* / BINLOGO_KAFKA_* exported; set $daemon_pid
-# for a daemon that should be stopped first.
+# Afterwards: $work, $kafka_pid, and BINLOGO_MYSQL_* (MariaDB) / BINLOGO_KAFKA_* exported, and
+# BINLOGO_MYSQL9_* (MySQL) after servers_start_mysql; set $daemon_pid for a daemon that should be
+# stopped first.
 
-work="" kafka_pid="" daemon_pid=""
+work="" kafka_pid="" daemon_pid="" mysql_started=""
 
 servers_stop() {
   [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   [ -n "$kafka_pid" ] && kill -TERM "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
+  [ -n "$mysql_started" ] && { bash scripts/mysql-sandbox.sh stop "$work/mysql" >/dev/null || true; }
   [ -n "$work" ] && { bash scripts/mariadb-sandbox.sh stop "$work/mariadb" >/dev/null || true; rm -rf "$work"; }
   return 0
 }
@@ -33,4 +37,14 @@ servers_start() {
   . "$work/mariadb/env"
   . "$work/kafka.env"
   set +a
+}
+
+# A sandbox MySQL beside the MariaDB one, exported as BINLOGO_MYSQL9_HOST/PORT/SOCKET/DATADIR/FLAVOR/VERSION.
+servers_start_mysql() {
+  mysql_started=1
+  bash scripts/mysql-sandbox.sh start "$work/mysql" "$@" >/dev/null
+  local name value
+  while IFS='=' read -r name value; do
+    export "BINLOGO_MYSQL9_${name#BINLOGO_MYSQL_}=$value"
+  done <"$work/mysql/env"
 }

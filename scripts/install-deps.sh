@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages binlogo needs to build, test and run its demo, if any is missing.
-# Needs root (or sudo) and Debian's package registry; does nothing when all are there.
+# Installs the Debian packages binlogo needs to build, test and run its demo, if any is missing,
+# then fetches the test bench's MySQL server (scripts/install-mysql.sh: Debian sid's MySQL 9,
+# unpacked into a per-machine cache, not installed). Needs root (or sudo) and Debian's package
+# registry; does nothing when all is there.
 set -euo pipefail
 
 packages=(
@@ -14,13 +16,17 @@ packages=(
   bc               # the benchmark scripts' arithmetic
   openssl          # certificates for the TLS tests
   kcat             # the demo reads the topics back with it
+  debian-archive-keyring  # checks Debian sid's index when install-mysql.sh fetches MySQL
 )
 
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  bash "$(dirname "$0")/install-mysql.sh" >/dev/null
+  exit 0
+fi
 
 echo "install-deps: installing ${missing[*]}"
 sudo=""
@@ -39,4 +45,5 @@ $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mariadb 2>/dev/null; then
   $sudo systemctl stop mariadb || true
 fi
+bash "$(dirname "$0")/install-mysql.sh" >/dev/null
 echo "install-deps: done"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, starts the test bench (a sandbox MariaDB and the mock Kafka
-# cluster), runs the whole test suite with `swift test`, and stops the bench again.
+# Installs what is missing, starts the test bench (a sandbox MariaDB, a sandbox MySQL and the mock
+# Kafka cluster), runs the whole test suite with `swift test`, and stops the bench again.
 #
 #   scripts/test.sh [swift test arguments…]     e.g. scripts/test.sh --filter Decoder
 set -euo pipefail
@@ -11,5 +11,6 @@ swift build --build-tests
 
 . scripts/bench-servers.sh
 servers_start test "$(swift build --show-bin-path)/binlogo-kafka-mock"
-echo "test: MariaDB on $BINLOGO_MYSQL_HOST:$BINLOGO_MYSQL_PORT, Kafka mock at $BINLOGO_KAFKA_BOOTSTRAP"
+servers_start_mysql
+echo "test: MariaDB on $BINLOGO_MYSQL_HOST:$BINLOGO_MYSQL_PORT, MySQL $BINLOGO_MYSQL9_VERSION on $BINLOGO_MYSQL9_HOST:$BINLOGO_MYSQL9_PORT, Kafka mock at $BINLOGO_KAFKA_BOOTSTRAP"
 swift test "$@"

@@ -11,7 +11,7 @@ public struct TestDatabase: Sendable {
     public let name: String
     public let sandbox: MariaDBSandbox
 
-    /// Creates `PREFIX_xxxxxxxx` on the shared sandbox, or on `sandbox`.
+    /// Creates `PREFIX_xxxxxxxx` on the shared MariaDB sandbox, or on `sandbox`.
     public static func create(prefix: String, on sandbox: MariaDBSandbox? = nil) throws -> TestDatabase {
         let sandbox = try sandbox ?? MariaDBSandbox.shared()
         let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
@@ -27,11 +27,13 @@ public struct TestDatabase: Sendable {
 }
 
 extension MySQLConnection {
-    /// The server's current binlog file and position (`SHOW MASTER STATUS`).
+    /// The server's current binlog file and position (`SHOW MASTER STATUS`, or `SHOW BINARY LOG
+    /// STATUS` on MySQL 8.2 and later, chosen by the server's version).
     public func currentBinlogPosition() throws -> BinlogReplicationStream.Start {
-        guard let row = try query("SHOW MASTER STATUS").first, let file = row[0],
+        let statement = try ServerVersion(of: self).binlogStatusStatement
+        guard let row = try query(statement).first, let file = row[0],
               let positionText = row[1], let position = UInt32(positionText) else {
-            throw TestBenchError("SHOW MASTER STATUS returned nothing: is log_bin on?")
+            throw TestBenchError("\(statement) returned nothing: is log_bin on?")
         }
         return BinlogReplicationStream.Start(file: file, position: position)
     }

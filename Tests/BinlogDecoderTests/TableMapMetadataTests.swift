@@ -22,15 +22,22 @@ import Testing
         try body.withUnsafeBytes { try TableMap(parsing: $0, tableIDLength: 6, mariaDB: mariaDB) }
     }
 
-    @Test func yearHasASignednessBitOnMariaDBOnly() throws {
+    @Test func yearHasASignednessBitOnBothServers() throws {
         let types = [ColumnType.year, ColumnType.long, ColumnType.longLong]
-        // MariaDB: YEAR (always UNSIGNED), INT signed, BIGINT UNSIGNED.
-        let mariaDB = try parse(tableMap(types: types, metadata: [], fields: [(1, [0b1010_0000])]), mariaDB: true)
-        #expect(mariaDB.columns.map(\.isUnsigned) == [true, false, true])
-        #expect(mariaDB.kinds[1] == .integer(width: 4, unsigned: false) && mariaDB.kinds[2] == .integer(width: 8, unsigned: true))
-        // MySQL: INT signed, BIGINT UNSIGNED; YEAR has no bit.
-        let mysql = try parse(tableMap(types: types, metadata: [], fields: [(1, [0b0100_0000])]), mariaDB: false)
-        #expect(mysql.kinds[1] == .integer(width: 4, unsigned: false) && mysql.kinds[2] == .integer(width: 8, unsigned: true))
+        // YEAR (always UNSIGNED), INT signed, BIGINT UNSIGNED: the bitmap MariaDB 10.11 and MySQL 9.7 both write.
+        for mariaDB in [true, false] {
+            let table = try parse(tableMap(types: types, metadata: [], fields: [(1, [0b1010_0000])]), mariaDB: mariaDB)
+            #expect(table.columns.map(\.isUnsigned) == [true, false, true], "MariaDB \(mariaDB)")
+            #expect(table.kinds[1] == .integer(width: 4, unsigned: false) && table.kinds[2] == .integer(width: 8, unsigned: true))
+        }
+    }
+
+    @Test func vectorHasACharsetOnMySQL() throws {
+        // VECTOR(2) (4 length bytes), then VARCHAR(20): MySQL 9 logs COLUMN_CHARSET over both (binary, latin1).
+        let table = try parse(tableMap(types: [ColumnType.vector, ColumnType.varchar], metadata: [4, 20, 0],
+                                       fields: [(3, [63, 8])]), mariaDB: false)
+        #expect(table.kinds[0] == .vector(lengthBytes: 4))
+        #expect(table.kinds[1] == .string(lengthBytes: 1, encoding: .latin1))
     }
 
     /// GEOMETRY, then VARCHAR(20) and an ENUM (STRING with real type ENUM, pack length 1).

@@ -57,6 +57,47 @@ struct CatalogueColumn: Sendable {
         }
     }
 
+    /// MySQL's binary JSON: binlogo embeds the document, the server prints it as JSON text; they
+    /// must be the same JSON value: members in the server's order, integers digit for digit, doubles
+    /// the same double (MySQL prints `1e-7` as `0.0000001`, binlogo as `1e-07`).
+    static func json(_ name: String, _ sqlType: String) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracleOf: { $0 }) { json, text in
+            guard let expected = try? TestJSON.parse(text) else { return false }
+            return sameJSONValue(json, expected)
+        }
+    }
+
+    private static func sameJSONValue(_ value: TestJSON, _ expected: TestJSON) -> Bool {
+        switch (value, expected) {
+        case let (.number(text), .number(expectedText)):
+            let isInteger = { (text: String) in !text.contains { ".eE".contains($0) } }
+            if isInteger(text) && isInteger(expectedText) { return text == expectedText }
+            guard let number = Double(text), let expectedNumber = Double(expectedText) else { return false }
+            return number == expectedNumber
+        case let (.array(values), .array(expectedValues)):
+            return values.count == expectedValues.count && zip(values, expectedValues).allSatisfy(sameJSONValue)
+        case let (.object(members), .object(expectedMembers)):
+            return members.count == expectedMembers.count
+                && zip(members, expectedMembers).allSatisfy { $0.0 == $1.0 && sameJSONValue($0.1, $1.1) }
+        default:
+            return value == expected
+        }
+    }
+
+    /// VECTOR (MySQL 9): the server prints `[1.00000e+00,2.50000e+00]`; binlogo writes an array of
+    /// numbers that must be the same single-precision values.
+    static func vector(_ name: String, _ sqlType: String) -> CatalogueColumn {
+        CatalogueColumn(name: name, sqlType: sqlType, oracleOf: { "VECTOR_TO_STRING(\($0))" }) { json, text in
+            guard case .array(let elements) = json, let expected = try? TestJSON.parse(text),
+                  case .array(let expectedElements) = expected, elements.count == expectedElements.count else { return false }
+            return zip(elements, expectedElements).allSatisfy { element, expectedElement in
+                guard let value = element.numberText.flatMap(Float.init),
+                      let expectedValue = expectedElement.numberText.flatMap(Float.init) else { return false }
+                return value == expectedValue
+            }
+        }
+    }
+
     /// SET: the server prints `a,b`; binlogo writes `["a","b"]`.
     static func set(_ name: String, _ sqlType: String) -> CatalogueColumn {
         CatalogueColumn(name: name, sqlType: sqlType, oracleOf: { $0 }) { json, text in

@@ -30,43 +30,48 @@ extension TypeCatalogueTests {
         ]
     )
 
-    /// Every column of every catalogue table (named `table_column`) with its values: row r takes its
-    /// table's row r modulo the table's row count.
-    static let catalogueColumns: [(column: CatalogueColumn, values: [String])] = {
-        let rowCount = all.map(\.rows.count).max()!
-        return all.flatMap { table in
+    /// Every column of every table of `catalogue` (named `table_column`) with its values: row r takes
+    /// its table's row r modulo the table's row count.
+    static func catalogueColumns(of catalogue: [CatalogueTable]) -> [(column: CatalogueColumn, values: [String])] {
+        let rowCount = catalogue.map(\.rows.count).max()!
+        return catalogue.flatMap { table in
             table.columns.indices.map { index in
                 (table.columns[index].renamed("\(table.name)_\(table.columns[index].name)"),
                  (0..<rowCount).map { table.rows[$0 % table.rows.count][index] })
             }
         }
-    }()
+    }
 
-    /// The catalogue's columns in `order`, then the probes.
-    static func mixed(_ name: String, order: [Int]) -> CatalogueTable {
-        let picked = order.map { catalogueColumns[$0] }
-        let rowCount = catalogueColumns[0].values.count
+    /// The columns `picked` from a catalogue in their order, then the probes.
+    static func mixed(_ name: String, picked: [(column: CatalogueColumn, values: [String])]) -> CatalogueTable {
+        let rowCount = picked[0].values.count
         return CatalogueTable(
             name: name,
             columns: picked.map(\.column) + probes.columns,
             rows: (0..<rowCount).map { row in picked.map { $0.values[row] } + probes.rows[row % probes.rows.count] })
     }
 
-    /// As declared, reversed, rotated by a third and by two thirds, and two seeded shuffles.
-    static let orderings: [CatalogueTable] = {
-        let count = catalogueColumns.count
+    /// The columns of `catalogue` as declared, reversed, rotated by a third and by two thirds, and
+    /// in two seeded shuffles, each followed by the probes.
+    static func orderings(of catalogue: [CatalogueTable]) -> [CatalogueTable] {
+        let columns = catalogueColumns(of: catalogue)
+        let count = columns.count
         let identity = Array(0..<count)
         func rotated(_ by: Int) -> [Int] { Array(identity[by...] + identity[..<by]) }
         func shuffled(_ seed: UInt64) -> [Int] {
             var generator = SeededGenerator(seed: seed)
             return identity.shuffled(using: &generator)
         }
-        return [
-            mixed("declared", order: identity), mixed("reversed", order: identity.reversed()),
-            mixed("rotated_third", order: rotated(count / 3)), mixed("rotated_two_thirds", order: rotated(2 * count / 3)),
-            mixed("shuffled_a", order: shuffled(0x5eed_0001)), mixed("shuffled_b", order: shuffled(0x5eed_0002)),
+        let orders: [(String, [Int])] = [
+            ("declared", identity), ("reversed", identity.reversed()),
+            ("rotated_third", rotated(count / 3)), ("rotated_two_thirds", rotated(2 * count / 3)),
+            ("shuffled_a", shuffled(0x5eed_0001)), ("shuffled_b", shuffled(0x5eed_0002)),
         ]
-    }()
+        return orders.map { name, order in mixed(name, picked: order.map { columns[$0] }) }
+    }
+
+    /// MariaDB's catalogue in the six orders.
+    static let orderings = orderings(of: all)
 
     @Test(arguments: 0..<6) func everyTypeBeforeSignedUnsignedAndCharsetColumns(ordering: Int) throws {
         try Self.orderings[ordering].verify()

@@ -15,10 +15,13 @@ import Testing
                                   with: "profile: \(profile)\n        properties: {linger.ms: 5, message.max.bytes: 20000, batch.size: 20000}")
     }
 
-    /// The binlog file and position of the rows event that wrote `id`, as the server lists its events.
-    private func rowsEventPosition(after start: (file: String, position: UInt32), connection: MySQLConnection) throws -> String {
+    /// The binlog file and position of the first rows event on `table` after `start`, as the server lists
+    /// its events (other tests write to the same binlog: the rows event is the one after `table`'s table map).
+    private func rowsEventPosition(after start: (file: String, position: UInt32), table: String,
+                                   connection: MySQLConnection) throws -> String {
         let events = try connection.query("SHOW BINLOG EVENTS IN '\(start.file)' FROM \(start.position)")
-        let rows = try #require(events.first { ($0[2] ?? "").hasPrefix("Write_rows") })
+        let tableMap = try #require(events.firstIndex { ($0[2] ?? "") == "Table_map" && ($0[5] ?? "").hasSuffix("(\(table))") })
+        let rows = try #require(events[tableMap...].first { ($0[2] ?? "").hasPrefix("Write_rows") })
         return "\(start.file):\(rows[1] ?? "")"
     }
 
@@ -64,7 +67,7 @@ import Testing
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") })
         let start = try connection.currentBinlogPosition()
         try connection.execute("INSERT INTO t VALUES (2, REPEAT('x', 50000))")
-        let place = try rowsEventPosition(after: (start.file, start.position), connection: connection)
+        let place = try rowsEventPosition(after: (start.file, start.position), table: "\(database.name).t", connection: connection)
         var error = ""
         #expect(waitUntil(seconds: 30) {
             let body = (try? httpRequest(address, "/status").body) ?? ""

@@ -46,20 +46,19 @@ public struct ColumnDefinition: Sendable, Equatable {
     /// Recomputes `kind` after the signedness, collation or labels changed.
     mutating func refreshKind() { kind = ValueKind(self) }
 
-    /// Whether the column has a bit in the optional metadata's SIGNEDNESS bitmap. The servers differ:
+    /// Whether the column has a bit in the optional metadata's SIGNEDNESS bitmap: the same on both servers.
     ///
     /// - MariaDB (`Table_map_log_event::init_signedness_field` in sql/log_event_server.cc) gives a bit
     ///   to every field whose `binlog_type_info()` has a signedness, which is every `Field_num`
     ///   (sql/field.h): TINYINT…BIGINT, FLOAT, DOUBLE, DECIMAL, and YEAR, a `Field_tiny` (always
     ///   UNSIGNED). BIT, temporal, string, ENUM/SET and GEOMETRY fields have none.
-    /// - MySQL 8.0–9.x (`init_signedness_field` in sql/log_event.cc, through `is_numeric_field`) tests
-    ///   `is_numeric_type(field->binlog_type())`: TINY, SHORT, INT24, LONG, LONGLONG, FLOAT, DOUBLE,
-    ///   NEWDECIMAL (and the pre-5.0 DECIMAL, which cannot be in a binlog); YEAR is not among them.
+    /// - MySQL 9.7 gives YEAR a bit too, although `is_numeric_type` in its sql/field.h leaves YEAR out:
+    ///   a YEAR column before signed and UNSIGNED ones shifts their bits on the real server, and
+    ///   `mysqlbinlog --print-table-metadata` 9.7 reads them so (`MySQLTypeCatalogueTests`, column orders).
     func hasSignednessBit(mariaDB: Bool) -> Bool {
         switch binlogType {
         case ColumnType.tiny, ColumnType.short, ColumnType.int24, ColumnType.long, ColumnType.longLong,
-             ColumnType.float, ColumnType.double, ColumnType.newDecimal: return true
-        case ColumnType.year: return mariaDB
+             ColumnType.float, ColumnType.double, ColumnType.newDecimal, ColumnType.year: return true
         default: return false
         }
     }
@@ -72,10 +71,11 @@ public struct ColumnDefinition: Sendable, Equatable {
     ///   UUID/INET6 (`Binlog_type_info_fixed_string` with the binary charset).
     /// - MySQL 8.0–9.x (`is_character_field` in sql/log_event.cc) tests `is_character_type(field->real_type())`:
     ///   STRING, VAR_STRING, VARCHAR and BLOB (the whole TEXT/BLOB family); GEOMETRY and JSON are not
-    ///   among them.
+    ///   among them. MySQL 9's VECTOR (a BLOB underneath, binary charset) has an entry: a latin1
+    ///   column after a VECTOR takes the VECTOR's charset otherwise (checked on MySQL 9.7).
     func isCharacter(mariaDB: Bool) -> Bool {
         switch realType {
-        case ColumnType.string, ColumnType.varString, ColumnType.varchar, ColumnType.blob: return true
+        case ColumnType.string, ColumnType.varString, ColumnType.varchar, ColumnType.blob, ColumnType.vector: return true
         case ColumnType.geometry: return mariaDB
         default: return false
         }

@@ -8,6 +8,8 @@ public struct TableMap: Sendable, Equatable {
     public var hasColumnNames: Bool
     /// Whether the server logged which numeric columns are unsigned.
     public private(set) var hasSignedness = false
+    /// Whether MariaDB wrote the event (some values print differently on the two servers).
+    public let writtenByMariaDB: Bool
 
     /// `database.table`
     public private(set) var qualifiedName: String
@@ -26,6 +28,7 @@ public struct TableMap: Sendable, Equatable {
     /// Parses the event body (after the common header, without the checksum).
     init(parsing body: UnsafeRawBufferPointer, tableIDLength: Int, mariaDB: Bool) throws(EventFailure) {
         var reader = ByteReader(body)
+        writtenByMariaDB = mariaDB
         tableID = try reader.littleEndian(tableIDLength)
         _ = try reader.uint16()  // flags
         database = try reader.string(Int(try reader.uint8()))

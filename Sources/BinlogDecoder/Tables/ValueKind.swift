@@ -29,6 +29,8 @@ public enum ValueKind: Sendable, Equatable {
     case json(lengthBytes: Int)
     /// SRID and WKB behind a length of `lengthBytes`.
     case geometry(lengthBytes: Int)
+    /// MySQL 9's VECTOR: little-endian single-precision floats behind a length of `lengthBytes`.
+    case vector(lengthBytes: Int)
     /// A type code the decoder refuses rather than guess at.
     case unsupported
 
@@ -81,6 +83,7 @@ public enum ValueKind: Sendable, Equatable {
             self = (1...4).contains(meta) ? .blob(lengthBytes: meta, encoding: encoding) : .unsupported
         case ColumnType.json: self = (1...4).contains(meta) ? .json(lengthBytes: meta) : .unsupported
         case ColumnType.geometry: self = (1...4).contains(meta) ? .geometry(lengthBytes: meta) : .unsupported
+        case ColumnType.vector: self = (1...4).contains(meta) ? .vector(lengthBytes: meta) : .unsupported
         default: self = .unsupported
         }
     }

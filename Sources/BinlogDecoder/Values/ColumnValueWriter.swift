@@ -31,7 +31,8 @@ enum ColumnValueWriter {
         case .timestamp: return try fixed(4)
         case .timestamp2(let fsp): return try fixed(4 + (fsp + 1) / 2)
         case .string(let lengthBytes, _), .fixedBinary(let lengthBytes, _): return try prefixed(lengthBytes)
-        case .blob(let lengthBytes, _), .json(let lengthBytes), .geometry(let lengthBytes): return try prefixed(lengthBytes)
+        case .blob(let lengthBytes, _), .json(let lengthBytes), .geometry(let lengthBytes), .vector(let lengthBytes):
+            return try prefixed(lengthBytes)
         case .enumeration(let packLength), .set(let packLength): return try fixed(packLength)
         case .unsupported: throw EventFailure("the column type is not supported")
         }
@@ -117,7 +118,9 @@ enum ColumnValueWriter {
         case .json:
             try MySQLJSONValue.write(value, to: writer)
         case .geometry:
-            try GeometryValue.write(value, to: writer)
+            try GeometryValue.write(value, mariaDB: table.writtenByMariaDB, to: writer)
+        case .vector:
+            try VectorValue.write(value, to: writer)
         case .unsupported:
             throw EventFailure("the column type is not supported")
         }

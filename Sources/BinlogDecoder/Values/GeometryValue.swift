@@ -1,8 +1,9 @@
-/// GEOMETRY values (a 4-byte SRID, then WKB) written as WKT, as `ST_AsText` prints them.
+/// GEOMETRY values (a 4-byte SRID, then WKB) written as WKT, as `ST_AsText` prints them on the
+/// server that wrote the binlog: MariaDB prints `MULTIPOINT(1 1,2 2)`, MySQL `MULTIPOINT((1 1),(2 2))`.
 enum GeometryValue {
-    static func write(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) throws(EventFailure) {
+    static func write(_ value: UnsafeRawBufferPointer, mariaDB: Bool, to writer: JSONWriter) throws(EventFailure) {
         guard value.count >= 4 else { throw EventFailure("geometry shorter than its SRID") }
-        var reader = WKBReader(bytes: value, offset: 4)
+        var reader = WKBReader(bytes: value, offset: 4, parenthesizedMultiPoints: !mariaDB)
         writer.byte(UInt8(ascii: "\""))
         try reader.writeGeometry(to: writer, depth: 0)
         guard reader.offset == value.count else {
@@ -15,6 +16,8 @@ enum GeometryValue {
 private struct WKBReader {
     let bytes: UnsafeRawBufferPointer
     var offset: Int
+    /// Each point of a MULTIPOINT in its own parentheses, as MySQL prints it.
+    let parenthesizedMultiPoints: Bool
     var littleEndian = true
 
     private mutating func require(_ count: Int) throws(EventFailure) {
@@ -71,7 +74,11 @@ private struct WKBReader {
                 let partType = try header()
                 guard partType == type - 3 else { throw EventFailure("geometry collection of type \(type) holds type \(partType)") }
                 switch partType {
-                case 1: try writePoint(to: writer)  // MULTIPOINT(1 1,2 2), as MariaDB prints it
+                case 1 where parenthesizedMultiPoints:
+                    writer.byte(UInt8(ascii: "("))
+                    try writePoint(to: writer)
+                    writer.byte(UInt8(ascii: ")"))
+                case 1: try writePoint(to: writer)
                 case 2: try writePointList(to: writer)
                 default: try writeRings(to: writer)
                 }

@@ -1,0 +1,41 @@
+import MySQLSource
+import TestBench
+import Testing
+
+/// The type catalogue against a real MySQL 9 server (`scripts/mysql-sandbox.sh`): every value
+/// inserted, updated and deleted decodes to exactly what SELECT on MySQL returns, with FULL metadata
+/// (the shared MySQL sandbox) and with MINIMAL (MySQL's default, on a server of its own). MySQL has no
+/// NO_LOG setting. The column orders put YEAR, GEOMETRY and JSON before signed, unsigned and
+/// charset columns: MySQL gives none of them a signedness bit or a charset, unlike MariaDB.
+@Suite struct MySQLTypeCatalogueTests {
+    @Test func theServerIsMySQL9() throws {
+        let version = try ServerVersion(of: MariaDBSandbox.shared(.mysql).connect())
+        #expect(!version.isMariaDB && version.major >= 9, "the MySQL sandbox runs \(version)")
+    }
+
+    @Test(arguments: MySQLTypeCatalogue.tables.map(\.name)) func everyTypeWithFullMetadata(table: String) throws {
+        let sandbox = try MariaDBSandbox.shared(.mysql)
+        #expect(try sandbox.connect().queryValue("SELECT @@global.binlog_row_metadata") == "FULL")
+        try MySQLTypeCatalogue.tables.first { $0.name == table }!.verify(on: sandbox)
+    }
+
+    @Test(arguments: 0..<6) func everyTypeBeforeSignedUnsignedAndCharsetColumns(ordering: Int) throws {
+        try MySQLTypeCatalogue.orderings[ordering].verify(on: MariaDBSandbox.shared(.mysql))
+    }
+
+    @Test func probesAndLabelsOutsideTheBasicPlane() throws {
+        let sandbox = try MariaDBSandbox.shared(.mysql)
+        try TypeCatalogueTests.probes.verify(on: sandbox)
+        try TypeCatalogueTests.supplementaryLabels.verify(on: sandbox)
+    }
+
+    /// MINIMAL: signedness and charsets from the binlog, names, labels and keys from information_schema.
+    @Test func everyTypeWithMinimalMetadata() throws {
+        let sandbox = try MariaDBSandbox.start(.mysql, options: ["--binlog-row-metadata=MINIMAL"])
+        defer { try? sandbox.stop() }
+        #expect(try sandbox.connect().queryValue("SELECT @@global.binlog_row_metadata") == "MINIMAL")
+        for table in MySQLTypeCatalogue.tables + [TypeCatalogueTests.probes] + MySQLTypeCatalogue.orderings {
+            try table.verify(on: sandbox)
+        }
+    }
+}
