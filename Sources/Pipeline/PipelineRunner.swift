@@ -148,7 +148,7 @@ public final class PipelineRunner: Sendable {
         }, onReconnect: { [reconnects, health] in
             reconnects.increment()
             health.sourceReconnecting()
-        })
+        }, isRelevant: { [self] event in reader.withLock { $0.filter.passes(event) } })
         state.withLock { if $0.status == .starting { $0.status = .running } }
     }
 

@@ -161,4 +161,25 @@ import Testing
         #expect(values.map { ($0.head["position"] as? [String: Any])?["consume_rows"] as? Int } == Array(1...(count + 1)).map { $0 })
         #expect(expectOneCommitMarkPerTransaction(values) == 1)
     }
+
+    /// A prepared XA transaction that changed only tables the pipeline leaves out holds nothing back.
+    @Test func aPreparedXAOfAnExcludedTableDoesNotHoldTheCheckpoint() throws {
+        let harness = try PipelineHarness(prefix: "xaexcluded", filters: { .init(include: ["\($0).*"], exclude: ["\($0).hidden"]) },
+                                          partitions: 1)
+        let xa = try harness.database.connect(), other = try harness.database.connect()
+        try xa.execute("CREATE TABLE hidden (id INT PRIMARY KEY)")
+        try xa.execute("CREATE TABLE orders (id INT PRIMARY KEY)")
+        try harness.start()
+        defer { harness.runner.stop() }
+        try xa.execute("XA START 'h1'")
+        try xa.execute("INSERT INTO hidden VALUES (1)")
+        try xa.execute("XA END 'h1'")
+        try xa.execute("XA PREPARE 'h1'")
+        try other.execute("INSERT INTO orders VALUES (1)")
+        let after = try other.currentBinlogPosition()
+        #expect(waitUntil(seconds: 20) {
+            harness.runner.savedCheckpoint.map { $0.file > after.file || ($0.file == after.file && $0.position >= after.position) } ?? false
+        }, "the checkpoint passes the prepared XA transaction of an excluded table: \(String(describing: harness.runner.savedCheckpoint)) vs \(after)")
+        try xa.execute("XA ROLLBACK 'h1'")
+    }
 }

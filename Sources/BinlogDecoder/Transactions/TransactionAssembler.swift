@@ -18,11 +18,14 @@
 /// bounded); should it still roll back, the step `rolledBackAfterPublishing` says how much of it went
 /// out. XA transactions are held whole, from their start to `XA COMMIT` (published) or `XA ROLLBACK`
 /// (dropped), up to `xaBufferLimitBytes`, past which reading stops with an error naming the setting.
-/// While a prepared XA transaction waits for its outcome, no event ends a transaction for
-/// checkpointing purposes (`mayCheckpointAfter` stays false), so a restart reads its rows again.
+/// While a prepared XA transaction with rows the reader wants (`isRelevant`) waits for its outcome, no
+/// event ends a transaction for checkpointing purposes (`mayCheckpointAfter` stays false), so a restart
+/// reads its rows again; one that changed only tables the reader leaves out holds nothing back.
 public struct TransactionAssembler: Sendable {
     public let xaBufferLimitBytes: Int
     public let lookAheadLimitBytes: Int
+    /// Whether the reader wants a rows event (its filter); asked once per prepared XA transaction.
+    private let isRelevant: @Sendable (RowsEvent) -> Bool
 
     private var gtid = ""
     private var insideGroup = false
@@ -41,18 +44,22 @@ public struct TransactionAssembler: Sendable {
     private var savepoints: [(name: String, events: Int, rows: Int)] = []
     /// Prepared XA transactions by XID, waiting for XA COMMIT or XA ROLLBACK, and their bytes.
     private var prepared: [XID: [HeldRows]] = [:]
+    /// Those of them with rows the reader wants: they hold the checkpoint back.
+    private var relevantPrepared: Set<XID> = []
     private var preparedBytes = 0
     private var endedGroup = false
 
-    public init(xaBufferLimitBytes: Int = 256 << 20, lookAheadLimitBytes: Int = 4 << 20) {
+    public init(xaBufferLimitBytes: Int = 256 << 20, lookAheadLimitBytes: Int = 4 << 20,
+                isRelevant: @escaping @Sendable (RowsEvent) -> Bool = { _ in true }) {
         self.xaBufferLimitBytes = xaBufferLimitBytes
         self.lookAheadLimitBytes = lookAheadLimitBytes
+        self.isRelevant = isRelevant
     }
 
     /// Whether the last event consumed ended an event group (a transaction, a DDL statement, an XA
     /// PREPARE or its outcome) and no prepared XA transaction is waiting: resuming right after it
     /// repeats and loses nothing.
-    public var mayCheckpointAfter: Bool { endedGroup && prepared.isEmpty }
+    public var mayCheckpointAfter: Bool { endedGroup && relevantPrepared.isEmpty }
     /// Whether the last event consumed ended an event group, whatever XA transactions wait.
     public var endedEventGroup: Bool { endedGroup }
     /// Between two event groups: the next event starts a new one (a graceful stop may happen here).
@@ -91,6 +98,7 @@ public struct TransactionAssembler: Sendable {
                 endGroup(TransactionEnd(xid: nil), into: &steps)
             } else {
                 prepared[prepare.xid] = held
+                if held.contains(where: { isRelevant($0.event) }) { relevantPrepared.insert(prepare.xid) }
                 preparedBytes += heldBytes
                 held = []
                 heldBytes = 0
@@ -172,6 +180,7 @@ public struct TransactionAssembler: Sendable {
                 return
             }
             if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) {
+                relevantPrepared.remove(xid)
                 preparedBytes -= rows.reduce(0) { $0 + $1.event.byteCount }
                 steps.append(.commitHeld(rows, TransactionEnd(xid: nil)))
             } else {
@@ -181,6 +190,7 @@ public struct TransactionAssembler: Sendable {
             finishGroup()
         case .rollback:
             if let xid = statement.xid, let rows = prepared.removeValue(forKey: xid) {
+                relevantPrepared.remove(xid)
                 preparedBytes -= rows.reduce(0) { $0 + $1.event.byteCount }
             }
             dropHeld()

@@ -31,14 +31,17 @@ public final class BinlogSource: Sendable {
     ///   - onDumpStart: called on the source's thread each time a dump starts, with the position it starts from
     ///     (so a new pipeline can store where it began before any change arrives).
     ///   - onReconnect: called on the source's thread before each reconnect attempt (for metrics).
+    ///   - isRelevant: whether the pipeline wants a rows event (its filter): a prepared XA transaction with
+    ///     none such does not hold the checkpoint back.
     public func start(from stored: SourcePosition?, onEvent: @escaping @Sendable (SourceEvent) throws -> Void,
                       onStop: @escaping @Sendable (SourceError?) -> Void,
                       onDumpStart: @escaping @Sendable (SourcePosition) -> Void = { _ in },
-                      onReconnect: @escaping @Sendable () -> Void = {}) {
+                      onReconnect: @escaping @Sendable () -> Void = {},
+                      isRelevant: @escaping @Sendable (RowsEvent) -> Bool = { _ in true }) {
         let thread = Thread { [self] in
             nameCurrentThread("binlogo-source")
             var reader = SourceReader(configuration: configuration, logger: logger, control: control, position: stored,
-                                      onDumpStart: onDumpStart, onReconnect: onReconnect)
+                                      onDumpStart: onDumpStart, onReconnect: onReconnect, isRelevant: isRelevant)
             let error = reader.run(onEvent: onEvent)
             onStop(error)
             finished.signal()
@@ -90,14 +93,16 @@ private struct SourceReader {
     let onReconnect: () -> Void
 
     init(configuration: SourceConfiguration, logger: Logger, control: SourceControl, position: SourcePosition?,
-         onDumpStart: @escaping (SourcePosition) -> Void, onReconnect: @escaping () -> Void) {
+         onDumpStart: @escaping (SourcePosition) -> Void, onReconnect: @escaping () -> Void,
+         isRelevant: @escaping @Sendable (RowsEvent) -> Bool) {
         self.configuration = configuration
         self.logger = logger
         self.control = control
         self.position = position
         self.committedGTID = position?.gtid
         self.transactions = TransactionAssembler(xaBufferLimitBytes: configuration.xaBufferLimitBytes,
-                                                 lookAheadLimitBytes: configuration.transactionLookAheadBytes)
+                                                 lookAheadLimitBytes: configuration.transactionLookAheadBytes,
+                                                 isRelevant: isRelevant)
         self.onDumpStart = onDumpStart
         self.onReconnect = onReconnect
     }
