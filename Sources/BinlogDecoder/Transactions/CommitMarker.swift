@@ -9,9 +9,6 @@ public struct CommitMarker: Sendable {
 
     public init() {}
 
-    /// Whether a change is held (its transaction has published something and not ended yet).
-    public var isHoldingChange: Bool { held != nil }
-
     /// Rows `range` of `event`, all of which passed the filter.
     public mutating func rows(_ event: RowsEvent, _ range: Range<Int>, context: TransactionContext,
                               emit: (Change) throws -> Void) rethrows {

@@ -114,7 +114,8 @@ public struct TransactionAssembler: Sendable {
     private mutating func consume(_ query: QueryEvent, _ decoded: DecodedEvent, into steps: inout TransactionSteps) throws {
         switch StatementParser.parse(query.statement, sessionDatabase: query.database) {
         case .transaction(.begin):
-            if !insideGroup || rowsInTransaction > 0 { rowsInTransaction = 0 }
+            // A BEGIN inside a group with rows (a stream without GTID events, cut short) ends that group first.
+            if insideGroup && eventsInGroup > 0 { closeOpenTransaction(into: &steps) }
             insideGroup = true
             inExplicitTransaction = true
         case .transaction(.commit):
