@@ -22,22 +22,7 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 scripts=$(cd "$(dirname "$0")" && pwd)
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-stop() {
-  local pid_file="$dir/mysqld.pid"
-  [ -f "$pid_file" ] || return 0
-  local pid
-  pid=$(cat "$pid_file")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-  fi
-  rm -f "$pid_file"
-}
+. "$scripts/sandbox-lib.sh"
 
 start() {
   stop
