@@ -57,20 +57,7 @@ final class SourceRecorder: Sendable {
                         }
                     }
                 }
-                for step in event.steps {
-                    switch step {
-                    case let .rows(rows, context): state.marker.rows(rows, 0..<rows.rowCount, context: context, emit: record)
-                    case let .release(held):
-                        for rows in held { state.marker.rows(rows.event, 0..<rows.event.rowCount, context: rows.context, emit: record) }
-                    case let .commitHeld(held, end):
-                        for rows in held { state.marker.rows(rows.event, 0..<rows.event.rowCount, context: rows.context, emit: record) }
-                        state.marker.commit(end, emit: record)
-                    case let .commit(end): state.marker.commit(end, emit: record)
-                    case let .schemaChange(change, context): state.marker.schemaChange(change, context: context, emit: record)
-                    case .rolledBackAfterPublishing: state.marker.discard()
-                    case .none, .unresolvedXACommit: break
-                    }
-                }
+                for step in event.steps { state.marker.take(step, emit: record, notice: { _ in }) }
             }
         }, onStop: { error in
             box.state.withLock {

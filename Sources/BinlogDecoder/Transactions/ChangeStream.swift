@@ -2,7 +2,7 @@
 /// event stream, in order, each transaction's last marked. `binlogo dump` and the tests read binlogs
 /// through it; a pipeline puts its filter between the two.
 public struct ChangeStream: Sendable {
-    public private(set) var assembler = TransactionAssembler()
+    private var assembler = TransactionAssembler()
     private var marker = CommitMarker()
 
     public init() {}
@@ -12,28 +12,7 @@ public struct ChangeStream: Sendable {
     /// rollback undid after they were handed on.
     public mutating func consume(_ decoded: DecodedEvent, emit: (Change) throws -> Void,
                                  notice: (String) -> Void = { _ in }) throws {
-        try assembler.consume(decoded).forEach { step in
-            switch step {
-            case .none:
-                break
-            case let .rows(event, context):
-                try marker.rows(event, 0..<event.rowCount, context: context, emit: emit)
-            case let .release(held):
-                for rows in held { try marker.rows(rows.event, 0..<rows.event.rowCount, context: rows.context, emit: emit) }
-            case let .commitHeld(held, end):
-                for rows in held { try marker.rows(rows.event, 0..<rows.event.rowCount, context: rows.context, emit: emit) }
-                try marker.commit(end, emit: emit)
-            case let .commit(end):
-                try marker.commit(end, emit: emit)
-            case let .schemaChange(change, context):
-                try marker.schemaChange(change, context: context, emit: emit)
-            case let .rolledBackAfterPublishing(rollback):
-                marker.discard()
-                notice("\(rollback)")
-            case let .unresolvedXACommit(xid, file, position):
-                notice("\(file):\(position) XA COMMIT \(xid): prepared before the start, its rows are not in this stream")
-            }
-        }
+        try assembler.consume(decoded).forEach { step in try marker.take(step, emit: emit, notice: notice) }
     }
 
     /// XA transactions prepared and still waiting for their outcome: at the end of a finite input their

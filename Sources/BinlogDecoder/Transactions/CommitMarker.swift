@@ -17,6 +17,31 @@ public struct CommitMarker: Sendable {
         }
     }
 
+    /// Applies one step of the assembler with nothing filtered out (`binlogo dump`, the tests); what cannot
+    /// be published goes to `notice`, one line each. A pipeline applies the steps itself, its filter between.
+    public mutating func take(_ step: TransactionStep, emit: (Change) throws -> Void, notice: (String) -> Void) rethrows {
+        switch step {
+        case .none:
+            break
+        case let .rows(event, context):
+            try rows(event, 0..<event.rowCount, context: context, emit: emit)
+        case let .release(held):
+            for rows in held { try self.rows(rows.event, 0..<rows.event.rowCount, context: rows.context, emit: emit) }
+        case let .commitHeld(held, end):
+            for rows in held { try self.rows(rows.event, 0..<rows.event.rowCount, context: rows.context, emit: emit) }
+            try commit(end, emit: emit)
+        case let .commit(end):
+            try commit(end, emit: emit)
+        case let .schemaChange(change, context):
+            try schemaChange(change, context: context, emit: emit)
+        case let .rolledBackAfterPublishing(rollback):
+            discard()
+            notice("\(rollback)")
+        case let .unresolvedXACommit(xid, file, position):
+            notice("\(file):\(position) XA COMMIT \(xid): prepared before the start, its rows are not in this stream")
+        }
+    }
+
     /// A DDL statement that passed the filter: the last of its own transaction, or (CREATE TABLE … SELECT)
     /// the first change of the transaction its rows follow in.
     public mutating func schemaChange(_ change: SchemaChange, context: TransactionContext,
