@@ -86,7 +86,7 @@ let package = Package(
         .target(name: "ReliabilityCampaigns", dependencies: ["TestBench", "MySQLSource"]),
         .executableTarget(
             name: "CampaignCommand",
-            dependencies: ["ReliabilityCampaigns", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ReliabilityCampaigns", "TestBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(

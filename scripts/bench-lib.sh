@@ -3,15 +3,38 @@
 # one function per measurement. Functions that measure set bench_* variables rather than printing.
 #
 #   . scripts/bench-lib.sh
+#   bench_server=mysql                      # optional, before bench_start: the workloads on MySQL 9.x
 #   bench_start PREFIX                      # deps, release build ($bin), sandbox MariaDB + mock cluster
 #   bench_generate bulk 500000              # one workload into its own binlog file: $bench_start_pos, $bench_file, …
-#   bench_decode "$bench_file"              # binlogo dump vs mariadb-binlog
+#   bench_decode "$bench_file"              # binlogo dump vs mariadb-binlog (mysqlbinlog on MySQL)
 #   bench_e2e bench.bulk "$bench_start_pos" "$bench_dump_messages"
 #   bench_diy "$bench_start_pos"
 #   bench_latency 5000 20
 . scripts/bench-servers.sh
 
+# The server the workloads run on: mariadb (the default) or mysql (a sandbox MySQL beside the MariaDB
+# one, scripts/mysql-sandbox.sh; its own mysqlbinlog is the decode column's reference).
+bench_server=${bench_server:-mariadb}
+
+# The server's own binlog tool, the decode column's reference (set for MySQL by bench_start).
+reference_binlog=(mariadb-binlog)
+
 sql() { mariadb --no-defaults --socket="$BINLOGO_MYSQL_SOCKET" -uroot "$@"; }
+# binlog_status: FILE:POSITION of the server's current binlog (MySQL 8.4 removed SHOW MASTER STATUS).
+binlog_status() {
+  local statement="SHOW MASTER STATUS"
+  [ "$bench_server" = mysql ] && statement="SHOW BINARY LOG STATUS"
+  sql -N -e "$statement" | awk '{print $1":"$2}'
+}
+# numbers FIRST LAST: a table of the integers FIRST…LAST in column seq: MariaDB's sequence engine, a
+# recursive common table expression on MySQL (its sandbox allows the recursion depth).
+numbers() {
+  if [ "$bench_server" = mysql ]; then
+    echo "(WITH RECURSIVE numbers (seq) AS (SELECT $1 UNION ALL SELECT seq + 1 FROM numbers WHERE seq < $2) SELECT seq FROM numbers) AS numbers"
+  else
+    echo "seq_$1_to_$2"
+  fi
+}
 elapsed_since() { echo "$(date +%s.%N) - $1" | bc -l; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 machine() { printf '%s cores, %s' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"; }
@@ -39,6 +62,15 @@ bench_start() {
   bench_build
   servers_start "$1" "$bin/binlogo-kafka-mock" --topic bench:32:1 --topic bench-python:32:1 --topic latency:8:1 \
     -- --max-binlog-size=1G --innodb-flush-log-at-trx-commit=2
+  server_dir=$work/mariadb
+  if [ "$bench_server" = mysql ]; then
+    # The workloads and the daemon use the MySQL sandbox: BINLOGO_MYSQL_* name it from here on.
+    servers_start_mysql --max-binlog-size=1G --innodb-flush-log-at-trx-commit=2
+    reference_binlog=("$(bash scripts/install-mysql.sh)/bin/mysqlbinlog")
+    server_dir=$work/mysql
+    export BINLOGO_MYSQL_HOST=$BINLOGO_MYSQL9_HOST BINLOGO_MYSQL_PORT=$BINLOGO_MYSQL9_PORT \
+      BINLOGO_MYSQL_SOCKET=$BINLOGO_MYSQL9_SOCKET BINLOGO_MYSQL_DATADIR=$BINLOGO_MYSQL9_DATADIR
+  fi
   sql -e "CREATE DATABASE bench"
 }
 
@@ -84,7 +116,7 @@ workload_bulk() {
   orders_table "$table"
   for ((first = 1; first <= rows; first += 1000)); do
     last=$((first + 999 < rows ? first + 999 : rows))
-    echo "INSERT INTO bench.$table SELECT $(orders_values seq) FROM seq_${first}_to_${last};"
+    echo "INSERT INTO bench.$table SELECT $(orders_values seq) FROM $(numbers "$first" "$last");"
   done
   echo "UPDATE bench.$table SET status = 'paid', amount = amount + 1, updated = '2026-11-26 12:00:00.000' WHERE id % 5 = 0;"
   echo "DELETE FROM bench.$table WHERE id % 10 = 1;"
@@ -124,7 +156,7 @@ SQL
 workload_large() {
   local table=$1 rows=$2
   orders_table "$table"
-  echo "INSERT INTO bench.$table SELECT $(orders_values seq) FROM seq_1_to_${rows};"
+  echo "INSERT INTO bench.$table SELECT $(orders_values seq) FROM $(numbers 1 "$rows");"
 }
 
 # Wide rows: 100 columns (id, 98 columns of 7 types in turn, a TEXT of 65,535 bytes: 64 KiB), ROWS
@@ -142,7 +174,7 @@ workload_wide() {
   echo "CREATE TABLE bench.$table (id BIGINT PRIMARY KEY,$columns body TEXT);"
   for ((first = 1; first <= rows; first += 100)); do
     last=$((first + 99 < rows ? first + 99 : rows))
-    echo "INSERT INTO bench.$table SELECT seq,$values RPAD(CONCAT('row ', seq, ': '), 65535, 'lorem ipsum dolor sit amet, ') FROM seq_${first}_to_${last};"
+    echo "INSERT INTO bench.$table SELECT seq,$values RPAD(CONCAT('row ', seq, ': '), 65535, 'lorem ipsum dolor sit amet, ') FROM $(numbers "$first" "$last");"
   done
   echo "UPDATE bench.$table SET c1 = c1 + 1 WHERE id % 5 = 0;"
   echo "DELETE FROM bench.$table WHERE id % 10 = 1;"
@@ -162,11 +194,12 @@ workload_changes() {
 # file's path), bench_bytes (its binlog bytes), bench_changes and bench_generate_seconds.
 bench_generate() {
   local name=$1 rows=$2 table=${3:-$1} began end
-  bench_start_pos=$(sql -N -e "FLUSH BINARY LOGS; SHOW MASTER STATUS" | awk '{print $1":"$2}')
+  sql -e "FLUSH BINARY LOGS"
+  bench_start_pos=$(binlog_status)
   began=$(date +%s.%N)
   "workload_$name" "$table" "$rows" | sql bench
   bench_generate_seconds=$(elapsed_since "$began")
-  end=$(sql -N -e "SHOW MASTER STATUS" | awk '{print $1":"$2}')
+  end=$(binlog_status)
   sql -e "FLUSH BINARY LOGS"
   [ "${end%%:*}" = "${bench_start_pos%%:*}" ] || { echo "bench: workload $name spans binlog files" >&2; exit 1; }
   bench_file="$BINLOGO_MYSQL_DATADIR/${bench_start_pos%%:*}"
@@ -189,14 +222,14 @@ best_of_3() {
   echo "$best"
 }
 
-# bench_decode FILE: sets bench_dump_seconds and bench_mariadb_binlog_seconds, bench_dump_changes (the
+# bench_decode FILE: sets bench_dump_seconds and bench_mariadb_binlog_seconds (mysqlbinlog's on MySQL), bench_dump_changes (the
 # row-change messages binlogo decoded, to check against the workload's count) and bench_dump_messages
 # (all its messages: the DDL statements' too, as the daemon sends them).
 bench_decode() {
   read -r bench_dump_changes bench_dump_messages < <("$bin/binlogo" dump --binlog-file "$1" \
     | awk '/"type":"(insert|update|delete)"/ { rows++ } END { print rows + 0, NR }')
   bench_dump_seconds=$(best_of_3 "$bin/binlogo" dump --binlog-file "$1")
-  bench_mariadb_binlog_seconds=$(best_of_3 mariadb-binlog --no-defaults --verbose --base64-output=decode-rows "$1")
+  bench_mariadb_binlog_seconds=$(best_of_3 "${reference_binlog[@]}" --no-defaults --verbose --base64-output=decode-rows "$1")
 }
 
 # bench_callgrind FILE: instructions executed (callgrind's Ir) by `binlogo dump` and by mariadb-binlog
@@ -288,7 +321,7 @@ bench_e2e() {
   local include=$1 start=$2 messages=$3 server_id=${4:-9001} port began server_pid server0 mock0 busy0 total0 busy1 total1
   port=$(free_port)
   daemon_config "$work/e2e.yaml" e2e "$start" "$include" bench "$server_id" "$port"
-  server_pid=$(cat "$work/mariadb/mysqld.pid")
+  server_pid=$(cat "$server_dir/mysqld.pid")
   server0=$(cpu_ticks "$server_pid")
   mock0=$(cpu_ticks "$kafka_pid")
   read -r busy0 total0 < <(machine_ticks)
@@ -338,7 +371,7 @@ bench_server_send() {
   local began raw
   raw=$(mktemp -d /dev/shm/binlogo-raw.XXXXXX)
   began=$(date +%s.%N)
-  mariadb-binlog --no-defaults --read-from-remote-server --host=127.0.0.1 --port="$BINLOGO_MYSQL_PORT" -uroot \
+  "${reference_binlog[@]}" --no-defaults --read-from-remote-server --host=127.0.0.1 --port="$BINLOGO_MYSQL_PORT" -uroot \
     --raw --result-file="$raw/" "$1"
   elapsed_since "$began"
   rm -rf "$raw"

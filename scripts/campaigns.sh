@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The reliability campaigns of Docs/reliability.md at full length: kill -9, SIGTERM/SIGHUP cycles,
-# database, Kafka and disk faults, each against a sandbox MariaDB and a mock Kafka cluster of its
+# database, Kafka and disk faults, each against a sandbox MariaDB (or MySQL: --server mysql) and a mock Kafka cluster of its
 # own, with a writer whose every committed change is known and a checker that reads the topic back.
 #
 #   bash scripts/campaigns.sh [binlogo-campaign arguments…]

@@ -51,6 +51,7 @@ start() {
     --binlog-row-image=FULL --binlog-row-metadata=FULL \
     --innodb-buffer-pool-size=128M --innodb-log-file-size=64M --max-connections=500 \
     --skip-name-resolve --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+    --max-recursive-iterations=100000000 \
     "$@" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 1 300); do

@@ -65,7 +65,7 @@ start() {
     --server-id=1 --log-bin="$dir/data/binlog" --binlog-format=ROW \
     --binlog-row-image=FULL --binlog-row-metadata=FULL --gtid-mode=ON --enforce-gtid-consistency=ON \
     --innodb-buffer-pool-size=128M --innodb-redo-log-capacity=64M --max-connections=500 \
-    --skip-name-resolve \
+    --skip-name-resolve --cte-max-recursion-depth=100000000 \
     "$@" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 1 600); do

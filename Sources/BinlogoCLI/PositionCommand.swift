@@ -61,10 +61,10 @@ struct PositionCommand: ParsableCommand {
     /// or a position inside an event is refused; a server that cannot be asked is said, and the position
     /// stored all the same (the operator may be preparing a server that is down).
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Store a new position (FILE:POSITION or a MariaDB GTID) for a stopped pipeline.")
+        static let configuration = CommandConfiguration(abstract: "Store a new position (FILE:POSITION, a MariaDB GTID or a MySQL GTID set) for a stopped pipeline.")
         @OptionGroup var options: Options
 
-        @Argument(help: "Where to resume: FILE:POSITION (binlog.000042:4) or a MariaDB GTID (0-1-1234).")
+        @Argument(help: "Where to resume: FILE:POSITION (binlog.000042:4), a MariaDB GTID (0-1-1234) or a MySQL GTID set (uuid:1-100, uuid:tag:1-5): the first transaction not in the set.")
         var position: String
 
         func run() throws {
@@ -73,8 +73,9 @@ struct PositionCommand: ParsableCommand {
             switch try? StartPosition(parsing: position) {
             case let .file(file, offset)?: stored = SourcePosition(file: file, position: offset)
             case let .mariaDBGTID(gtid)?: stored = SourcePosition(file: "", position: 4, gtid: gtid)
+            case let .mysqlGTIDSet(set)?: stored = SourcePosition(file: "", position: 4, gtidSet: set)
             default:
-                throw CommandFailure("binlogo position set: \(position) is not FILE:POSITION (binlog.000042:4) or a MariaDB GTID (0-1-1234)")
+                throw CommandFailure("binlogo position set: \(position) is not FILE:POSITION (binlog.000042:4), a MariaDB GTID (0-1-1234) or a MySQL GTID set (uuid:1-100)")
             }
             do {
                 let lock = try store.lock()
@@ -95,7 +96,7 @@ struct PositionCommand: ParsableCommand {
             } catch {
                 throw CommandFailure("binlogo position set: \(error)")
             }
-            print("\(options.pipeline): position set to \(stored.file.isEmpty ? "GTID \(stored.gtid!)" : "\(stored.file):\(stored.position)")")
+            print("\(options.pipeline): position set to \(stored)")
         }
     }
 }

@@ -5,7 +5,9 @@
  * libmariadb entry points that are variadic (mariadb_rpl_optionsv) or macros
  * (mariadb_rpl_init) get a typed `static inline` wrapper here, prefixed
  * `cmariadb_`; so does the packet read of the binlog stream, which hides
- * libmariadb's `packet_error` macro and `net.read_pos`. Nothing else lives here.
+ * libmariadb's `packet_error` macro and `net.read_pos`, and the sending of a
+ * command libmariadb has no call for (MySQL's COM_BINLOG_DUMP_GTID). Nothing
+ * else lives here.
  */
 #ifndef BINLOGO_CMARIADB_SHIM_H
 #define BINLOGO_CMARIADB_SHIM_H
@@ -51,6 +53,13 @@ static inline long cmariadb_read_packet(MYSQL *mysql, const unsigned char **byte
     if (length == packet_error) return -1;
     *bytes = mysql->net.read_pos;
     return (long)length;
+}
+
+/// Sends one command packet (the command byte, then `length` > 0 bytes of `arg`) without reading the
+/// answer; for MySQL's COM_BINLOG_DUMP_GTID (0x1e), which libmariadb has no call for. The events that
+/// follow are read with `cmariadb_read_packet`. Returns 0, or non-zero on error (see `mysql_errno`).
+static inline int cmariadb_send_command(MYSQL *mysql, unsigned char command, const unsigned char *arg, size_t length) {
+    return mysql->methods->db_command(mysql, (enum enum_server_command)command, (const char *)arg, length, 1, NULL);
 }
 
 #endif

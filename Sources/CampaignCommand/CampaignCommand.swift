@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import ReliabilityCampaigns
+import TestBench
 
-/// `binlogo-campaign`: the reliability campaigns of Docs/reliability.md, against a sandbox MariaDB
-/// and a mock Kafka cluster of their own, with a table of what the checker found.
+/// `binlogo-campaign`: the reliability campaigns of Docs/reliability.md, against a sandbox MariaDB or
+/// MySQL and a mock Kafka cluster of their own, with a table of what the checker found.
 @main
 struct CampaignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,9 @@ struct CampaignCommand: ParsableCommand {
     @Option(help: "The writer's pace in row changes per second.")
     var rate: Int = 400
 
+    @Option(help: "The server to stream from: mariadb (MariaDB 10.11) or mysql (MySQL 9.x).")
+    var server: String = "mariadb"
+
     static let defaultRounds: [CampaignKind: Int] = [.crash: 50, .graceful: 50, .database: 20, .kafka: 20, .disk: 20]
 
     func validate() throws {
@@ -33,6 +37,7 @@ struct CampaignCommand: ParsableCommand {
         }
         if let rounds, rounds < 1 { throw ValidationError("--rounds must be at least 1") }
         if rate < 1 { throw ValidationError("--rate must be at least 1") }
+        if ServerFlavor(rawValue: server) == nil { throw ValidationError("--server \(server) is not mariadb or mysql") }
     }
 
     func run() throws {
@@ -40,7 +45,8 @@ struct CampaignCommand: ParsableCommand {
         var results: [CampaignResult] = []
         for kind in kinds {
             let options = CampaignOptions(rounds: rounds ?? Self.defaultRounds[kind]!, seed: seed, outageSeconds: outageSeconds,
-                                          changesPerSecond: rate, progress: { line($0) })
+                                          changesPerSecond: rate, server: ServerFlavor(rawValue: server),
+                                          progress: { line($0) })
             let result = try Campaign.run(kind, options: options)
             line("\(result)")
             results.append(result)

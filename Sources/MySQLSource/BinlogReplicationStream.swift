@@ -19,7 +19,8 @@ public final class BinlogReplicationStream {
     }
 
     private let connection: MySQLConnection
-    private let replication: UnsafeMutablePointer<MARIADB_RPL>
+    /// libmariadb's handle of a COM_BINLOG_DUMP; nil for a COM_BINLOG_DUMP_GTID, which binlogo sends itself.
+    private let replication: UnsafeMutablePointer<MARIADB_RPL>?
 
     /// Opens the dump.
     /// - Parameters:
@@ -27,20 +28,28 @@ public final class BinlogReplicationStream {
     ///   - heartbeatSeconds: the server sends a heartbeat after this much quiet, so a silent server is told from a dead one.
     ///   - nonBlocking: end the stream at the current end of the binlog instead of waiting for more.
     ///   - mariaDBGTID: start after these MariaDB GTIDs (`@slave_connect_state`) instead of at `start`.
+    ///   - mysqlGTIDs: (MySQL) start with the first transaction not in this set (COM_BINLOG_DUMP_GTID): the
+    ///     server finds the file and skips the transactions the set holds; `start` is ignored.
     public init(
         connection: MySQLConnection,
         serverID: UInt32,
         start: Start,
         heartbeatSeconds: Double = 5,
         nonBlocking: Bool = false,
-        mariaDBGTID: String? = nil
+        mariaDBGTID: String? = nil,
+        mysqlGTIDs: MySQLGTIDSet? = nil
     ) throws(MySQLError) {
         self.connection = connection
-        try connection.execute("SET @master_binlog_checksum = @@global.binlog_checksum")
+        try connection.execute("SET @master_binlog_checksum = @@global.binlog_checksum, @source_binlog_checksum = @@global.binlog_checksum")
         // 4 = MARIA_SLAVE_CAPABILITY_GTID: the server sends GTID events and ANNOTATE_ROWS as they are.
         try connection.execute("SET @mariadb_slave_capability = 4")
         let heartbeatNanoseconds = UInt64(heartbeatSeconds * 1_000_000_000)
-        try connection.execute("SET @master_heartbeat_period = \(heartbeatNanoseconds)")
+        try connection.execute("SET @master_heartbeat_period = \(heartbeatNanoseconds), @source_heartbeat_period = \(heartbeatNanoseconds)")
+        if let mysqlGTIDs {
+            replication = nil
+            try Self.sendDumpGTID(connection, serverID: serverID, gtids: mysqlGTIDs, nonBlocking: nonBlocking)
+            return
+        }
         var start = start
         if let gtid = mariaDBGTID {
             try connection.execute("SET @slave_connect_state = '\(gtid)'")
@@ -67,8 +76,30 @@ public final class BinlogReplicationStream {
         }
     }
 
+    /// COM_BINLOG_DUMP_GTID: command 0x1e, flags (2 bytes: 0x04 BINLOG_THROUGH_GTID, 0x01 non-blocking),
+    /// server id (4), file name length (4, here 0), file name, position (8, here 4), the encoded set's
+    /// length (4) and the set; little-endian.
+    private static func sendDumpGTID(_ connection: MySQLConnection, serverID: UInt32, gtids: MySQLGTIDSet,
+                                     nonBlocking: Bool) throws(MySQLError) {
+        let set = gtids.encoded
+        var packet: [UInt8] = []
+        func append<Value: FixedWidthInteger>(_ value: Value) {
+            withUnsafeBytes(of: value.littleEndian) { packet += $0 }
+        }
+        append(UInt16(0x04 | (nonBlocking ? 0x01 : 0)))
+        append(serverID)
+        append(UInt32(0))
+        append(UInt64(4))
+        append(UInt32(set.count))
+        packet += set
+        let sent = packet.withUnsafeBufferPointer { cmariadb_send_command(connection.handle, 0x1e, $0.baseAddress, $0.count) }
+        guard sent == 0 else {
+            throw connection.lastError(context: "open the binlog dump after GTID set \(gtids) on \(connection.options.endpointDescription)")
+        }
+    }
+
     deinit {
-        mariadb_rpl_close(replication)
+        if let replication { mariadb_rpl_close(replication) }
     }
 
     /// Waits for the next event and passes its bytes to `body`; the bytes are valid only during the call.

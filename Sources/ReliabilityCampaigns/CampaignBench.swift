@@ -26,7 +26,7 @@ final class CampaignBench {
 
     init(options: CampaignOptions) throws {
         self.options = options
-        let sandbox = try MariaDBSandbox.start()
+        let sandbox = try SandboxServer.start(options.server)
         self.sandbox = sandbox
         do {
             // The mock keeps 5 MiB per partition and drops older messages: 64 partitions hold about 700k

@@ -1,3 +1,5 @@
+import TestBench
+
 /// How long and how hard a campaign runs.
 public struct CampaignOptions: Sendable {
     public var rounds: Int
@@ -8,9 +10,12 @@ public struct CampaignOptions: Sendable {
     public var changesPerSecond: Int
     /// Progress lines (round by round), for the command line; tests leave it quiet.
     public var progress: @Sendable (String) -> Void
+    /// The server the campaign streams from; nil for the test bench's server under test (`BINLOGO_TEST_SERVER`).
+    public var server: ServerFlavor?
 
     public init(rounds: Int, seed: UInt64 = 1, outageSeconds: Double = 30, changesPerSecond: Int = 400,
-                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+                server: ServerFlavor? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.server = server
         self.rounds = rounds
         self.seed = seed
         self.outageSeconds = outageSeconds

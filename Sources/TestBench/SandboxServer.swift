@@ -40,7 +40,9 @@ public final class SandboxServer: Sendable {
     }
 
     /// Starts a new server in a new temporary folder; extra server options override the sandbox defaults.
-    public static func start(_ flavor: ServerFlavor = .mariadb, options: [String] = []) throws -> SandboxServer {
+    /// - Parameter flavor: nil for the server under test (`ServerFlavor.underTest`).
+    public static func start(_ flavor: ServerFlavor? = nil, options: [String] = []) throws -> SandboxServer {
+        let flavor = try flavor ?? ServerFlavor.underTest
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("binlogo-\(flavor.rawValue)-\(UUID().uuidString.prefix(8))").path
         return try start(flavor, in: directory, options: options, ownsServer: true)
@@ -82,9 +84,9 @@ public final class SandboxServer: Sendable {
     }
 
     /// The server of this flavor every test of this run shares: from the environment, else started
-    /// once for this process.
-    public static func shared(_ flavor: ServerFlavor = .mariadb) throws -> SandboxServer {
-        switch flavor {
+    /// once for this process. Nil: the server under test (`ServerFlavor.underTest`).
+    public static func shared(_ flavor: ServerFlavor? = nil) throws -> SandboxServer {
+        switch try flavor ?? ServerFlavor.underTest {
         case .mariadb: try SharedSandbox.mariadb.get()
         case .mysql: try SharedSandbox.mysql.get()
         }

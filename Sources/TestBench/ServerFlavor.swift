@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which database server a sandbox runs: the test bench has one of each.
 public enum ServerFlavor: String, Sendable, CaseIterable, CustomStringConvertible {
     /// MariaDB 10.11 from Debian 12 (`scripts/mariadb-sandbox.sh`).
@@ -19,6 +21,19 @@ public enum ServerFlavor: String, Sendable, CaseIterable, CustomStringConvertibl
         switch self {
         case .mariadb: "BINLOGO_MYSQL"
         case .mysql: "BINLOGO_MYSQL9"
+        }
+    }
+
+    /// The server the suites that exercise "a server" run against: `BINLOGO_TEST_SERVER` (`mariadb`, the
+    /// default, or `mysql`). `scripts/test.sh` runs the whole suite once with each.
+    public static var underTest: ServerFlavor {
+        get throws {
+            let value = ProcessInfo.processInfo.environment["BINLOGO_TEST_SERVER"] ?? ""
+            if value.isEmpty { return .mariadb }
+            guard let flavor = ServerFlavor(rawValue: value.lowercased()) else {
+                throw TestBenchError("BINLOGO_TEST_SERVER=\(value) is not a server of the test bench: use mariadb or mysql")
+            }
+            return flavor
         }
     }
 

@@ -8,7 +8,7 @@ import Testing
 /// FULL is the shared sandbox's setting, where `TypeCatalogueTests` runs.
 @Suite(.serialized) struct RowMetadataSettingsTests {
     @Test(arguments: ["MINIMAL", "NO_LOG"]) func everyTypeDecodesLikeSelect(setting: String) throws {
-        let sandbox = try MariaDBSandbox.start(options: ["--binlog-row-metadata=\(setting)"])
+        let sandbox = try MariaDBSandbox.start(.mariadb, options: ["--binlog-row-metadata=\(setting)"])
         defer { try? sandbox.stop() }
         #expect(try sandbox.connect().queryValue("SELECT @@global.binlog_row_metadata") == setting)
         for table in TypeCatalogueTests.all + [TypeCatalogueTests.probes] + TypeCatalogueTests.orderings {

@@ -7,7 +7,7 @@ import Testing
 /// events, and MINIMAL row images. Each test starts a server of its own.
 @Suite(.serialized) struct ServerSettingsTests {
     @Test func compressedEventsDecodeLikePlainOnes() throws {
-        let sandbox = try MariaDBSandbox.start(options: ["--log-bin-compress=ON", "--log-bin-compress-min-len=10"])
+        let sandbox = try MariaDBSandbox.start(.mariadb, options: ["--log-bin-compress=ON", "--log-bin-compress-min-len=10"])
         defer { try? sandbox.stop() }
         // The same tables and oracles as the plain catalogue; strings and blobs compress well.
         try TypeCatalogueTests.texts.verify(on: sandbox)

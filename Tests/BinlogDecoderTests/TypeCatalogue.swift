@@ -116,7 +116,7 @@ struct CatalogueTable: Sendable {
 
     /// Runs the table through the shared sandbox, or through `sandbox` (a server with other settings).
     func verify(on sandbox: MariaDBSandbox? = nil) throws {
-        let database = try TestDatabase.create(prefix: "types", on: sandbox)
+        let database = try TestDatabase.create(prefix: "types", on: sandbox ?? MariaDBSandbox.shared(.mariadb))
         let connection = try database.connect()
         for statement in ["SET SESSION time_zone = '+00:00'", "SET SESSION sql_mode = ''"] {
             try connection.execute(statement)

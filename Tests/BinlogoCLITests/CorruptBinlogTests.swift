@@ -16,8 +16,8 @@ import Testing
         try root.execute("CREATE TABLE damaged.t (id INT PRIMARY KEY, v VARCHAR(40))")
         try root.execute("CREATE TABLE healthy.t (id INT PRIMARY KEY)")
         try root.execute("FLUSH BINARY LOGS")
-        let status = try root.query("SHOW MASTER STATUS")[0]
-        let (file, position) = (status[0]!, status[1]!)
+        let status = try root.currentBinlogPosition()
+        let (file, position) = (status.file, "\(status.position)")
         try root.execute("INSERT INTO damaged.t VALUES (1, 'before'), (2, 'MARKER-TO-DAMAGE'), (3, 'after')")
         try root.execute("FLUSH BINARY LOGS")
 
@@ -45,7 +45,7 @@ import Testing
         #expect(damagedStatus.contains("\(file):"), "the error names the binlog file and position: \(damagedStatus)")
         #expect(daemon.log.contains("pipeline=damaged") && daemon.log.contains("checksum mismatch"), "\(daemon.log)")
 
-        try root.execute("INSERT INTO healthy.t SELECT seq FROM healthy.seq_1_to_50")
+        try root.execute("INSERT INTO healthy.t SELECT seq FROM \(numbers(1...50))")
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
         #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: healthyTopic) == 50 }, "the healthy pipeline carries on")
         #expect(daemon.isRunning, "the daemon stays up")

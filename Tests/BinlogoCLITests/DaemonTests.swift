@@ -23,7 +23,7 @@ import Testing
         for database in [shop, crm] {
             let connection = try database.connect()
             try connection.execute("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(40), amount DECIMAL(12,2))")
-            try connection.execute("INSERT INTO t SELECT seq, CONCAT('row ', seq), seq / 4 FROM seq_1_to_100000")
+            try connection.execute("INSERT INTO t SELECT seq, CONCAT('row ', seq), seq / 4 FROM \(numbers(1...100000))")
             try connection.execute("BEGIN")
             try connection.execute("UPDATE t SET amount = amount + 1, name = 'changed' WHERE id % 7 = 0")
             try connection.execute("DELETE FROM t WHERE id % 11 = 0")
@@ -76,7 +76,7 @@ import Testing
         var checkpointsAtKill: [(file: String, position: Int)] = []
         for round in 0..<3 {
             for _ in 0..<40 {
-                try connection.execute("INSERT INTO t SELECT seq, 1 FROM seq_\(nextID)_to_\(nextID + 49)")
+                try connection.execute("INSERT INTO t SELECT seq, 1 FROM \(numbers(nextID...(nextID + 49)))")
                 nextID += 50
             }
             try connection.execute("UPDATE t SET version = version + 1 WHERE id % 3 = 0")
@@ -133,7 +133,7 @@ import Testing
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") })
         let connection = try good.connect()
         try connection.execute("CREATE TABLE t (id INT PRIMARY KEY)")
-        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_100")
+        try connection.execute("INSERT INTO t SELECT seq FROM \(numbers(1...100))")
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
         #expect(try waitUntil(seconds: 30) { try consumer.messageCount(topic: topic) == 101 }, "the good pipeline carries on")
         #expect(waitUntil(seconds: 20) { daemon.log.contains("pipeline=bad") && daemon.log.contains("restarting after a pause") }, "\(daemon.log)")

@@ -47,7 +47,7 @@ import Testing
         let start = try connection.currentBinlogPosition()
         let set = try runProduct("binlogo", ["position", "set", "--config", daemon.configPath, "--pipeline", "p", "\(start.file):\(start.position)"])
         #expect(set.status == 0, "\(set.standardError)")
-        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_5")
+        try connection.execute("INSERT INTO t SELECT seq FROM \(numbers(1...5))")
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
         #expect(try waitUntil(seconds: 30) { try consumer.messageCount(topic: topic) == 5 }, "the retry streams from the position set: \(daemon.log)")
         #expect(daemon.stop(signal: SIGTERM) == 0)

@@ -27,13 +27,13 @@ import Testing
         ], httpListen: address, mainSettings: "health: {max_unacknowledged_seconds: 2, max_reconnecting_seconds: 2}")
         try daemon.start()
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") })
-        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_10")
+        try connection.execute("INSERT INTO t SELECT seq FROM \(numbers(1...10))")
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
         #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 10 })
         #expect(waitUntil(seconds: 10) { (try? httpRequest(address, "/healthz"))?.status == "200" })
 
         try cluster.control("broker-down 1")
-        try connection.execute("INSERT INTO t SELECT seq FROM seq_11_to_20")
+        try connection.execute("INSERT INTO t SELECT seq FROM \(numbers(11...20))")
         let written = try #require(try connection.queryValue("SELECT COUNT(*) FROM t").flatMap { Int($0) })
         var health = (status: "", body: "")
         #expect(waitUntil(seconds: 30) {

@@ -33,7 +33,7 @@ import Testing
         try yaml.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         try daemon.start()
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") }, "\(daemon.log)")
-        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_2000")
+        try connection.execute("INSERT INTO t SELECT seq FROM \(numbers(1...2000))")
         let written = try #require(try connection.queryValue("SELECT COUNT(*) FROM t").flatMap { Int($0) })
         #expect(waitUntil(seconds: 60) { accountedFailures(daemon.log, "message lost") == written }, "\(daemon.log.suffix(3000))")
         let lines = daemon.log.split(separator: "\n").filter { $0.contains("message lost") }

@@ -30,7 +30,7 @@ import Testing
         while !daemon.log.contains("streaming") && Date() < deadline { usleep(50_000) }
         for broker in 1...3 { try cluster.control("broker-rtt \(broker) 50") }
 
-        try connection.execute("INSERT INTO t SELECT seq, REPEAT('x', 150) FROM seq_1_to_100000")
+        try connection.execute("INSERT INTO t SELECT seq, REPEAT('x', 150) FROM \(numbers(1...100000))")
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
         let started = Date()
         let arrived = started.addingTimeInterval(180)

@@ -17,7 +17,7 @@ import Testing
         try daemon.start()
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") && daemon.log.contains("http listening") })
         let address = try #require(daemon.log.split(separator: " ").first { $0.hasPrefix("address=") }.map { String($0.dropFirst("address=".count)) })
-        try connection.execute("INSERT INTO t SELECT seq FROM seq_1_to_100")
+        try connection.execute("INSERT INTO t SELECT seq FROM \(numbers(1...100))")
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
         #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 100 })
         Thread.sleep(forTimeInterval: 1.5)  // a checkpoint and a metrics refresh
@@ -61,12 +61,12 @@ import Testing
         let set = try runProduct("binlogo", ["position", "set", "--config", daemon.configPath, "--pipeline", "ops", "binlog.000001:4"])
         #expect(set.status == 0, "\(set.standardError)")
         #expect(try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "ops"]).standardOutput == "ops: binlog.000001:4\n")
-        // Resume by MariaDB GTID: only what was written after it arrives.
-        let gtid = try #require(try connection.queryValue("SELECT @@gtid_binlog_pos"))
-        try connection.execute("INSERT INTO t SELECT seq FROM seq_101_to_110")
+        // Resume by GTID (MariaDB's GTID, MySQL's GTID set): only what was written after it arrives.
+        let gtid = try #require(try connection.queryValue(sandbox.flavor == .mariadb ? "SELECT @@gtid_binlog_pos" : "SELECT @@global.gtid_executed"))
+        try connection.execute("INSERT INTO t SELECT seq FROM \(numbers(101...110))")
         let byGTID = try runProduct("binlogo", ["position", "set", "--config", daemon.configPath, "--pipeline", "ops", gtid])
         #expect(byGTID.status == 0, "\(byGTID.standardError)")
-        #expect(try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "ops"]).standardOutput == "ops: gtid \(gtid)\n")
+        #expect(try runProduct("binlogo", ["position", "show", "--config", daemon.configPath, "--pipeline", "ops"]).standardOutput == "ops: \(sandbox.flavor == .mariadb ? "gtid" : "gtid set") \(gtid)\n")
         try daemon.start()
         #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 110 })
         Thread.sleep(forTimeInterval: 1)

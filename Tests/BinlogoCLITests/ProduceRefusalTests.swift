@@ -38,7 +38,7 @@ import Testing
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") })
         try connection.execute("INSERT INTO t VALUES (1, 'small')")
         try connection.execute("INSERT INTO t VALUES (2, REPEAT('x', 50000))")
-        try connection.execute("INSERT INTO t SELECT seq, 'small' FROM seq_3_to_10")
+        try connection.execute("INSERT INTO t SELECT seq, 'small' FROM \(numbers(3...10))")
         let expected = try #require(try connection.queryValue("SELECT COUNT(*) FROM t WHERE LENGTH(note) < 20000").flatMap { Int($0) })
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
         #expect(try waitUntil(seconds: 30) { try consumer.messageCount(topic: topic) == expected }, "\(daemon.log)")

@@ -56,7 +56,7 @@ import Testing
         try connection.execute("BEGIN")
         try connection.execute("INSERT INTO orders VALUES (999, 'rolled back', 1, 'x')")
         try connection.execute("ROLLBACK")
-        try connection.execute("INSERT INTO orders SELECT seq, CONCAT('bulk ', seq), seq / 100, 'bulk' FROM seq_1000_to_20999")
+        try connection.execute("INSERT INTO orders SELECT seq, CONCAT('bulk ', seq), seq / 100, 'bulk' FROM \(numbers(1000...20999))")
         try connection.execute("ALTER TABLE orders ADD COLUMN note VARCHAR(10)")
         try connection.execute("UPDATE orders SET note = 'n', name = 'renamed' WHERE id % 1000 = 7")
         let end = try connection.currentBinlogPosition()

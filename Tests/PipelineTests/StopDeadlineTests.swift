@@ -20,7 +20,7 @@ import Testing
         #expect(try harness.waitForCheckpointAtEnd())
 
         try cluster.control("broker-down 1")
-        try connection.execute("INSERT INTO t SELECT seq, 'x' FROM seq_1_to_60000")
+        try connection.execute("INSERT INTO t SELECT seq, 'x' FROM \(numbers(1...60000))")
         Thread.sleep(forTimeInterval: 2)
         let started = Date()
         harness.runner.stop(timeoutMilliseconds: 3_000)

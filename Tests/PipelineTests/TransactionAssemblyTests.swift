@@ -108,7 +108,7 @@ import Testing
         try harness.start()
         defer { harness.runner.stop() }
         try xa.execute("XA START 'big'")
-        try xa.execute("INSERT INTO big SELECT seq, REPEAT('v', 1000) FROM seq_1_to_3000")
+        try xa.execute("INSERT INTO big SELECT seq, REPEAT('v', 1000) FROM \(numbers(1...3000))")
         try xa.execute("XA END 'big'")
         try xa.execute("XA PREPARE 'big'")
         try xa.execute("XA COMMIT 'big'")
@@ -119,18 +119,21 @@ import Testing
     }
 
     /// A transaction that touched a non-transactional or temporary table is logged whole even when it
-    /// rolls back, and rows rolled back to a savepoint stay in it: neither may be published.
+    /// rolls back, and rows rolled back to a savepoint stay in it: neither may be published. (MariaDB;
+    /// MySQL with `enforce_gtid_consistency` refuses MyISAM inside a transaction, so there `m` is InnoDB
+    /// and the test covers the savepoints.)
     @Test func rowsUndoneByRollbackOrRollbackToSavepointAreNotPublished() throws {
         let harness = try PipelineHarness(prefix: "rollback", partitions: 1)
         let connection = try harness.database.connect()
+        let engine = harness.database.sandbox.flavor == .mariadb ? "MyISAM" : "InnoDB"
         try connection.execute("CREATE TABLE i (id INT PRIMARY KEY) ENGINE=InnoDB")
-        try connection.execute("CREATE TABLE m (id INT PRIMARY KEY) ENGINE=MyISAM")
+        try connection.execute("CREATE TABLE m (id INT PRIMARY KEY) ENGINE=\(engine)")
         try harness.start()
         defer { harness.runner.stop() }
         for statement in [
             "BEGIN", "INSERT INTO m VALUES (1)", "SAVEPOINT s", "INSERT INTO i VALUES (1)", "ROLLBACK TO SAVEPOINT s",
             "INSERT INTO i VALUES (2)", "COMMIT",
-            "BEGIN", "INSERT INTO i VALUES (30)", "CREATE TEMPORARY TABLE tt (x INT) ENGINE=MyISAM", "INSERT INTO tt VALUES (1)",
+            "BEGIN", "INSERT INTO i VALUES (30)", "CREATE TEMPORARY TABLE tt (x INT) ENGINE=\(engine)", "INSERT INTO tt VALUES (1)",
             "INSERT INTO m VALUES (6)", "ROLLBACK",
             "BEGIN", "INSERT INTO i VALUES (40)", "SAVEPOINT a", "INSERT INTO i VALUES (41)", "SAVEPOINT b",
             "INSERT INTO i VALUES (42)", "ROLLBACK TO SAVEPOINT a", "INSERT INTO m VALUES (7)", "INSERT INTO i VALUES (43)", "COMMIT",

@@ -85,10 +85,13 @@ private struct SourceReader {
     var schema: SchemaCache?
     var committedGTID: String?
     var tablesWithStaleSchema: Set<UInt64> = []
-    /// With a MySQL GTID set start: transactions in it are read but not handed downstream.
-    var skippedTransactions: MySQLGTIDSet?
-    var skippingTransaction = false
+    /// MySQL with `gtid_mode=ON`: every transaction complete before `position`, once known (from the set a
+    /// GTID dump starts after, or a binlog file's PREVIOUS_GTIDS), then grown by each transaction read.
+    var executedGTIDs: MySQLGTIDSet?
+    /// The GTID of the MySQL transaction being read, added to `executedGTIDs` when it ends.
+    var pendingGTID: (source: MySQLGTIDSet.SourceTag, number: Int64)?
     var serverIsMariaDB = false
+    var gtidModeIsOn = false
     let onDumpStart: (SourcePosition) -> Void
     let onReconnect: () -> Void
 
@@ -100,6 +103,7 @@ private struct SourceReader {
         self.control = control
         self.position = position
         self.committedGTID = position?.gtid
+        self.executedGTIDs = position?.gtidSet
         self.transactions = TransactionAssembler(xaBufferLimitBytes: configuration.xaBufferLimitBytes,
                                                  lookAheadLimitBytes: configuration.transactionLookAheadBytes,
                                                  isRelevant: isRelevant)
@@ -127,18 +131,17 @@ private struct SourceReader {
                     if !report.hasFullRowMetadata { schema = SchemaCache(connectionOptions: options) }
                     preflightPassed = true
                 }
-                let (start, gtid) = try resolveStart(queries)
+                let start = try resolveStart(queries)
                 let replication = try connect(options)
                 guard control.attach(socket: replication.socketDescriptor) else { return nil }
                 defer { control.detach() }
                 let stream: BinlogReplicationStream
                 do {
-                    stream = try BinlogReplicationStream(connection: replication, serverID: configuration.serverID, start: start,
-                                                         heartbeatSeconds: configuration.heartbeatSeconds, mariaDBGTID: gtid)
+                    stream = try start.open(on: replication, serverID: configuration.serverID, heartbeatSeconds: configuration.heartbeatSeconds)
                 } catch {
                     throw classify(error, at: start)
                 }
-                logger.info("streaming", metadata: ["server": "\(options.endpointDescription)", "from": "\(gtid ?? "\(start.file):\(start.position)")"])
+                logger.info("streaming", metadata: ["server": "\(options.endpointDescription)", "from": "\(start)"])
                 if attempt > 0 { logger.info("reconnected", metadata: ["attempts": .stringConvertible(attempt)]) }
                 attempt = 0
                 while true {
@@ -185,81 +188,76 @@ private struct SourceReader {
     }
 
     /// Where the dump starts: the stored or last position, else the configured start.
-    private mutating func resolveStart(_ connection: MySQLConnection) throws(SourceError) -> (BinlogReplicationStream.Start, String?) {
-        if let position {
-            // A position set by GTID (`binlogo position set … 0-1-1234`) has no file yet.
-            if position.file.isEmpty, let gtid = position.gtid {
-                return (BinlogReplicationStream.Start(file: "", position: 4), gtid)
-            }
-            return (BinlogReplicationStream.Start(file: position.file, position: position.position), nil)
-        }
+    private mutating func resolveStart(_ connection: MySQLConnection) throws(SourceError) -> DumpStart {
         do {
+            if !serverIsMariaDB {
+                gtidModeIsOn = try connection.queryValue("SELECT @@global.gtid_mode")?.uppercased() == "ON"
+                if !gtidModeIsOn { executedGTIDs = nil }
+            }
+            if let position {
+                // By GTID set only between transactions: a reconnect inside one resumes at the same event.
+                if let set = position.gtidSet, gtidModeIsOn, transactions.isBetweenTransactions {
+                    return .mysqlGTIDs(set)
+                }
+                // A position set by GTID (`binlogo position set … 0-1-1234`) has no file yet.
+                if position.file.isEmpty, let gtid = position.gtid {
+                    return .mariaDBGTID(gtid)
+                }
+                if position.file.isEmpty {
+                    throw SourceError(.configuration, "the stored position \(position) needs gtid_mode=ON on \(connection.options.endpointDescription): turn it on, or store a FILE:POSITION with `binlogo position set`")
+                }
+                return .file(.init(file: position.file, position: position.position))
+            }
             switch configuration.start {
             case .current:
-                guard let row = try connection.query("SHOW MASTER STATUS").first, let file = row[0],
-                      let offset = row[1].flatMap({ UInt32($0) }) else {
-                    throw SourceError(.preflight, "SHOW MASTER STATUS is empty on \(connection.options.endpointDescription): is log_bin on?")
+                if gtidModeIsOn, let text = try connection.queryValue("SELECT @@global.gtid_executed") {
+                    // After every transaction the server has: no race between a file position and a set.
+                    let set = try MySQLGTIDSet(parsing: text)
+                    executedGTIDs = set
+                    return .mysqlGTIDs(set)
                 }
-                return (.init(file: file, position: offset), nil)
+                let statement = try ServerVersion(of: connection).binlogStatusStatement
+                guard let row = try connection.query(statement).first, let file = row[0],
+                      let offset = row[1].flatMap({ UInt32($0) }) else {
+                    throw SourceError(.preflight, "\(statement) is empty on \(connection.options.endpointDescription): is log_bin on?")
+                }
+                return .file(.init(file: file, position: offset))
             case .earliest:
                 guard let file = try connection.query("SHOW BINARY LOGS").first?.first ?? nil else {
                     throw SourceError(.preflight, "SHOW BINARY LOGS is empty on \(connection.options.endpointDescription)")
                 }
-                return (.init(file: file, position: 4), nil)
+                return .file(.init(file: file, position: 4))
             case let .file(file, offset):
-                return (.init(file: file, position: offset), nil)
+                return .file(.init(file: file, position: offset))
             case .mariaDBGTID(let gtid):
                 guard serverIsMariaDB else {
                     throw SourceError(.configuration, "start \(gtid) is a MariaDB GTID but \(connection.options.endpointDescription) is MySQL: give a MySQL GTID set (uuid:1-100)")
                 }
-                return (.init(file: "", position: 4), gtid)
+                return .mariaDBGTID(gtid)
             case .mysqlGTIDSet(let set):
                 guard !serverIsMariaDB else {
                     throw SourceError(.configuration, "start \(set) is a MySQL GTID set but \(connection.options.endpointDescription) is MariaDB: give a MariaDB GTID (domain-server-sequence)")
                 }
-                skippedTransactions = set
-                return (.init(file: try firstFileNotCovered(by: set, connection: connection), position: 4), nil)
+                guard gtidModeIsOn else {
+                    throw SourceError(.configuration, "start \(set) is a GTID set but gtid_mode is not ON on \(connection.options.endpointDescription): start at FILE:POSITION, or turn GTIDs on (SET PERSIST enforce_gtid_consistency = ON; then gtid_mode OFF_PERMISSIVE, ON_PERMISSIVE, ON)")
+                }
+                executedGTIDs = set
+                return .mysqlGTIDs(set)
             }
         } catch let error as SourceError {
             throw error
         } catch let error as MySQLError {
             throw SourceError.connecting(error)
         } catch {
-            throw SourceError(.decoding, "reading the binlogs' PREVIOUS_GTIDS: \(error)")
+            throw SourceError(.preflight, "@@global.gtid_executed on \(connection.options.endpointDescription) is not a GTID set: \(error)")
         }
-    }
-
-    /// The newest binlog file whose PREVIOUS_GTIDS lies within `set`: every transaction before it is in
-    /// the set, so reading from its start and skipping the set's transactions misses nothing.
-    private func firstFileNotCovered(by set: MySQLGTIDSet, connection: MySQLConnection) throws -> String {
-        let files = try connection.query("SHOW BINARY LOGS").compactMap { $0.first ?? nil }
-        for file in files.reversed() {
-            let previous = try previousGTIDs(of: file, options: connection.options)
-            if set.contains(previous) { return file }
-        }
-        throw SourceError(.binlogPurged, "the GTID set \(set) is older than the oldest binlog on \(connection.options.endpointDescription) (\(files.first ?? "none")): transactions after it were purged; start from earliest or a newer position")
-    }
-
-    /// The PREVIOUS_GTIDS event at the head of a binlog file, read with a short non-blocking dump.
-    private func previousGTIDs(of file: String, options: MySQLConnectionOptions) throws -> MySQLGTIDSet {
-        let connection = try MySQLConnection(options)
-        let stream = try BinlogReplicationStream(connection: connection, serverID: configuration.serverID, start: .init(file: file),
-                                                 nonBlocking: true)
-        var decoder = BinlogDecoder(binlogFile: file, checksum: self.decoder.format.checksum)
-        while let decoded = try stream.next({ try decoder.decode($0) }) {
-            switch decoded.event {
-            case .gtidState(let text): return try MySQLGTIDSet(parsing: text)
-            case .mysqlGTID, .mariaDBGTID, .rows, .query, .xid: return try MySQLGTIDSet(parsing: "")
-            default: continue
-            }
-        }
-        return try MySQLGTIDSet(parsing: "")
     }
 
     /// Error 1236 means the server cannot send from there (purged, or past the end): fatal. Others: reconnect.
-    private func classify(_ error: MySQLError, at start: BinlogReplicationStream.Start) -> SourceError {
+    private func classify(_ error: MySQLError, at start: DumpStart) -> SourceError {
         if error.code == 1236 {
-            let place = position.map { "\($0.file):\($0.position)" } ?? "\(start.file):\(start.position)"
+            let place: String
+            if case .mysqlGTIDs = start { place = "\(start)" } else { place = position.map { "\($0)" } ?? "\(start)" }
             return SourceError(.binlogPurged,
                                "the server cannot send the binlog from \(place) (\(error.message)): it was purged or never existed; set the pipeline's position with `binlogo position set` to go on, accepting the gap",
                                serverCode: error.code)
@@ -274,7 +272,8 @@ private struct SourceReader {
             return
         case let .rotate(file, nextPosition):
             // Reading goes on in the file the rotate names; its own header position belongs to the old file.
-            position = SourcePosition(file: file, position: UInt32(truncatingIfNeeded: nextPosition), gtid: committedGTID)
+            position = SourcePosition(file: file, position: UInt32(truncatingIfNeeded: nextPosition), gtid: committedGTID,
+                                      gtidSet: executedGTIDs)
             if decoded.header.isArtificial {
                 if nextPosition > 0 { onDumpStart(position!) }
                 return
@@ -292,35 +291,36 @@ private struct SourceReader {
                 }
             }
         case .mysqlGTID(let gtid):
-            skippingTransaction = skippedTransactions?.contains(uuid: MySQLGTID.uuidText(gtid.sourceID), number: gtid.transactionNumber) ?? false
+            pendingGTID = gtid.isAnonymous ? nil : (MySQLGTIDSet.SourceTag(uuid: MySQLGTID.uuidText(gtid.sourceID)), gtid.transactionNumber)
+        case .gtidState(let text) where !serverIsMariaDB && gtidModeIsOn:
+            // PREVIOUS_GTIDS at the head of a file: every transaction of the files before it.
+            var set = executedGTIDs ?? MySQLGTIDSet()
+            do {
+                set.formUnion(try MySQLGTIDSet(parsing: text))
+            } catch {
+                throw BinlogDecodingError(binlogFile: decoded.binlogFile, position: decoded.position, eventType: decoded.header.type,
+                                          reason: "PREVIOUS_GTIDS \(text) is not a GTID set: \(error)")
+            }
+            executedGTIDs = set
         default:
             break
         }
         // The assembler alone decides where transactions end; the table maps above are filled in first.
         let steps = try transactions.consume(decoded)
         if let schema { steps.forEach { if case .schemaChange = $0 { schema.invalidate() } } }
-        if transactions.endedEventGroup { committedGTID = transactions.currentGTID }
+        if transactions.endedEventGroup {
+            committedGTID = transactions.currentGTID
+            if let (source, number) = pendingGTID.take(), executedGTIDs != nil { executedGTIDs!.insert(source, number: number) }
+        }
         if decoded.header.nextPosition > 0 {
-            position = SourcePosition(file: decoded.binlogFile, position: decoded.header.nextPosition, gtid: committedGTID)
+            position = SourcePosition(file: decoded.binlogFile, position: decoded.header.nextPosition, gtid: committedGTID,
+                                      gtidSet: executedGTIDs)
         }
         defer { _ = control.eventHandled(betweenTransactions: transactions.isBetweenTransactions) }
         guard let position, !control.isStopping else { return }
-        // A skipped transaction's events are not handed on, but its GTID event is: its steps end the
-        // group before it (one the stream cut short), whose commit mark must not be lost.
-        if skippingTransaction, !decoded.event.isMySQLGTID {
-            if transactions.endedEventGroup { skippingTransaction = false }
-            return
-        }
         // Moved, not copied, into the event handed on: this runs for every event.
         try onEvent(SourceEvent(decoded: consume decoded, resumePosition: position, transactionGTID: transactions.currentGTID,
                                 steps: consume steps, endsTransaction: transactions.mayCheckpointAfter,
                                 endsEventGroup: transactions.endedEventGroup))
-    }
-}
-
-private extension BinlogEvent {
-    var isMySQLGTID: Bool {
-        if case .mysqlGTID = self { return true }
-        return false
     }
 }

@@ -36,10 +36,11 @@ public struct SourceError: Error, CustomStringConvertible, Sendable {
         case 1044, 1227: hint = "grant the user REPLICATION SLAVE, REPLICATION CLIENT and SELECT"
         case 2002, 2003, 2005, 2006, 2013: hint = "check host, port or socket, and that the server is up"
         case 2026: hint = "check the TLS settings (CA, certificate, key) and that the server offers TLS"
+        case 3159: hint = "the server accepts only TLS connections (require_secure_transport=ON): set the pipeline's mysql.tls.ca"
         default: hint = "see the server's error"
         }
         // The server refusing the user or the TLS handshake will not heal by retrying; a network error may.
-        let refused = [1044, 1045, 1227, 2026].contains(error.code)
+        let refused = [1044, 1045, 1227, 2026, 3159].contains(error.code)
         return SourceError(refused ? .refused : .connection, "\(error): \(hint)", serverCode: error.code)
     }
 }

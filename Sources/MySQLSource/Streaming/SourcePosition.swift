@@ -1,18 +1,56 @@
 /// A place in the server's binlog: the file and the byte offset of the next event to read,
-/// with the GTID of the last transaction completed before it.
+/// with the GTID of the last transaction completed before it and, on MySQL with `gtid_mode=ON`,
+/// every transaction completed up to it as a GTID set.
+///
+/// On MySQL a position with a GTID set resumes by that set (COM_BINLOG_DUMP_GTID), which also holds
+/// after a failover to another server of the same replication topology; `file` and `position` then
+/// only say where reading stood. Without a set (MariaDB; MySQL with GTIDs off, or right after a start
+/// at a FILE:POSITION inside a file, until the next binlog file begins) it resumes at file and position.
 public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConvertible {
     public var file: String
     public var position: UInt32
     /// The GTID of the last complete transaction before `position` (MariaDB `d-s-n` or MySQL `uuid:n`), if known.
     public var gtid: String?
+    /// MySQL: every transaction complete before `position` (the dump's starting set plus the transactions
+    /// read since), if known.
+    public var gtidSet: MySQLGTIDSet?
 
-    public init(file: String, position: UInt32, gtid: String? = nil) {
+    public init(file: String, position: UInt32, gtid: String? = nil, gtidSet: MySQLGTIDSet? = nil) {
         self.file = file
         self.position = position
         self.gtid = gtid
+        self.gtidSet = gtidSet
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, position, gtid
+        case gtidSet = "gtid_set"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        file = try container.decode(String.self, forKey: .file)
+        position = try container.decode(UInt32.self, forKey: .position)
+        gtid = try container.decodeIfPresent(String.self, forKey: .gtid)
+        if let text = try container.decodeIfPresent(String.self, forKey: .gtidSet) {
+            do {
+                gtidSet = try MySQLGTIDSet(parsing: text)
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: .gtidSet, in: container, debugDescription: error.description)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(position, forKey: .position)
+        try container.encodeIfPresent(gtid, forKey: .gtid)
+        try container.encodeIfPresent(gtidSet?.description, forKey: .gtidSet)
     }
 
     public var description: String {
+        if file.isEmpty, let gtidSet { return "gtid set \(gtidSet)" }
         if file.isEmpty, let gtid { return "gtid \(gtid)" }
         return "\(file):\(position)" + (gtid.map { " (gtid \($0))" } ?? "")
     }
