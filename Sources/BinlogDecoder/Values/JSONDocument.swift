@@ -110,7 +110,7 @@ struct JSONDocument {
         var text = "$"
         for leg in path.legs {
             switch leg {
-            case .member(let name): text += ".\"" + String(decoding: name, as: UTF8.self) + "\""
+            case .member(let name): text += "." + name.withUnsafeBytes { JSONPath.quoted($0) }
             case let .cell(index, fromEnd): text += fromEnd ? (index == 0 ? "[last]" : "[last-\(index)]") : "[\(index)]"
             }
         }
@@ -127,7 +127,7 @@ struct JSONDocument {
         switch (node, leg) {
         case let (.object(object), .member(name)):
             let (index, found) = search(object.keys, name)
-            guard found else { throw failure(diff, "no member \"\(String(decoding: name, as: UTF8.self))\" on its way") }
+            guard found else { throw failure(diff, "no member \(name.withUnsafeBytes { JSONPath.quoted($0) }) on its way") }
             try descend(&object.values[index], legs.dropFirst(), diff, body)
         case let (.array(array), .cell(index, fromEnd)):
             let (position, withinBounds) = JSONPath.position(index: index, fromEnd: fromEnd, count: array.elements.count)

@@ -21,6 +21,14 @@ struct JSONPath: Sendable, Equatable {
         legs = try parser.path()
     }
 
+    /// Text from the binlog for an error message: its first 80 bytes, as a quoted JSON string, so that
+    /// the message stays one line whatever the bytes.
+    static func quoted(_ bytes: UnsafeRawBufferPointer) -> String {
+        let writer = JSONWriter(capacity: 128)
+        writer.string(utf8: UnsafeRawBufferPointer(rebasing: bytes.prefix(80)))
+        return String(decoding: writer.bytes, as: UTF8.self) + (bytes.count > 80 ? "…" : "")
+    }
+
     /// Where an array cell leg points in an array of `count` elements (MySQL's `Json_array_index`): the
     /// position, clamped to 0…count, and whether an element is there.
     static func position(index: UInt32, fromEnd: Bool, count: Int) -> (position: Int, withinBounds: Bool) {
@@ -36,7 +44,7 @@ struct JSONPath: Sendable, Equatable {
         init(text: UnsafeRawBufferPointer) { self.text = text }
 
         private func fail(_ reason: String) -> EventFailure {
-            EventFailure("JSON diff path \"\(String(decoding: text, as: UTF8.self))\": \(reason)")
+            EventFailure("JSON diff path \(JSONPath.quoted(text)): \(reason)")
         }
 
         private var atEnd: Bool { offset >= text.count }
