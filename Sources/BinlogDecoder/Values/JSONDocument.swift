@@ -41,7 +41,7 @@ struct JSONDocument {
     /// The document whose binary form (type byte, then the value) is `bytes`; empty bytes are JSON null, as MySQL reads them.
     init(binary bytes: UnsafeRawBufferPointer) throws(EventFailure) {
         guard !bytes.isEmpty else {
-            root = .scalar(type: Binary.literal, data: [0x00])
+            root = .scalar(type: MySQLJSONLayout.literal, data: [0x00])
             return
         }
         root = try Self.node(of: bytes)
@@ -52,8 +52,8 @@ struct JSONDocument {
         let type = document[0]
         let value = UnsafeRawBufferPointer(rebasing: document[1...])
         // Bytes past the value are left out (a document updated in place may keep some), as MySQL reads it.
-        let data = Array(value[..<(try Binary.valueLength(type: type, in: value, at: 0))])
-        return Binary.isContainer(type) ? .encoded(type: type, bytes: data) : .scalar(type: type, data: data)
+        let data = Array(value[..<(try MySQLJSONLayout.valueLength(type: type, in: value, at: 0))])
+        return MySQLJSONLayout.isContainer(type) ? .encoded(type: type, bytes: data) : .scalar(type: type, data: data)
     }
 
     /// Applies one diff, whose value (for REPLACE and INSERT) is the binary document `value`.
@@ -165,9 +165,9 @@ struct JSONDocument {
     }
 
     private static func opened(_ container: UnsafeRawBufferPointer, type: UInt8) throws(EventFailure) -> Node {
-        let large = type == Binary.largeObject || type == Binary.largeArray
-        let isObject = type == Binary.smallObject || type == Binary.largeObject
-        let (count, _) = try Binary.containerHeader(container, large: large, object: isObject)
+        let large = type == MySQLJSONLayout.largeObject || type == MySQLJSONLayout.largeArray
+        let isObject = type == MySQLJSONLayout.smallObject || type == MySQLJSONLayout.largeObject
+        let (count, _) = try MySQLJSONLayout.containerHeader(container, large: large, object: isObject)
         let width = large ? 4 : 2
         var keys: [[UInt8]] = []
         var values: [Node] = []
@@ -179,22 +179,22 @@ struct JSONDocument {
                 let entry = 2 * width + index * (width + 2)
                 let keyOffset = Int(container.littleEndian(at: entry, width: width))
                 let keyLength = Int(container.littleEndian(at: entry + width, width: 2))
-                try Binary.check(container, keyOffset, keyLength)
+                try MySQLJSONLayout.check(container, keyOffset, keyLength)
                 keys.append(Array(container[keyOffset..<(keyOffset + keyLength)]))
             }
             let entry = valueEntries + index * (1 + width)
             let valueType = container[entry]
-            if Binary.isInlined(valueType, large: large) {
-                let length = try Binary.valueLength(type: valueType, in: container, at: entry + 1)
+            if MySQLJSONLayout.isInlined(valueType, large: large) {
+                let length = try MySQLJSONLayout.valueLength(type: valueType, in: container, at: entry + 1)
                 values.append(.scalar(type: valueType, data: Array(container[(entry + 1)..<(entry + 1 + length)])))
             } else {
                 let offset = Int(container.littleEndian(at: entry + 1, width: width))
                 guard offset < container.count else {
                     throw EventFailure("binary JSON: value offset \(offset) outside its container of \(container.count) bytes")
                 }
-                let length = try Binary.valueLength(type: valueType, in: container, at: offset)
+                let length = try MySQLJSONLayout.valueLength(type: valueType, in: container, at: offset)
                 let data = Array(container[offset..<(offset + length)])
-                values.append(Binary.isContainer(valueType) ? .encoded(type: valueType, bytes: data) : .scalar(type: valueType, data: data))
+                values.append(MySQLJSONLayout.isContainer(valueType) ? .encoded(type: valueType, bytes: data) : .scalar(type: valueType, data: data))
             }
         }
         return isObject ? .object(ObjectNode(keys: keys, values: values)) : .array(ArrayNode(elements: values))
@@ -217,20 +217,20 @@ struct JSONDocument {
             var members: [(UInt8, [UInt8])] = []
             members.reserveCapacity(object.values.count)
             for value in object.values { members.append(try encode(value)) }
-            if let small = container(keys: object.keys, members: members, large: false) { return (Binary.smallObject, small) }
+            if let small = container(keys: object.keys, members: members, large: false) { return (MySQLJSONLayout.smallObject, small) }
             guard let large = container(keys: object.keys, members: members, large: true) else {
                 throw EventFailure("binary JSON: the new document is larger than 4 GiB")
             }
-            return (Binary.largeObject, large)
+            return (MySQLJSONLayout.largeObject, large)
         case .array(let array):
             var members: [(UInt8, [UInt8])] = []
             members.reserveCapacity(array.elements.count)
             for element in array.elements { members.append(try encode(element)) }
-            if let small = container(keys: nil, members: members, large: false) { return (Binary.smallArray, small) }
+            if let small = container(keys: nil, members: members, large: false) { return (MySQLJSONLayout.smallArray, small) }
             guard let large = container(keys: nil, members: members, large: true) else {
                 throw EventFailure("binary JSON: the new document is larger than 4 GiB")
             }
-            return (Binary.largeArray, large)
+            return (MySQLJSONLayout.largeArray, large)
         }
     }
 
@@ -243,7 +243,7 @@ struct JSONDocument {
         let headerSize = 2 * width + (keys == nil ? 0 : count * (width + 2)) + count * (1 + width)
         var size = headerSize
         for key in keys ?? [] { size += key.count }
-        for (type, data) in members where !Binary.isInlined(type, large: large) { size += data.count }
+        for (type, data) in members where !MySQLJSONLayout.isInlined(type, large: large) { size += data.count }
         guard size <= limit, count <= limit else { return nil }
 
         var bytes: [UInt8] = []
@@ -261,7 +261,7 @@ struct JSONDocument {
         }
         for (type, data) in members {
             bytes.append(type)
-            if Binary.isInlined(type, large: large) {
+            if MySQLJSONLayout.isInlined(type, large: large) {
                 bytes.append(contentsOf: data)
                 bytes.append(contentsOf: repeatElement(0, count: width - data.count))
             } else {
@@ -270,87 +270,7 @@ struct JSONDocument {
             }
         }
         for key in keys ?? [] { bytes.append(contentsOf: key) }
-        for (type, data) in members where !Binary.isInlined(type, large: large) { bytes.append(contentsOf: data) }
+        for (type, data) in members where !MySQLJSONLayout.isInlined(type, large: large) { bytes.append(contentsOf: data) }
         return bytes
-    }
-
-    /// The layout facts of MySQL's binary JSON (sql/json_binary.h) that opening and writing need.
-    enum Binary {
-        static let smallObject: UInt8 = 0x00, largeObject: UInt8 = 0x01, smallArray: UInt8 = 0x02, largeArray: UInt8 = 0x03
-        static let literal: UInt8 = 0x04
-
-        static func isContainer(_ type: UInt8) -> Bool { type <= largeArray }
-
-        /// Literals and 16-bit integers sit in a value entry; 32-bit integers too in the large format.
-        static func isInlined(_ type: UInt8, large: Bool) -> Bool {
-            switch type {
-            case 0x04, 0x05, 0x06: return true
-            case 0x07, 0x08: return large
-            default: return false
-            }
-        }
-
-        static func check(_ bytes: UnsafeRawBufferPointer, _ offset: Int, _ count: Int) throws(EventFailure) {
-            guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
-                throw EventFailure("binary JSON: truncated at offset \(offset)")
-            }
-        }
-
-        /// A container's element count and byte size, checked against `bytes` (which start with it).
-        static func containerHeader(_ bytes: UnsafeRawBufferPointer, large: Bool, object: Bool) throws(EventFailure) -> (count: Int, size: Int) {
-            let width = large ? 4 : 2
-            try check(bytes, 0, 2 * width)
-            let count = Int(bytes.littleEndian(at: 0, width: width))
-            let size = Int(bytes.littleEndian(at: width, width: width))
-            try check(bytes, 0, size)
-            guard count <= size, 2 * width + count * ((object ? width + 2 : 0) + 1 + width) <= size else {
-                throw EventFailure("binary JSON: \(count) elements do not fit in \(size) bytes")
-            }
-            return (count, size)
-        }
-
-        /// How many bytes the value of `type` at `offset` takes (a container: its own size).
-        static func valueLength(type: UInt8, in bytes: UnsafeRawBufferPointer, at offset: Int) throws(EventFailure) -> Int {
-            let length: Int
-            switch type {
-            case smallObject, smallArray, largeObject, largeArray:
-                try check(bytes, offset, 0)
-                let large = type == largeObject || type == largeArray
-                length = try containerHeader(UnsafeRawBufferPointer(rebasing: bytes[offset...]), large: large,
-                                             object: type == smallObject || type == largeObject).size
-            case literal:
-                try check(bytes, offset, 1)
-                guard bytes[offset] <= 0x02 else { throw EventFailure("binary JSON: unknown literal \(bytes[offset])") }
-                length = 1
-            case 0x05, 0x06: length = 2
-            case 0x07, 0x08: length = 4
-            case 0x09, 0x0a, 0x0b: length = 8
-            case 0x0c:
-                let (dataLength, start) = try variableLength(bytes, at: offset)
-                length = start - offset + dataLength
-            case 0x0f:
-                try check(bytes, offset, 1)
-                let (dataLength, start) = try variableLength(bytes, at: offset + 1)
-                length = start - offset + dataLength
-            default:
-                throw EventFailure("binary JSON: unknown value type \(type)")
-            }
-            try check(bytes, offset, length)
-            return length
-        }
-
-        /// The 7-bits-per-byte length of strings and opaque values, and where their data starts.
-        private static func variableLength(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(EventFailure) -> (Int, Int) {
-            var length = 0
-            var position = offset
-            for shift in stride(from: 0, to: 35, by: 7) {
-                try check(bytes, position, 1)
-                let byte = bytes[position]
-                position += 1
-                length |= Int(byte & 0x7f) << shift
-                if byte & 0x80 == 0 { return (length, position) }
-            }
-            throw EventFailure("binary JSON: string length longer than 5 bytes")
-        }
     }
 }
