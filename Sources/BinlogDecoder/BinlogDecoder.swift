@@ -188,7 +188,7 @@ public struct BinlogDecoder: Sendable {
             return .stop
 
         case BinlogEventType.partialUpdateRows:
-            throw EventFailure("PARTIAL_UPDATE_ROWS_EVENT is not decoded: set binlog_row_value_options='' on the server")
+            return .rows(try decodeRows(header, body, position: position))
         case BinlogEventType.transactionPayload:
             throw EventFailure("TRANSACTION_PAYLOAD_EVENT is not decoded: set binlog_transaction_compression=OFF on the server")
         case BinlogEventType.startEncryption:
@@ -238,6 +238,11 @@ public struct BinlogDecoder: Sendable {
         } else {
             bytes = EventBytes(copying: body)
         }
+        if header.type == BinlogEventType.partialUpdateRows {
+            return try RowsEvent(partialUpdateOf: table, flags: flags, binlogFile: binlogFile, position: position,
+                                 eventType: header.type, bytes: bytes, rowsStart: reader.offset, columnCount: columnCount,
+                                 presentBefore: first, presentAfter: second)
+        }
         return try RowsEvent(kind: kind, table: table, flags: flags, binlogFile: binlogFile, position: position,
                              eventType: header.type, bytes: bytes, rowsStart: reader.offset, columnCount: columnCount,
                              presentBefore: first, presentAfter: second)
@@ -250,7 +255,7 @@ public struct BinlogDecoder: Sendable {
         case BinlogEventType.updateRowsV1: return (.update, false, false)
         case BinlogEventType.deleteRowsV1: return (.delete, false, false)
         case BinlogEventType.writeRowsV2: return (.insert, true, false)
-        case BinlogEventType.updateRowsV2: return (.update, true, false)
+        case BinlogEventType.updateRowsV2, BinlogEventType.partialUpdateRows: return (.update, true, false)
         case BinlogEventType.deleteRowsV2: return (.delete, true, false)
         case BinlogEventType.writeRowsCompressedV1: return (.insert, false, true)
         case BinlogEventType.updateRowsCompressedV1: return (.update, false, true)

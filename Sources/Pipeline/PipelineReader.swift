@@ -10,6 +10,8 @@ struct PipelineReader {
     let metrics: PipelineMetrics
     let logger: Logger
     var marker = CommitMarker()
+    /// Tables whose partial JSON updates came without the old document, already named in the log.
+    private var tablesWithUnappliedJSONDiffs: Set<String> = []
 
     init(filter: ChangeFilter, router: ChangeRouter, metrics: PipelineMetrics, logger: Logger) {
         self.filter = filter
@@ -65,6 +67,10 @@ struct PipelineReader {
         guard filter.passes(event) else {
             metrics.filtered.increment(by: Int64(event.rowCount))
             return
+        }
+        if !event.unappliedJSONDiffs.isEmpty, tablesWithUnappliedJSONDiffs.insert(event.table.qualifiedName).inserted {
+            logger.warning("partial JSON updates without the old document (binlog_row_image is not FULL): their messages carry the changes in data.json_diffs instead of the new value; for whole documents run SET PERSIST binlog_row_image = 'FULL'",
+                           metadata: ["table": "\(event.table.qualifiedName)", "position": "\(event.binlogFile):\(event.position)"])
         }
         try marker.rows(event, 0..<event.rowCount, context: context, emit: emit)
     }

@@ -7,8 +7,37 @@ import Testing
 /// Random, truncated and bit-flipped events fed to the decoder (and every decoded row to the
 /// JSON encoder): it may only throw, never crash, hang or read out of bounds.
 @Suite struct DecoderRobustnessTests {
-    /// Real events from the sandbox server (a table of many types, written to), plus the MySQL 8 vectors.
+    /// Real events from the sandbox servers (a table of many types, written to; on MySQL, JSON columns
+    /// changed in place under PARTIAL_JSON with FULL and MINIMAL row images), plus the MySQL 8 vectors.
     private func corpus() throws -> [[UInt8]] {
+        try mariaDBCorpus() + mysqlPartialJSONCorpus()
+    }
+
+    /// PARTIAL_UPDATE_ROWS events with diffs applied (FULL) and kept (MINIMAL), after their stream's format description.
+    private func mysqlPartialJSONCorpus() throws -> [[UInt8]] {
+        let database = try TestDatabase.create(prefix: "fuzz", on: SandboxServer.shared(.mysql))
+        let connection = try database.connect()
+        try connection.execute("SET SESSION binlog_row_value_options = 'PARTIAL_JSON'")
+        let start = try connection.currentBinlogPosition()
+        try connection.execute("CREATE TABLE docs (id INT PRIMARY KEY, doc JSON, note VARCHAR(20), other JSON)")
+        try connection.execute("""
+            INSERT INTO docs VALUES (1, JSON_OBJECT('pad', REPEAT('p', 300), 'a', 1, 'list', JSON_ARRAY(1, JSON_ARRAY(2, 3), 'ü')), 'n',
+              JSON_ARRAY(REPEAT('q', 300), JSON_OBJECT('k', 'v'))), (2, JSON_ARRAY(REPEAT('r', 300), 1), NULL, NULL)
+            """)
+        for image in ["FULL", "MINIMAL"] {
+            try connection.execute("SET SESSION binlog_row_image = '\(image)'")
+            try connection.execute("UPDATE docs SET doc = JSON_SET(doc, '$.a', 2.5e0, '$.\"new key\"', 'x', '$.list[1][last]', NULL, '$[5]', TRUE)")
+            try connection.execute("UPDATE docs SET doc = JSON_REMOVE(doc, '$.list[0]', '$[1]'), other = JSON_SET(other, '$[1].k', CAST(1.5 AS DECIMAL(3,1)))")
+        }
+        let stream = try BinlogReplicationStream(connection: try database.sandbox.connect(), serverID: UInt32.random(in: 100_000...900_000),
+                                                 start: start, nonBlocking: true)
+        var events: [[UInt8]] = []
+        while let event = try stream.next({ Array($0) }) { events.append(event) }
+        #expect(events.filter { $0.count > 4 && $0[4] == BinlogEventType.partialUpdateRows }.count == 4)
+        return events
+    }
+
+    private func mariaDBCorpus() throws -> [[UInt8]] {
         let database = try TestDatabase.create(prefix: "fuzz")
         let connection = try database.connect()
         try connection.execute("SET SESSION sql_mode = ''")
@@ -74,6 +103,9 @@ import Testing
                             for column in rows.table.columns.indices {
                                 if (try? rows.writeValue(row: row, image: image, column: column, to: writer)) != nil { rowsWritten += 1 }
                             }
+                        }
+                        if (try? rows.writeUnappliedJSONDiffs(row: row, excluded: nil, to: writer)) != nil, !rows.unappliedJSONDiffs.isEmpty {
+                            rowsWritten += 1
                         }
                     }
                 }

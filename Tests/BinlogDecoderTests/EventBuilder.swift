@@ -14,6 +14,7 @@ struct EventBuilder {
         for index in (0..<width).reversed() { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))) }
     }
     mutating func raw(_ values: [UInt8]) { bytes.append(contentsOf: values) }
+    static func little32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * UInt32($0))) } }
     mutating func text(_ value: String) { bytes.append(contentsOf: Array(value.utf8)) }
     mutating func lengthEncoded(_ value: UInt64) {
         switch value {
@@ -53,14 +54,15 @@ struct EventBuilder {
         body.raw(version)
         body.u32(0)
         body.u8(19)
-        // Post-header lengths for types 1…41 as MySQL 8.0 writes them (QUERY 13, TABLE_MAP 8, ROWS v1 8, ROWS v2 10, GTID 42).
+        // Post-header lengths for types 1…41 as MySQL 8.0 writes them (QUERY 13, TABLE_MAP 8, ROWS v1 8, ROWS v2 and
+        // PARTIAL_UPDATE_ROWS 10, GTID 42).
         var lengths = [UInt8](repeating: 0, count: 41)
         lengths[2 - 1] = 13
         lengths[4 - 1] = 8
         lengths[15 - 1] = 98
         lengths[19 - 1] = 8
         for type in 23...25 { lengths[type - 1] = 8 }
-        for type in 30...32 { lengths[type - 1] = 10 }
+        for type in [30, 31, 32, 39] { lengths[type - 1] = 10 }
         lengths[33 - 1] = 42
         lengths[34 - 1] = 42
         body.raw(lengths)

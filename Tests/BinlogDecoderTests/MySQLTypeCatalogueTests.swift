@@ -29,6 +29,18 @@ import Testing
         try TypeCatalogueTests.supplementaryLabels.verify(on: sandbox)
     }
 
+    /// PARTIAL_JSON: the JSON columns, changed in place with JSON_SET and JSON_REMOVE after the ordinary
+    /// updates, are logged as diffs (PARTIAL_UPDATE_ROWS events, one partial bit per JSON column, in
+    /// every column order); each new document binlogo builds is what SELECT returns.
+    @Test(arguments: MySQLTypeCatalogue.tables.map(\.name) + MySQLTypeCatalogue.orderings.map(\.name))
+    func everyTypeWithPartialJSONUpdates(table name: String) throws {
+        let table = (MySQLTypeCatalogue.tables + MySQLTypeCatalogue.orderings).first { $0.name == name }!
+        let fromDiffs = try table.verify(on: MariaDBSandbox.shared(.mysql), partialJSON: true)
+        if name == MySQLTypeCatalogue.documents.name || MySQLTypeCatalogue.orderings.contains(where: { $0.name == name }) {
+            #expect(fromDiffs >= 4, "\(name): documents built from diffs: \(fromDiffs)")
+        }
+    }
+
     /// MINIMAL: signedness and charsets from the binlog, names, labels and keys from information_schema.
     @Test func everyTypeWithMinimalMetadata() throws {
         let sandbox = try MariaDBSandbox.start(.mysql, options: ["--binlog-row-metadata=MINIMAL"])

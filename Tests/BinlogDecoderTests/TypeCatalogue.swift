@@ -115,10 +115,15 @@ struct CatalogueTable: Sendable {
     let rows: [[String]]
 
     /// Runs the table through the shared sandbox, or through `sandbox` (a server with other settings).
-    func verify(on sandbox: MariaDBSandbox? = nil) throws {
+    /// With `partialJSON` (MySQL) the session logs JSON updates as diffs (`binlog_row_value_options=PARTIAL_JSON`)
+    /// and, after the updates above, each JSON column is changed in place with JSON_SET and JSON_REMOVE;
+    /// returns how many new documents binlogo built from diffs.
+    @discardableResult
+    func verify(on sandbox: MariaDBSandbox? = nil, partialJSON: Bool = false) throws -> Int {
         let database = try TestDatabase.create(prefix: "types", on: sandbox ?? MariaDBSandbox.shared(.mariadb))
         let connection = try database.connect()
-        for statement in ["SET SESSION time_zone = '+00:00'", "SET SESSION sql_mode = ''"] {
+        for statement in ["SET SESSION time_zone = '+00:00'", "SET SESSION sql_mode = ''"]
+            + (partialJSON ? ["SET SESSION binlog_row_value_options = 'PARTIAL_JSON'"] : []) {
             try connection.execute(statement)
         }
         let start = try connection.currentBinlogPosition()
@@ -129,43 +134,61 @@ struct CatalogueTable: Sendable {
         for (index, row) in rows.enumerated() {
             try connection.execute("INSERT INTO `\(name)` (id, revision, \(names)) VALUES (\(index + 1), 0, \(row.joined(separator: ", ")))")
         }
-        let inserted = try snapshot(connection)
+        var states = try snapshot(connection)
         // Each row takes the next row's values, so every value is seen as both old and new.
         for index in rows.indices {
             let source = rows[(index + 1) % rows.count]
             let assignments = zip(columns, source).map { "`\($0.name)` = \($1)" }.joined(separator: ", ")
             try connection.execute("UPDATE `\(name)` SET revision = revision + 1, \(assignments) WHERE id = \(index + 1)")
         }
-        let updated = try snapshot(connection)
+        states.merge(try snapshot(connection)) { old, _ in old }
+        if partialJSON {
+            for column in columns where column.sqlType == "JSON" {
+                let target = "`\(column.name)`"
+                try connection.execute("""
+                    UPDATE `\(name)` SET revision = revision + 1, \(target) = JSON_REMOVE(JSON_SET(\(target), '$.partial',
+                      JSON_ARRAY(1, 2.5e0, 'ü😀', NULL, TRUE, CAST(1.50 AS DECIMAL(5,2)), CAST('2026-01-02' AS DATE)), '$.a', 'changed'), '$.b')
+                    WHERE JSON_TYPE(\(target)) = 'OBJECT'
+                    """)
+                try connection.execute("""
+                    UPDATE `\(name)` SET revision = revision + 1, \(target) = JSON_SET(\(target), '$[0]', 'first', '$[last]', JSON_OBJECT('k', 1.5e0))
+                    WHERE JSON_TYPE(\(target)) = 'ARRAY'
+                    """)
+                states.merge(try snapshot(connection)) { old, _ in old }
+            }
+        }
         try connection.execute("DELETE FROM `\(name)`")
 
-        let messages = try CapturedChanges.read(database, from: start).filter { $0["head"]?["type"] != .string("ddl") }
+        let changes = try SandboxChanges.read(database, from: start)
+        let messages = try CapturedChanges.messages(changes).filter { $0["head"]?["type"] != .string("ddl") }
         let inserts = messages.filter { $0["head"]?["type"] == .string("insert") }
         let updates = messages.filter { $0["head"]?["type"] == .string("update") }
         let deletes = messages.filter { $0["head"]?["type"] == .string("delete") }
         #expect(inserts.count == rows.count, "\(name): inserts")
-        #expect(updates.count == rows.count, "\(name): updates")
+        #expect(updates.count == states.count - rows.count, "\(name): updates")
         #expect(deletes.count == rows.count, "\(name): deletes")
-        for message in inserts { check(message["data"]?["new"], against: inserted, "\(name) insert new") }
+        for message in inserts { check(message["data"]?["new"], against: states, "\(name) insert new") }
         for message in updates {
-            check(message["data"]?["old"], against: inserted, "\(name) update old")
-            check(message["data"]?["new"], against: updated, "\(name) update new")
+            check(message["data"]?["old"], against: states, "\(name) update old")
+            check(message["data"]?["new"], against: states, "\(name) update new")
         }
-        for message in deletes { check(message["data"]?["old"], against: updated, "\(name) delete old") }
+        for message in deletes { check(message["data"]?["old"], against: states, "\(name) delete old") }
+        return CapturedChanges.documentsFromJSONDiffs(changes)
     }
 
-    /// id → oracle texts per column (nil for NULL).
+    /// "id/revision" → oracle texts per column (nil for NULL).
     private func snapshot(_ connection: MySQLConnection) throws -> [String: [String?]] {
         let oracles = columns.map(\.oracle).joined(separator: ", ")
         var result: [String: [String?]] = [:]
-        for row in try connection.query("SELECT id, \(oracles) FROM `\(name)` ORDER BY id") {
-            result[row[0]!] = Array(row.dropFirst())
+        for row in try connection.query("SELECT id, revision, \(oracles) FROM `\(name)` ORDER BY id") {
+            result["\(row[0]!)/\(row[1]!)"] = Array(row.dropFirst(2))
         }
         return result
     }
 
     private func check(_ image: TestJSON?, against snapshot: [String: [String?]], _ what: String) {
-        guard let image, let id = image["id"]?.numberText, let expected = snapshot[id] else {
+        guard let image, let id = image["id"]?.numberText, let revision = image["revision"]?.numberText,
+              let expected = snapshot["\(id)/\(revision)"] else {
             Issue.record("\(what): no row image or unknown id in \(String(describing: image))")
             return
         }

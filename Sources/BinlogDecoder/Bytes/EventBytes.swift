@@ -11,6 +11,15 @@ final class EventBytes: @unchecked Sendable {
         buffer = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(storage)[0..<bytes.count])
     }
 
+    /// A copy of `bytes` followed by `extra` (a rows event's body and the JSON documents made from its diffs).
+    init(copying bytes: UnsafeRawBufferPointer, appending extra: UnsafeRawBufferPointer) {
+        let count = bytes.count + extra.count
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 8)
+        if !bytes.isEmpty { storage.copyMemory(from: bytes) }
+        if !extra.isEmpty { UnsafeMutableRawBufferPointer(rebasing: storage[bytes.count...]).copyMemory(from: extra) }
+        buffer = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(storage)[0..<count])
+    }
+
     deinit {
         UnsafeMutableRawPointer(mutating: buffer.baseAddress)?.deallocate()
     }

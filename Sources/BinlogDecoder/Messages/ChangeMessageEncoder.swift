@@ -55,12 +55,18 @@ public enum ChangeMessageEncoder {
         switch kind {
         case .insert:
             try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: writer)
+            if split != nil, !event.unappliedJSONDiffs.isEmpty {
+                try event.writeUnappliedJSONDiffs(row: row, excluded: excluded, to: writer)
+            }
         case .delete:
             try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: writer)
         case .update:
             try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: writer)
             writer.byte(UInt8(ascii: ","))
             try writeImage(event, row: row, image: .before, name: "old", excluded: excluded, to: writer)
+            if !event.unappliedJSONDiffs.isEmpty {
+                try event.writeUnappliedJSONDiffs(row: row, excluded: excluded, to: writer)
+            }
         }
         writer.raw("}}")
     }

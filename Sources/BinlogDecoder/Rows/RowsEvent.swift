@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// A WRITE/UPDATE/DELETE ROWS event, split into rows and cells; values are written as JSON on demand.
+/// A WRITE/UPDATE/DELETE ROWS event (and MySQL's PARTIAL_UPDATE_ROWS, as an UPDATE), split into rows
+/// and cells; values are written as JSON on demand.
 ///
 /// The event's bytes are kept once; each cell records where its value lies in them, so
 /// rows are not copied and values nobody asks for (filtered tables, excluded columns) are
@@ -30,6 +31,21 @@ public final class RowsEvent: Sendable {
     /// rowCount × images × columnCount cells.
     let cells: [Cell]
     private let imagesPerRow: Int
+
+    /// The JSON diffs of a PARTIAL_UPDATE_ROWS_EVENT that could not be applied because the before image
+    /// leaves the column out (`binlog_row_image=MINIMAL`): the after image leaves it out too, and the
+    /// message carries these instead (`data.json_diffs`). Empty for every other event.
+    public let unappliedJSONDiffs: [UnappliedJSONDiffs]
+    /// How many after-image JSON values of a PARTIAL_UPDATE_ROWS_EVENT binlogo built from the old
+    /// document and the logged diffs (0 for every other event).
+    public let documentsFromJSONDiffs: Int
+
+    /// One row's column whose new JSON document is not known, only the changes MySQL logged for it.
+    public struct UnappliedJSONDiffs: Sendable {
+        public let row: Int
+        public let column: Int
+        let diffs: [JSONDiff]
+    }
 
     /// Where a value lies in `bytes`; length -1 for NULL, -2 for a column absent from the image.
     struct Cell: Sendable {
@@ -78,11 +94,33 @@ public final class RowsEvent: Sendable {
         }
         self.cells = cells
         self.rowCount = rows
+        self.unappliedJSONDiffs = []
+        self.documentsFromJSONDiffs = 0
+    }
+
+    /// The rows of a PARTIAL_UPDATE_ROWS_EVENT, as an UPDATE whose partial JSON columns hold the whole
+    /// new document (see `PartialUpdateRows`).
+    init(partialUpdateOf table: TableMap, flags: UInt16, binlogFile: String, position: UInt64, eventType: UInt8,
+         bytes: EventBytes, rowsStart: Int, columnCount: Int, presentBefore: [UInt8], presentAfter: [UInt8]) throws(EventFailure) {
+        let rows = try PartialUpdateRows(table: table, bytes: bytes, rowsStart: rowsStart, columnCount: columnCount,
+                                         presentBefore: presentBefore, presentAfter: presentAfter)
+        self.kind = .update
+        self.table = table
+        self.flags = flags
+        self.binlogFile = binlogFile
+        self.position = position
+        self.eventType = eventType
+        self.bytes = rows.bytes
+        self.imagesPerRow = 2
+        self.cells = rows.cells
+        self.rowCount = rows.rowCount
+        self.unappliedJSONDiffs = rows.unapplied
+        self.documentsFromJSONDiffs = rows.documentsFromDiffs
     }
 
     /// Reads one row image: its NULL bitmap over the present columns, then each present non-NULL value.
-    private static func scanImage(_ buffer: UnsafeRawBufferPointer, at offset: inout Int, present: [UInt8], columnCount: Int,
-                                  table: TableMap, tableColumns: Int, into cells: inout [Cell]) throws(EventFailure) {
+    static func scanImage(_ buffer: UnsafeRawBufferPointer, at offset: inout Int, present: [UInt8], columnCount: Int,
+                          table: TableMap, tableColumns: Int, into cells: inout [Cell]) throws(EventFailure) {
         var presentCount = 0
         for index in 0..<columnCount where present[index >> 3] & (1 << (index & 7)) != 0 { presentCount += 1 }
         let nullBitmapLength = (presentCount + 7) / 8
@@ -200,5 +238,32 @@ public final class RowsEvent: Sendable {
                                       columnType: table.columns[column].realType, reason: error.reason)
         }
         return true
+    }
+
+    /// Writes `,"json_diffs":{"column":[{"op":…,"path":…,"value":…},…],…}` for the row's columns whose new
+    /// JSON document is not known (see `unappliedJSONDiffs`), leaving out `excluded` names; writes nothing
+    /// when the row has none.
+    public func writeUnappliedJSONDiffs(row: Int, excluded: Set<String>?, to writer: JSONWriter) throws(BinlogDecodingError) {
+        var first = true
+        for unapplied in unappliedJSONDiffs where unapplied.row == row {
+            let name = table.columnName(unapplied.column)
+            if let excluded, excluded.contains(name) { continue }
+            if first { writer.raw(",\"json_diffs\":{") } else { writer.byte(UInt8(ascii: ",")) }
+            first = false
+            table.writeKey(unapplied.column, to: writer)
+            writer.byte(UInt8(ascii: "["))
+            for (index, diff) in unapplied.diffs.enumerated() {
+                if index > 0 { writer.byte(UInt8(ascii: ",")) }
+                do throws(EventFailure) {
+                    try diff.write(in: bytes.buffer, to: writer)
+                } catch {
+                    throw BinlogDecodingError(binlogFile: binlogFile, position: position, eventType: eventType,
+                                              table: table.qualifiedName, column: name,
+                                              columnType: table.columns[unapplied.column].realType, reason: error.reason)
+                }
+            }
+            writer.byte(UInt8(ascii: "]"))
+        }
+        if !first { writer.byte(UInt8(ascii: "}")) }
     }
 }
