@@ -180,7 +180,7 @@ private struct SourceReader {
         do {
             return try MySQLConnection(options)
         } catch {
-            throw SourceError.connecting(error)
+            throw SourceError.connecting(error, options: options)
         }
     }
 
