@@ -120,7 +120,7 @@ private struct SourceReader {
                 }
                 let queries = try connect(options)
                 if !preflightPassed {
-                    let report = try ServerPreflight().run(on: queries)
+                    let report = try ServerPreflight(start: position == nil ? configuration.start : nil).run(on: queries)
                     for warning in report.warnings { logger.warning("\(warning)") }
                     decoder = BinlogDecoder(checksum: report.checksumIsCRC32 ? .crc32 : .none)
                     serverIsMariaDB = report.isMariaDB
