@@ -79,13 +79,18 @@ static const char *key_file(MYSQL *mysql) {
 
 /* Sets the connection's error (one line) and returns CR_ERROR. */
 static int fail(MYSQL *mysql, const char *format, ...) {
-    char message[400];
+    char message[MYSQL_ERRMSG_SIZE];  /* what libmariadb keeps of an error message */
     va_list arguments;
     va_start(arguments, format);
     vsnprintf(message, sizeof message, format, arguments);
     va_end(arguments);
     mysql->methods->set_error(mysql, CMYSQLAUTH_ERROR, "HY000", "%s", message);
     return CR_ERROR;
+}
+
+/* The connection's password; "" when none was given. */
+static const char *password_of(MYSQL *mysql) {
+    return mysql->passwd ? mysql->passwd : "";
 }
 
 static int connection_is_tls(MYSQL *mysql) {
@@ -195,7 +200,7 @@ static EVP_PKEY *server_public_key(MYSQL_PLUGIN_VIO *vio, MYSQL *mysql, const ch
 /* Sends RSA-OAEP((password + NUL) XOR nonce). */
 static int send_encrypted_password(MYSQL_PLUGIN_VIO *vio, MYSQL *mysql, EVP_PKEY *key, const char *plugin,
                                    const unsigned char nonce[nonce_length]) {
-    const char *password = mysql->passwd;
+    const char *password = password_of(mysql);
     size_t length = strlen(password) + 1;
     int key_bytes = EVP_PKEY_get_size(key);
     /* OAEP with SHA-1 takes at most the key's size less 42 bytes. */
@@ -235,7 +240,8 @@ static int send_password_with_rsa(MYSQL_PLUGIN_VIO *vio, MYSQL *mysql, const cha
 }
 
 static int send_password_in_clear(MYSQL_PLUGIN_VIO *vio, MYSQL *mysql) {
-    return vio->write_packet(vio, (const unsigned char *)mysql->passwd, (int)strlen(mysql->passwd) + 1) ? CR_ERROR : CR_OK;
+    const char *password = password_of(mysql);
+    return vio->write_packet(vio, (const unsigned char *)password, (int)strlen(password) + 1) ? CR_ERROR : CR_OK;
 }
 
 static int authenticate_caching_sha2(MYSQL_PLUGIN_VIO *vio, MYSQL *mysql) {
@@ -243,9 +249,9 @@ static int authenticate_caching_sha2(MYSQL_PLUGIN_VIO *vio, MYSQL *mysql) {
     unsigned char nonce[nonce_length];
     int failure = read_nonce(vio, nonce);
     if (failure) return failure;
-    if (!mysql->passwd || !mysql->passwd[0]) return vio->write_packet(vio, (const unsigned char *)"", 0) ? CR_ERROR : CR_OK;
+    if (!password_of(mysql)[0]) return vio->write_packet(vio, (const unsigned char *)"", 0) ? CR_ERROR : CR_OK;
     unsigned char scramble[sha256_length];
-    if (!fast_path_scramble(mysql->passwd, nonce, scramble)) return fail(mysql, "%s: SHA-256 failed", plugin);
+    if (!fast_path_scramble(password_of(mysql), nonce, scramble)) return fail(mysql, "%s: SHA-256 failed", plugin);
     if (vio->write_packet(vio, scramble, sha256_length)) return CR_ERROR;
     unsigned char *reply;
     /* An error, or the server switching to the account's own plugin: libmariadb goes on from there. */
@@ -272,7 +278,7 @@ static int authenticate_sha256(MYSQL_PLUGIN_VIO *vio, MYSQL *mysql) {
     int failure = read_nonce(vio, nonce);
     if (failure) return failure;
     if (connection_is_tls(mysql)) return send_password_in_clear(vio, mysql);
-    if (!mysql->passwd || !mysql->passwd[0]) return vio->write_packet(vio, (const unsigned char *)"", 0) ? CR_ERROR : CR_OK;
+    if (!password_of(mysql)[0]) return vio->write_packet(vio, (const unsigned char *)"", 0) ? CR_ERROR : CR_OK;
     /* The server wants RSA even on a unix socket; a key asked for there cannot come from the network. */
     if (!may_encrypt(mysql, connection_is_unix_socket(vio))) return missing_key(mysql, plugin);
     return send_password_with_rsa(vio, mysql, plugin, sha256_key_request, nonce);
