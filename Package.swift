@@ -35,6 +35,10 @@ let package = Package(
         // CRC-32 by carry-less multiplication (PCLMULQDQ), for the checksums of large events.
         .target(name: "CCRC32"),
 
+        // binlogo's client side of caching_sha2_password and sha256_password (OpenSSL's libcrypto), registered
+        // with libmariadb: the server's RSA key is fetched over plain TCP only when the configuration allows it.
+        .target(name: "CMySQLAuth", dependencies: ["CMariaDB"], linkerSettings: [.linkedLibrary("crypto")]),
+
         // Binlog bytes in, row changes and JSON out (Swift; the checksum's fast path in CCRC32).
         .target(name: "BinlogDecoder", dependencies: ["CCRC32"]),
 
@@ -44,7 +48,7 @@ let package = Package(
         // Reading half of a pipeline: libmariadb connection and binlog stream.
         .target(
             name: "MySQLSource",
-            dependencies: ["CMariaDB", "BinlogDecoder", "ThreadNames", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CMariaDB", "CMySQLAuth", "BinlogDecoder", "ThreadNames", .product(name: "Logging", package: "swift-log")]
         ),
 
         // Writing half of a pipeline: librdkafka producers.

@@ -15,6 +15,7 @@ packages=(
   python3
   bc               # the benchmark scripts' arithmetic
   openssl          # certificates for the TLS tests
+  libssl-dev       # libcrypto headers for binlogo's caching_sha2_password/sha256_password client (Sources/CMySQLAuth)
   kcat             # the demo reads the topics back with it
   debian-archive-keyring  # checks Debian sid's index when install-mysql.sh fetches MySQL
 )

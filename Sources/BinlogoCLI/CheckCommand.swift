@@ -58,7 +58,7 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
-        let report = try ServerPreflight().run(on: connection)
+        let report = try ServerPreflight(start: pipeline.source.start).run(on: connection)
         print("pipeline \(pipeline.name): MySQL \(report.serverVersion) at \(options.endpointDescription): OK")
         for warning in report.warnings { print("pipeline \(pipeline.name): warning: \(warning)") }
     }

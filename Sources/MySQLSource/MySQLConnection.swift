@@ -1,4 +1,5 @@
 import CMariaDB
+import CMySQLAuth
 
 /// One libmariadb connection (`MYSQL *`), for queries and as the carrier of a replication stream.
 ///
@@ -14,6 +15,10 @@ public final class MySQLConnection {
         }
         self.handle = handle
         self.options = options
+        if let failure = cmysqlauth_register() {
+            throw MySQLError(code: UInt32(CMYSQLAUTH_ERROR), message: String(cString: failure),
+                             context: "\(Self.connectContextPrefix)\(options.endpointDescription)")
+        }
         var connectTimeout = options.connectTimeoutSeconds
         var readTimeout = options.readTimeoutSeconds
         mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &connectTimeout)
@@ -29,6 +34,8 @@ public final class MySQLConnection {
             if let certificate = tls.certificateFile { mysql_options(handle, MYSQL_OPT_SSL_CERT, certificate) }
             if let key = tls.keyFile { mysql_options(handle, MYSQL_OPT_SSL_KEY, key) }
         }
+        if let keyFile = options.serverPublicKeyFile { mysql_options(handle, MYSQL_SERVER_PUBLIC_KEY, keyFile) }
+        if options.getServerPublicKey { _ = cmysqlauth_allow_key_retrieval(handle) }
         let protocolType = options.socketPath == nil ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET
         var protocolValue = protocolType.rawValue
         mysql_options(handle, MYSQL_OPT_PROTOCOL, &protocolValue)
@@ -37,7 +44,7 @@ public final class MySQLConnection {
             options.database, options.socketPath == nil ? options.port : 0, options.socketPath, 0)
         guard connected != nil else {
             // Every stored property is set, so deinit runs and closes the handle.
-            throw lastError(context: "connect to \(options.endpointDescription)")
+            throw lastError(context: "\(Self.connectContextPrefix)\(options.endpointDescription)")
         }
     }
 
@@ -101,6 +108,9 @@ public final class MySQLConnection {
         let descriptor = mysql_get_socket(handle)
         if descriptor >= 0 { _ = shutdownSocket(descriptor) }
     }
+
+    /// How the context of an error from making a connection begins.
+    static let connectContextPrefix = "connect to "
 
     func lastError(context: String) -> MySQLError {
         MySQLError(code: mysql_errno(handle), message: String(cString: mysql_error(handle)), context: context)

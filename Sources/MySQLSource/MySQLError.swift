@@ -13,4 +13,7 @@ public struct MySQLError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(context): \(message) (MySQL error \(code))" }
+
+    /// Whether it came from making the connection (handshake, TLS, login) rather than from using one.
+    public var happenedWhileConnecting: Bool { context.hasPrefix(MySQLConnection.connectContextPrefix) }
 }

@@ -30,7 +30,7 @@ extension MySQLConnection {
     /// The server's current binlog file and position (`SHOW MASTER STATUS`, or `SHOW BINARY LOG
     /// STATUS` on MySQL 8.2 and later, chosen by the server's version).
     public func currentBinlogPosition() throws -> BinlogReplicationStream.Start {
-        let statement = try ServerVersion(of: self).binlogStatusStatement
+        let statement = try MySQLServerVersion(of: self).binlogStatusStatement
         guard let row = try query(statement).first, let file = row[0],
               let positionText = row[1], let position = UInt32(positionText) else {
             throw TestBenchError("\(statement) returned nothing: is log_bin on?")

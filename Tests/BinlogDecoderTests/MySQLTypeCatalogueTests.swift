@@ -9,7 +9,7 @@ import Testing
 /// charset columns: MySQL gives none of them a signedness bit or a charset, unlike MariaDB.
 @Suite struct MySQLTypeCatalogueTests {
     @Test func theServerIsMySQL9() throws {
-        let version = try ServerVersion(of: MariaDBSandbox.shared(.mysql).connect())
+        let version = try MySQLServerVersion(of: MariaDBSandbox.shared(.mysql).connect())
         #expect(!version.isMariaDB && version.major >= 9, "the MySQL sandbox runs \(version)")
     }
 

@@ -79,6 +79,8 @@ import Testing
              "mysql.password_env \(variable)"),
             (base.replacingOccurrences(of: "user: root,", with: "user: root, tls: {ca: /nonexistent/ca.pem},"),
              "mysql.tls.ca /nonexistent/ca.pem"),
+            (base.replacingOccurrences(of: "user: root,", with: "user: root, server_public_key_file: /nonexistent/mysql-key.pem,"),
+             "mysql.server_public_key_file /nonexistent/mysql-key.pem cannot be read"),
             (base.replacingOccurrences(of: "properties: {linger.ms: 5}",
                                        with: "properties: {linger.ms: 5, security.protocol: ssl, ssl.ca.location: /nonexistent/kafka-ca.pem}"),
              "ssl.ca.location /nonexistent/kafka-ca.pem"),

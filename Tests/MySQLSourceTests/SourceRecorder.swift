@@ -34,10 +34,11 @@ final class SourceRecorder: Sendable {
     private let box = Box()
     private let database: String
 
-    init(configuration: SourceConfiguration, database: String, from stored: SourcePosition? = nil) {
-        var logger = Logger(label: "binlogo.test.source")
-        logger.logLevel = .warning
-        source = BinlogSource(configuration: configuration, logger: logger)
+    /// `logger`: where the source logs; by default warnings and errors to standard error.
+    init(configuration: SourceConfiguration, database: String, from stored: SourcePosition? = nil, logger: Logger? = nil) {
+        var defaultLogger = Logger(label: "binlogo.test.source")
+        defaultLogger.logLevel = .warning
+        source = BinlogSource(configuration: configuration, logger: logger ?? defaultLogger)
         self.database = database
         let box = self.box
         source.start(from: stored, onEvent: { event in

@@ -18,6 +18,7 @@ import Testing
         #expect(shop.name == "shop")
         #expect(shop.source.serverID == 1001)
         #expect(shop.source.password == .file("/etc/binlogo/secrets/shop"))
+        #expect(shop.source.connection.serverPublicKeyFile == nil && !shop.source.connection.getServerPublicKey, "commented out, off")
         #expect(shop.filters.exclude == ["shop.audit_*"])
         #expect(shop.filters.excludeColumns == ["shop.users": ["password_hash"]])
         #expect(shop.queue == .init(maximumMessages: 100_000, maximumBytes: 64 << 20))
@@ -53,6 +54,25 @@ import Testing
         #expect(failure.keyPath == mistake.keyPath, "\(failure)")
         #expect(failure.message.contains(mistake.message), "\(failure)")
         #expect(!failure.description.contains("\n"))
+    }
+
+    /// The MySQL server key settings reach the source's connection.
+    @Test func serverPublicKeySettings() throws {
+        let yaml = """
+            pipelines:
+              - name: p
+                mysql: {user: u, server_id: 1, server_public_key_file: /etc/binlogo/mysql-key.pem, get_server_public_key: true}
+                output: {stdout: {}}
+            """
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-config-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try yaml.write(to: directory.appendingPathComponent("binlogo.yaml"), atomically: true, encoding: .utf8)
+        let connection = try #require(try ConfigurationLoader.load(path: directory.appendingPathComponent("binlogo.yaml").path).pipelines.first).source.connection
+        #expect(connection.serverPublicKeyFile == "/etc/binlogo/mysql-key.pem")
+        #expect(connection.getServerPublicKey)
+        let wrongType = try error("pipelines:\n  - name: p\n    mysql: {user: u, server_id: 1, get_server_public_key: maybe}\n    output: {stdout: {}}\n")
+        #expect(wrongType.keyPath.hasSuffix("get_server_public_key"), "\(wrongType)")
     }
 
     @Test func pipelineFilesAreReadAndTheirErrorsNameThem() throws {

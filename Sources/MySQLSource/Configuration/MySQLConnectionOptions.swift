@@ -14,6 +14,13 @@ public struct MySQLConnectionOptions: Sendable, Equatable {
     public var readTimeoutSeconds: UInt32
     /// TLS to the server; nil for none (a unix socket needs none).
     public var tls: TLSOptions?
+    /// A PEM file with the server's RSA public key (`mysql.server_public_key_file`): over plain TCP,
+    /// caching_sha2_password and sha256_password encrypt the password with it.
+    public var serverPublicKeyFile: String?
+    /// Over plain TCP without `serverPublicKeyFile`, ask the server for its RSA public key
+    /// (`mysql.get_server_public_key`, MySQL's `--get-server-public-key`). Off by default: a man in the
+    /// middle could send his own key and read the password.
+    public var getServerPublicKey: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -24,7 +31,9 @@ public struct MySQLConnectionOptions: Sendable, Equatable {
         database: String? = nil,
         connectTimeoutSeconds: UInt32 = 10,
         readTimeoutSeconds: UInt32 = 60,
-        tls: TLSOptions? = nil
+        tls: TLSOptions? = nil,
+        serverPublicKeyFile: String? = nil,
+        getServerPublicKey: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -35,7 +44,12 @@ public struct MySQLConnectionOptions: Sendable, Equatable {
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.readTimeoutSeconds = readTimeoutSeconds
         self.tls = tls
+        self.serverPublicKeyFile = serverPublicKeyFile
+        self.getServerPublicKey = getServerPublicKey
     }
+
+    /// The password crosses the network unprotected unless encrypted: TCP without TLS.
+    var isPlainTCP: Bool { socketPath == nil && tls == nil }
 
     /// `user@host:port` or `user@socket`, for messages; never includes the password.
     public var endpointDescription: String {

@@ -30,10 +30,16 @@ public struct SourceConfiguration: Sendable, Equatable {
         self.transactionLookAheadBytes = transactionLookAheadBytes
     }
 
-    /// Connection options with the password resolved and the read timeout set from the heartbeat.
-    func resolvedConnection() throws(PasswordSource.Missing) -> MySQLConnectionOptions {
+    /// Connection options with the password resolved and the read timeout set from the heartbeat;
+    /// a password or server key file that cannot serve is a `.configuration` error.
+    func resolvedConnection() throws(SourceError) -> MySQLConnectionOptions {
         var options = connection
-        if password != .none { options.password = try password.resolve() }
+        if password != .none {
+            do { options.password = try password.resolve() } catch { throw SourceError(.configuration, error.description) }
+        }
+        if let keyFile = options.serverPublicKeyFile, let problem = ServerPublicKeyFile.problem(at: keyFile) {
+            throw SourceError(.configuration, problem)
+        }
         options.readTimeoutSeconds = UInt32(max(1, (heartbeatSeconds * 3).rounded(.up)))
         return options
     }

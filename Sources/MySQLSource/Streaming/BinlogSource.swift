@@ -124,7 +124,7 @@ private struct SourceReader {
                 }
                 let queries = try connect(options)
                 if !preflightPassed {
-                    let report = try ServerPreflight().run(on: queries)
+                    let report = try ServerPreflight(start: position == nil ? configuration.start : nil).run(on: queries)
                     for warning in report.warnings { logger.warning("\(warning)") }
                     decoder = BinlogDecoder(checksum: report.checksumIsCRC32 ? .crc32 : .none)
                     serverIsMariaDB = report.isMariaDB
@@ -183,7 +183,7 @@ private struct SourceReader {
         do {
             return try MySQLConnection(options)
         } catch {
-            throw SourceError.connecting(error)
+            throw SourceError.connecting(error, options: options)
         }
     }
 
@@ -216,7 +216,7 @@ private struct SourceReader {
                     executedGTIDs = set
                     return .mysqlGTIDs(set)
                 }
-                let statement = try ServerVersion(of: connection).binlogStatusStatement
+                let statement = try MySQLServerVersion(of: connection).binlogStatusStatement
                 guard let row = try connection.query(statement).first, let file = row[0],
                       let offset = row[1].flatMap({ UInt32($0) }) else {
                     throw SourceError(.preflight, "\(statement) is empty on \(connection.options.endpointDescription): is log_bin on?")

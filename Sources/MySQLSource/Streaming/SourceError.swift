@@ -28,19 +28,30 @@ public struct SourceError: Error, CustomStringConvertible, Sendable {
         self.serverCode = serverCode
     }
 
-    /// A connection failure with what to check.
-    static func connecting(_ error: MySQLError) -> SourceError {
-        let hint: String
+    /// A connection failure with what to check; `options` are the connection's, for a hint that fits them.
+    static func connecting(_ error: MySQLError, options: MySQLConnectionOptions? = nil) -> SourceError {
+        let hint: String?
         switch error.code {
-        case 1045: hint = "check the user and password"
+        case 1045:
+            if let keyFile = options?.serverPublicKeyFile, options?.isPlainTCP == true {
+                hint = "check the user and password, and that mysql.server_public_key_file \(keyFile) is this server's public key"
+            } else {
+                hint = "check the user and password"
+            }
         case 1044, 1227: hint = "grant the user REPLICATION SLAVE, REPLICATION CLIENT and SELECT"
         case 2002, 2003, 2005, 2006, 2013: hint = "check host, port or socket, and that the server is up"
-        case 2026: hint = "check the TLS settings (CA, certificate, key) and that the server offers TLS"
+        case 2026 where error.happenedWhileConnecting: hint = "check the TLS settings (CA, certificate, key) and that the server offers TLS"
+        case 2026: hint = "the TLS connection broke; check that the server is up"
+        // binlogo's caching_sha2_password/sha256_password plugins name the setting and the fix themselves.
+        case 2061: hint = nil
         case 3159: hint = "the server accepts only TLS connections (require_secure_transport=ON): set the pipeline's mysql.tls.ca"
+        case 1251, 2059:
+            hint = "libmariadb cannot use the user's authentication plugin: create the user IDENTIFIED WITH caching_sha2_password (MySQL) or mysql_native_password/ed25519 (MariaDB)"
         default: hint = "see the server's error"
         }
-        // The server refusing the user or the TLS handshake will not heal by retrying; a network error may.
-        let refused = [1044, 1045, 1227, 2026, 3159].contains(error.code)
-        return SourceError(refused ? .refused : .connection, "\(error): \(hint)", serverCode: error.code)
+        // The server refusing the user, the TLS handshake or the key exchange will not heal by retrying; a network
+        // error may, and so does a TLS error on a connection that was up (2026 is also what a dropped TLS stream reads).
+        let refused = [1044, 1045, 1227, 1251, 2059, 2061, 3159].contains(error.code) || (error.code == 2026 && error.happenedWhileConnecting)
+        return SourceError(refused ? .refused : .connection, hint.map { "\(error): \($0)" } ?? "\(error)", serverCode: error.code)
     }
 }

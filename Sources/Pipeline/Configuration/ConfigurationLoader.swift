@@ -10,7 +10,8 @@ public enum ConfigurationLoader {
     static let mainKeys: Set<String> = ["node_name", "state_dir", "log", "http", "health", "pipelines", "pipelines_dir"]
     static let pipelineKeys: Set<String> = ["name", "mysql", "filters", "output", "queue"]
     static let mysqlKeys: Set<String> = ["host", "port", "socket", "user", "password", "password_env", "password_file", "server_id",
-                                         "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb", "transaction_lookahead_mb"]
+                                         "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb", "transaction_lookahead_mb",
+                                         "server_public_key_file", "get_server_public_key"]
     static let maximumFileBytes = 4 << 20
     static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties"]
 
@@ -189,6 +190,8 @@ public enum ConfigurationLoader {
                                         keyFile: try tlsKeys["key"]?.string(),
                                         verifyServerCertificate: try tlsKeys["verify_server_cert"]?.bool() ?? true)
         }
+        connection.serverPublicKeyFile = try keys["server_public_key_file"]?.string()
+        connection.getServerPublicKey = try keys["get_server_public_key"]?.bool() ?? false
         let passwords = ["password", "password_env", "password_file"].filter { keys[$0] != nil }
         guard passwords.count <= 1 else { throw keys[passwords[1]]!.error("give one of password, password_env and password_file") }
         var password = PasswordSource.none

@@ -31,6 +31,9 @@ extension DaemonConfiguration {
                     problems.append("pipeline \(pipeline.name): mysql.tls.\(key) \(path) cannot be read: \(reason)")
                 }
             }
+            if let keyFile = source.connection.serverPublicKeyFile, let reason = Self.unreadable(keyFile) {
+                problems.append("pipeline \(pipeline.name): mysql.server_public_key_file \(keyFile) cannot be read: \(reason)")
+            }
             if case .kafka(let kafka) = pipeline.output {
                 for key in Self.kafkaFileProperties {
                     guard let path = kafka.properties[key], path != "probe", let reason = Self.unreadable(path) else { continue }
