@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
-        // C libraries from the system (Debian's libmariadb-dev and librdkafka-dev), with typed shims.
+        // C libraries from the system (Debian's libmariadb-dev, librdkafka-dev and libzstd-dev), with typed shims.
         .systemLibrary(
             name: "CMariaDB",
             pkgConfig: "libmariadb",
@@ -29,14 +29,22 @@ let package = Package(
             providers: [.apt(["librdkafka-dev"])]
         ),
 
+        // zstd (Debian's libzstd-dev), for MySQL's compressed transactions.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+
         // glibc's mallopt, for the daemon's allocator settings.
         .systemLibrary(name: "CMalloc"),
 
         // CRC-32 by carry-less multiplication (PCLMULQDQ), for the checksums of large events.
         .target(name: "CCRC32"),
 
-        // Binlog bytes in, row changes and JSON out (Swift; the checksum's fast path in CCRC32).
-        .target(name: "BinlogDecoder", dependencies: ["CCRC32"]),
+        // Binlog bytes in, row changes and JSON out (Swift; the checksum's fast path in CCRC32, MySQL's
+        // compressed transactions through libzstd).
+        .target(name: "BinlogDecoder", dependencies: ["CCRC32", "CZstd"]),
 
         // Names the daemon's own threads for top -H and perf.
         .target(name: "ThreadNames"),
@@ -91,7 +99,7 @@ let package = Package(
 
         .testTarget(
             name: "BinlogDecoderTests",
-            dependencies: ["BinlogDecoder", "TestBench", "MySQLSource"]
+            dependencies: ["BinlogDecoder", "TestBench", "MySQLSource", "CZstd"]
         ),
         .testTarget(
             name: "MySQLSourceTests",
