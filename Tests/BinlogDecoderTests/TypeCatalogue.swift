@@ -158,7 +158,7 @@ struct CatalogueTable: Sendable {
         let captured = try CapturedChanges.read(database, from: start)
         if let tag = session.gtidTag {
             let untagged = captured.filter { $0["head"]?["position"]?["gtid_set"]?.stringValue?.contains(":\(tag):") != true }
-            #expect(untagged.isEmpty, "\(name): messages without the GTID tag \(tag): \(untagged.prefix(2))")
+            #expect(untagged.isEmpty, "\(name): \(untagged.count) messages without the GTID tag \(tag), e.g. \(untagged.prefix(2).map { $0["head"]?["position"]?["gtid_set"] })")
         }
         if session.compressed {
             // Each INSERT and UPDATE is a transaction of its own, the DELETE one more.

@@ -105,6 +105,7 @@ import Testing
         let ours = try messages(result.standardOutput).filter { ($0["head"] as? [String: Any])?["database"] as? String == database.name }
         let heads = ours.map { $0["head"] as! [String: Any] }
         #expect(heads.map { $0["type"] as? String } == ["insert", "insert", "insert", "update", "delete"])
+        try #require(ours.count == 5)
         #expect(heads.map { $0["commit"] as? Bool } == [false, false, false, false, true])
         let positions = heads.map { $0["position"] as! [String: Any] }
         #expect(positions.allSatisfy { $0["binlog_position"] as? Int == payload })
