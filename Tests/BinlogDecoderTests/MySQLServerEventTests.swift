@@ -45,9 +45,10 @@ import Testing
     /// A tag of this test run's own: tags accumulate in the shared server's GTID state.
     static func freshTag() -> String { "t" + UUID().uuidString.prefix(8).lowercased().filter { $0.isLetter || $0.isNumber } }
 
-    /// Tagged transactions (`AUTOMATIC:tag` and `uuid:tag:N`), a tagged DDL statement and a tagged XA
-    /// transaction: each GTID reads as SHOW BINLOG EVENTS shows it, and the transactions assemble as
-    /// untagged ones do.
+    /// Tagged transactions (`AUTOMATIC:tag` and `uuid:tag:N`), a tagged DDL statement and tagged XA
+    /// transactions, two of them compressed (MySQL compresses XA PREPARE's group, XA_PREPARE_LOG_EVENT
+    /// last inside): each GTID reads as SHOW BINLOG EVENTS shows it, and the transactions assemble as
+    /// untagged, uncompressed ones do.
     @Test func taggedTransactionsReadAsTheServerShowsThem() throws {
         let sandbox = try SandboxServer.shared(.mysql)
         let database = try TestDatabase.create(prefix: "tagged", on: sandbox)
@@ -69,6 +70,18 @@ import Testing
         try connection.execute("XA COMMIT 'xa_\(tag)'")
         try connection.execute("SET gtid_next = 'AUTOMATIC'")
         try connection.execute("INSERT INTO t VALUES (4, 'untagged')")
+        try connection.execute("SET SESSION binlog_transaction_compression = ON")
+        try connection.execute("SET gtid_next = 'AUTOMATIC:\(tag)a'")
+        try connection.execute("XA START 'xc_\(tag)'")
+        try connection.execute("INSERT INTO t VALUES (5, 'xa compressed')")
+        try connection.execute("XA END 'xc_\(tag)'")
+        try connection.execute("XA PREPARE 'xc_\(tag)'")
+        try connection.execute("XA COMMIT 'xc_\(tag)'")
+        try connection.execute("XA START 'xd_\(tag)'")
+        try connection.execute("INSERT INTO t VALUES (6, 'one phase')")
+        try connection.execute("XA END 'xd_\(tag)'")
+        try connection.execute("XA COMMIT 'xd_\(tag)' ONE PHASE")
+        try connection.execute("SET gtid_next = 'AUTOMATIC'")
 
         // Every GTID event decodes to the text the server shows for it (other tests' transactions included).
         let dump = try Self.dump(sandbox, from: start)
@@ -81,10 +94,11 @@ import Testing
             guard case .mysqlGTID(let gtid) = event.event else { return nil }
             return (event.position, gtid.description)
         }
-        #expect(decodedGTIDs.count >= 6)
+        #expect(decodedGTIDs.count >= 9)
+        #expect(dump.payloads.filter { $0.tables.contains("\(database.name).t") }.count == 2)
         for (position, text) in decodedGTIDs { #expect(serverGTIDs[position] == text, "GTID at \(position)") }
         let tagged = shown.filter { $0.type == "Gtid_tagged_log_event" && $0.info.contains(":\(tag)") }
-        #expect(tagged.count == 5, "\(tagged)")  // two inserts, the DDL, XA PREPARE and XA COMMIT
+        #expect(tagged.count == 8, "\(tagged)")  // two inserts, the DDL, twice XA PREPARE and XA COMMIT, XA COMMIT ONE PHASE
         let executed = try #require(try connection.queryValue("SELECT @@gtid_executed")).filter { !$0.isWhitespace }
         #expect(executed.contains(":\(tag)b:7"))
 
@@ -97,7 +111,8 @@ import Testing
             try? event.writeImage(row: row, image: .after, excluded: nil, to: writer)
             return (String(decoding: writer.bytes, as: UTF8.self), placement.gtid, placement.isLastInTransaction)
         }
-        #expect(rows.map(\.0) == ["{\"id\":1,\"v\":\"automatic\"}", "{\"id\":2,\"v\":\"explicit\"}", "{\"id\":3,\"v\":\"xa\"}", "{\"id\":4,\"v\":\"untagged\"}"])
+        #expect(rows.map(\.0) == ["{\"id\":1,\"v\":\"automatic\"}", "{\"id\":2,\"v\":\"explicit\"}", "{\"id\":3,\"v\":\"xa\"}",
+                                  "{\"id\":4,\"v\":\"untagged\"}", "{\"id\":5,\"v\":\"xa compressed\"}", "{\"id\":6,\"v\":\"one phase\"}"])
         #expect(rows.allSatisfy { $0.2 })
         // Each row's GTID is the one the server shows before the row's table map.
         var rowGTIDs: [String] = []
@@ -107,7 +122,7 @@ import Testing
             if event.type == "Table_map", event.info.contains("(\(database.name).t)") { rowGTIDs.append(current) }
         }
         #expect(rows.map(\.1) == rowGTIDs)
-        try #require(rows.count == 4)
+        try #require(rows.count == 6)
         #expect(rows[1].1 == "\(uuid):\(tag)b:7" && rows[0].1.hasPrefix("\(uuid):\(tag)a:"))
         let ddl = changes.compactMap { change -> (String, String, Bool)? in
             guard case let .ddl(schemaChange, placement) = change else { return nil }
