@@ -42,7 +42,7 @@ extension BinlogDecoder {
             finishPayload()
             return nil
         }
-        let start = pending.offset
+        let start = pending.offset, number = pending.eventsRead + 1
         var type: UInt8 = events.count - start > 4 ? events[start + 4] : 0
         do throws(EventFailure) {
             var reader = ByteReader(UnsafeRawBufferPointer(rebasing: events[start...]))
@@ -53,7 +53,7 @@ extension BinlogDecoder {
                 throw EventFailure("its header says \(length) bytes, the payload has \(events.count - start) left")
             }
             // These would change how the rest of the binlog decodes; a transaction holds none of them.
-            guard ![BinlogEventType.formatDescription, BinlogEventType.rotate, BinlogEventType.transactionPayload].contains(type) else {
+            guard type != BinlogEventType.formatDescription, type != BinlogEventType.rotate, type != BinlogEventType.transactionPayload else {
                 throw EventFailure("a transaction payload cannot hold this event")
             }
             pending.offset = start + length
@@ -67,7 +67,7 @@ extension BinlogDecoder {
         } catch {
             finishPayload()
             var inside = error
-            inside.reason += " (event \(pending.eventsRead + 1), at byte \(start) of the TRANSACTION_PAYLOAD_EVENT's events)"
+            inside.reason += " (event \(number), at byte \(start) of the TRANSACTION_PAYLOAD_EVENT's events)"
             throw failure(inside, type: type, position: pending.position)
         }
     }

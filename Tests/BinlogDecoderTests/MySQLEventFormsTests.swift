@@ -241,6 +241,8 @@ extension MySQLEventTests {
         nested.insert(EventBuilder.event(type: 40, body: payloadBody(events, .none), checksum: false), at: 1)
         var badLength = events
         badLength[2][9] = 0xff  // the rows event's length runs past the payload
+        var orphan = events
+        orphan[2][19] = 0x2b; orphan[2][20] = 0x02  // rows for table id 555, which no table map announced
         let cases: [([UInt8], String)] = [
             (payloadBody(events, .zstd, declaredSize: size + 1), "decompresses to \(size) bytes, it declares \(size + 1)"),
             (payloadBody(events, .zstd, declaredSize: size - 1), "does not decompress"),
@@ -250,6 +252,7 @@ extension MySQLEventTests {
             (payloadBody(events, .zstd, declaredSize: 2 << 30), "more than binlogo decompresses (1073741824)"),
             (payloadBody(badLength, .none), "(event 3, at byte \(events[0].count + events[1].count)"),
             (payloadBody(nested, .zstd), "a transaction payload cannot hold this event (event 2"),
+            (payloadBody(orphan, .zstd), "no TABLE_MAP_EVENT for table id 555 before its rows (start reading at the first event of a transaction) (event 3, at byte \(events[0].count + events[1].count)"),
         ]
         for (body, hint) in cases {
             let error = try #require(throws: BinlogDecodingError.self) {
