@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
-        // C libraries from the system (Debian's libmariadb-dev and librdkafka-dev), with typed shims.
+        // C libraries from the system (Debian's libmariadb-dev, librdkafka-dev and libzstd-dev), with typed shims.
         .systemLibrary(
             name: "CMariaDB",
             pkgConfig: "libmariadb",
@@ -27,6 +27,13 @@ let package = Package(
             name: "CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
+        ),
+
+        // zstd (Debian's libzstd-dev), for MySQL's compressed transactions.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
         ),
 
         // glibc's mallopt, for the daemon's allocator settings.
@@ -39,8 +46,9 @@ let package = Package(
         // with libmariadb: the server's RSA key is fetched over plain TCP only when the configuration allows it.
         .target(name: "CMySQLAuth", dependencies: ["CMariaDB"], linkerSettings: [.linkedLibrary("crypto")]),
 
-        // Binlog bytes in, row changes and JSON out (Swift; the checksum's fast path in CCRC32).
-        .target(name: "BinlogDecoder", dependencies: ["CCRC32"]),
+        // Binlog bytes in, row changes and JSON out (Swift; the checksum's fast path in CCRC32, MySQL's
+        // compressed transactions through libzstd).
+        .target(name: "BinlogDecoder", dependencies: ["CCRC32", "CZstd"]),
 
         // Names the daemon's own threads for top -H and perf.
         .target(name: "ThreadNames"),
@@ -95,7 +103,7 @@ let package = Package(
 
         .testTarget(
             name: "BinlogDecoderTests",
-            dependencies: ["BinlogDecoder", "TestBench", "MySQLSource"]
+            dependencies: ["BinlogDecoder", "TestBench", "MySQLSource", "CZstd"]
         ),
         .testTarget(
             name: "MySQLSourceTests",

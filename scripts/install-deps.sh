@@ -12,6 +12,7 @@ packages=(
   mariadb-client   # mariadb, mariadb-admin, mariadb-binlog
   pkg-config
   zlib1g-dev
+  libzstd-dev      # zstd, for MySQL's compressed transactions (TRANSACTION_PAYLOAD_EVENT)
   python3
   bc               # the benchmark scripts' arithmetic
   openssl          # certificates for the TLS tests

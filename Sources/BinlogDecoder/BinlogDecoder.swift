@@ -4,12 +4,22 @@
 /// Stateful: it keeps the format description, the current binlog file name and the table maps
 /// that ROWS events refer to. It verifies CRC32 checksums, and every failure is a
 /// `BinlogDecodingError` naming the file and position; it never reads out of bounds.
+///
+/// A TRANSACTION_PAYLOAD_EVENT (MySQL's compressed transaction) decodes to `.transactionPayload`, and the
+/// events inside it come from `nextPayloadEvent()`; `decodeEach` does both (BinlogDecoder+Payload.swift).
 public struct BinlogDecoder: Sendable {
     public private(set) var format: FormatDescription
     public private(set) var binlogFile: String
     public private(set) var tables: [UInt64: TableMap] = [:]
     /// Whether to check CRC32 checksums (on by default).
     public var verifiesChecksums = true
+    /// The most bytes a TRANSACTION_PAYLOAD_EVENT may declare its events to take uncompressed (they are
+    /// decompressed whole, into one buffer): 1 GiB, MySQL's own limit for one event.
+    public var maximumPayloadBytes = 1 << 30
+    /// The events of the last TRANSACTION_PAYLOAD_EVENT, created with the first one.
+    var payloadBuffer: PayloadBuffer?
+    /// Where `nextPayloadEvent` stands in them; nil when no payload's events are waiting.
+    var pendingPayload: PendingPayload?
 
     /// - Parameters:
     ///   - binlogFile: the file the first events come from (a fake ROTATE at the start of a dump updates it).
@@ -29,7 +39,9 @@ public struct BinlogDecoder: Sendable {
 
     /// Decodes one event.
     /// - Parameter filePosition: the event's offset when known from reading a file; else taken from its header.
+    /// A TRANSACTION_PAYLOAD_EVENT's events are then read with `nextPayloadEvent()`, up to the next `decode`.
     public mutating func decode(_ event: UnsafeRawBufferPointer, filePosition: UInt64? = nil) throws(BinlogDecodingError) -> DecodedEvent {
+        if pendingPayload != nil { finishPayload() }
         var reader = ByteReader(event)
         let header: EventHeader
         do throws(EventFailure) {
@@ -66,7 +78,7 @@ public struct BinlogDecoder: Sendable {
         }
     }
 
-    private func failure(_ error: EventFailure, type: UInt8, position: UInt64) -> BinlogDecodingError {
+    func failure(_ error: EventFailure, type: UInt8, position: UInt64) -> BinlogDecodingError {
         BinlogDecodingError(binlogFile: binlogFile, position: position, eventType: type, table: error.table,
                             column: error.column, columnType: error.columnType, reason: error.reason)
     }
@@ -89,7 +101,7 @@ public struct BinlogDecoder: Sendable {
         return algorithm == 0xff ? 0 : algorithm
     }
 
-    private mutating func decodeBody(_ header: EventHeader, _ body: UnsafeRawBufferPointer, event: UnsafeRawBufferPointer,
+    mutating func decodeBody(_ header: EventHeader, _ body: UnsafeRawBufferPointer, event: UnsafeRawBufferPointer,
                                      bodyEnd: Int, position: UInt64) throws(EventFailure) -> BinlogEvent {
         var reader = ByteReader(body)
         switch header.type {
@@ -171,8 +183,17 @@ public struct BinlogDecoder: Sendable {
             let number = Int64(bitPattern: try reader.uint64())
             return .mysqlGTID(MySQLGTID(sourceID: source, transactionNumber: number))
 
+        case BinlogEventType.gtidTagged:
+            return .mysqlGTID(try MySQLGTID(taggedEventBody: body))
+
         case BinlogEventType.previousGTIDs:
-            return .gtidState(try Self.previousGTIDs(&reader))
+            return .gtidState(try PreviousGTIDs.text(&reader))
+
+        case BinlogEventType.incident:
+            let number = try reader.uint16()
+            try reader.skip(max(0, (format.postHeaderLength(of: header.type) ?? 2) - 2))
+            let message = try reader.string(Int(try reader.uint8()))
+            return .incident(number: number, message: message)
 
         case BinlogEventType.annotateRows:
             return .rowsQuery(try reader.string(reader.remaining))
@@ -190,11 +211,11 @@ public struct BinlogDecoder: Sendable {
         case BinlogEventType.partialUpdateRows:
             return .rows(try decodeRows(header, body, position: position))
         case BinlogEventType.transactionPayload:
-            throw EventFailure("TRANSACTION_PAYLOAD_EVENT is not decoded: set binlog_transaction_compression=OFF on the server")
+            return .transactionPayload(try loadPayload(body, header: header, position: position))
         case BinlogEventType.startEncryption:
             throw EventFailure("encrypted binlogs cannot be decoded")
 
-        case 1, 5, 6...14, 17, 18, 26, 28, 36, 37, BinlogEventType.binlogCheckpoint:
+        case 1, 5, 6...14, 17, 18, 28, 36, 37, BinlogEventType.binlogCheckpoint:
             return .other(type: header.type)
 
         default:
@@ -278,25 +299,6 @@ public struct BinlogDecoder: Sendable {
         guard algorithm == 0 else { throw EventFailure("compression algorithm \(algorithm) is not supported (only zlib)") }
         let length = Int(data.bigEndian(at: 1, width: lengthBytes))
         return try Inflate.zlib(UnsafeRawBufferPointer(rebasing: data[(1 + lengthBytes)...]), expectedLength: length)
-    }
-
-    /// PREVIOUS_GTIDS: for each source UUID its intervals [start, end), as a GTID set text.
-    private static func previousGTIDs(_ reader: inout ByteReader) throws(EventFailure) -> String {
-        let sourceCount = try reader.uint64()
-        guard sourceCount <= UInt64(reader.remaining / 24) else { throw EventFailure("PREVIOUS_GTIDS count \(sourceCount) exceeds its event") }
-        var sets: [String] = []
-        for _ in 0..<sourceCount {
-            let source = try reader.array(16)
-            let intervalCount = try reader.uint64()
-            guard intervalCount <= UInt64(reader.remaining / 16) else { throw EventFailure("PREVIOUS_GTIDS interval count \(intervalCount) exceeds its event") }
-            var text = MySQLGTID.uuidText(source)
-            for _ in 0..<intervalCount {
-                let start = Int64(bitPattern: try reader.uint64()), end = Int64(bitPattern: try reader.uint64())
-                text += end - 1 > start ? ":\(start)-\(end - 1)" : ":\(start)"
-            }
-            sets.append(text)
-        }
-        return sets.joined(separator: ",")
     }
 }
 

@@ -60,9 +60,11 @@ struct DumpCommand: ParsableCommand {
             if writer.count >= 1 << 20 { StandardOutput.write(writer) }
         }
         do {
-            while let decoded = try reader.next({ bytes, offset in try decoder.decode(bytes, filePosition: offset) }) {
-                try changes.consume(decoded, emit: emit, notice: { note in StandardError.write("binlogo dump: \(note)") })
-            }
+            let notice: (String) -> Void = { note in StandardError.write("binlogo dump: \(note)") }
+            // A compressed transaction (TRANSACTION_PAYLOAD_EVENT) is read as the events inside it.
+            while try reader.next({ bytes, offset in
+                try decoder.decodeEach(bytes, filePosition: offset) { try changes.consume($0, emit: emit, notice: notice) }
+            }) != nil {}
             try changes.finish(emit: emit)
             for xid in changes.preparedXATransactions {
                 StandardError.write("binlogo dump: XA transaction \(xid) is prepared and its outcome is not in this file: its rows are not printed")

@@ -22,16 +22,21 @@ public enum SandboxChanges {
                 if schemaChange.targets.contains(where: { $0.database == database.name }) { changes.append(change) }
             }
         }
-        while let decoded = try replication.next({ try decoder.decode($0) }) {
-            switch decoded.event {
-            case .tableMap(var table) where !table.hasColumnNames && table.database == database.name:
-                if try schema.complete(&table) { decoder.updateTable(table) }
-            case .query(let query):
-                if case .ddl = StatementParser.parse(query.statement, sessionDatabase: query.database) { schema.invalidate() }
-            default:
-                break
+        while let outer = try replication.next({ try decoder.decode($0) }) {
+            // A compressed transaction is read as the events inside it, as the source reads it.
+            var next: DecodedEvent? = outer.event.isTransactionPayload ? try decoder.nextPayloadEvent() : outer
+            while let decoded = next {
+                switch decoded.event {
+                case .tableMap(var table) where !table.hasColumnNames && table.database == database.name:
+                    if try schema.complete(&table) { decoder.updateTable(table) }
+                case .query(let query):
+                    if case .ddl = StatementParser.parse(query.statement, sessionDatabase: query.database) { schema.invalidate() }
+                default:
+                    break
+                }
+                try stream.consume(decoded, emit: collect)
+                next = try decoder.nextPayloadEvent()
             }
-            try stream.consume(decoded, emit: collect)
         }
         stream.finish(emit: collect)
         return changes

@@ -29,6 +29,21 @@ struct EventBuilder {
         text(value)
     }
 
+    /// An unsigned integer in MySQL's serialization format (libs/mysql/serialization/readme.md): as many
+    /// one bits at the low end of the first byte as bytes follow, then a zero bit, then the value.
+    mutating func serialized(_ value: UInt64) {
+        let count = ((64 - value.leadingZeroBitCount) * 575) >> 12 + 1
+        u8(UInt8(truncatingIfNeeded: (1 << (count - 1)) - 1) | UInt8(truncatingIfNeeded: count == 9 ? 0 : value << count))
+        if count > 1 { little(value >> (8 - count + (count == 9 ? 1 : 0)), count - 1) }
+    }
+    mutating func serializedSigned(_ value: Int64) {
+        serialized(value < 0 ? UInt64(-(value + 1)) << 1 | 1 : UInt64(value) << 1)
+    }
+    mutating func serializedString(_ value: String) {
+        serialized(UInt64(value.utf8.count))
+        text(value)
+    }
+
     /// A whole event: the 19-byte header around `body`, with a CRC32 when `checksum` is on.
     static func event(type: UInt8, body: [UInt8], position: UInt32 = 1000, serverID: UInt32 = 7,
                       timestamp: UInt32 = 1_700_000_000, checksum: Bool = true) -> [UInt8] {

@@ -8,7 +8,7 @@ import Testing
 @Suite struct MySQLEventTests {
     static let sourceID: [UInt8] = [0x3e, 0x11, 0xfa, 0x47, 0x71, 0xca, 0x11, 0xe1, 0x9e, 0x33, 0xc8, 0x0a, 0xa9, 0x42, 0x95, 0x62]
 
-    private func decoderAfterFormatDescription() throws -> BinlogDecoder {
+    func decoderAfterFormatDescription() throws -> BinlogDecoder {
         var decoder = BinlogDecoder(binlogFile: "binlog.000042")
         let event = EventBuilder.event(type: 15, body: EventBuilder.mysql8FormatDescription(), position: 4)
         let decoded = try event.withUnsafeBytes { try decoder.decode($0) }
@@ -22,7 +22,7 @@ import Testing
         return decoder
     }
 
-    private func decode(_ decoder: inout BinlogDecoder, type: UInt8, body: [UInt8], position: UInt32 = 1000) throws -> DecodedEvent {
+    func decode(_ decoder: inout BinlogDecoder, type: UInt8, body: [UInt8], position: UInt32 = 1000) throws -> DecodedEvent {
         let event = EventBuilder.event(type: type, body: body, position: position)
         return try event.withUnsafeBytes { try decoder.decode($0) }
     }
@@ -92,7 +92,7 @@ import Testing
 
     /// TABLE_MAP for `shop.items (id BIGINT UNSIGNED, name VARCHAR(20) utf8mb4, doc JSON, price DECIMAL(10,2), qty INT)`
     /// with SIGNEDNESS, DEFAULT_CHARSET, COLUMN_NAME and SIMPLE_PRIMARY_KEY metadata.
-    private func itemsTableMap() -> [UInt8] {
+    func itemsTableMap() -> [UInt8] {
         var body = EventBuilder()
         body.little(91, 6)  // table id
         body.u16(1)
@@ -115,7 +115,7 @@ import Testing
         return body.bytes
     }
 
-    private func row(id: UInt64, name: String?, doc: TestJSON?, price: [UInt8], qty: Int32) -> [UInt8] {
+    func row(id: UInt64, name: String?, doc: TestJSON?, price: [UInt8], qty: Int32) -> [UInt8] {
         var row = EventBuilder()
         row.u8((name == nil ? 0b10 : 0) | (doc == nil ? 0b100 : 0))
         row.u64(id)
@@ -130,7 +130,7 @@ import Testing
         return row.bytes
     }
 
-    private func rowsEvent(kind: UInt8, rows: [[UInt8]]) -> [UInt8] {
+    func rowsEvent(kind: UInt8, rows: [[UInt8]]) -> [UInt8] {
         var body = EventBuilder()
         body.little(91, 6)
         body.u16(1)          // STMT_END_F
@@ -237,7 +237,7 @@ import Testing
         #expect(typeError.table == "d.t" && typeError.column == "#2" && typeError.columnType == 20)
 
         // Event forms binlogo refuses rather than guess at.
-        for (type, hint) in [(UInt8(40), "binlog_transaction_compression"), (200, "unknown event type")] {
+        for (type, hint) in [(UInt8(200), "unknown event type")] {
             let error = try #require(throws: BinlogDecodingError.self) { try decode(&decoder, type: type, body: [0, 0, 0, 0]) }
             #expect(error.reason.contains(hint), "\(type): \(error)")
         }

@@ -6,7 +6,9 @@ import Testing
 /// inserted, updated and deleted decodes to exactly what SELECT on MySQL returns, with FULL metadata
 /// (the shared MySQL sandbox) and with MINIMAL (MySQL's default, on a server of its own). MySQL has no
 /// NO_LOG setting. The column orders put YEAR, GEOMETRY and JSON before signed, unsigned and
-/// charset columns: MySQL gives none of them a signedness bit or a charset, unlike MariaDB.
+/// charset columns: MySQL gives none of them a signedness bit or a charset, unlike MariaDB. Both
+/// settings also run with every transaction compressed (`binlog_transaction_compression=ON` for the
+/// session) and tagged (`SET gtid_next='AUTOMATIC:catalogue'`).
 @Suite struct MySQLTypeCatalogueTests {
     @Test func theServerIsMySQL9() throws {
         let version = try MySQLServerVersion(of: MariaDBSandbox.shared(.mysql).connect())
@@ -17,6 +19,12 @@ import Testing
         let sandbox = try MariaDBSandbox.shared(.mysql)
         #expect(try sandbox.connect().queryValue("SELECT @@global.binlog_row_metadata") == "FULL")
         try MySQLTypeCatalogue.tables.first { $0.name == table }!.verify(on: sandbox)
+    }
+
+    /// FULL metadata, every transaction a TRANSACTION_PAYLOAD_EVENT with a tagged GTID.
+    @Test(arguments: MySQLTypeCatalogue.tables.map(\.name)) func everyTypeCompressedAndTagged(table: String) throws {
+        let sandbox = try MariaDBSandbox.shared(.mysql)
+        try MySQLTypeCatalogue.tables.first { $0.name == table }!.verify(on: sandbox, session: .compressedAndTagged)
     }
 
     @Test(arguments: 0..<6) func everyTypeBeforeSignedUnsignedAndCharsetColumns(ordering: Int) throws {
@@ -46,8 +54,10 @@ import Testing
         let sandbox = try MariaDBSandbox.start(.mysql, options: ["--binlog-row-metadata=MINIMAL"])
         defer { try? sandbox.stop() }
         #expect(try sandbox.connect().queryValue("SELECT @@global.binlog_row_metadata") == "MINIMAL")
-        for table in MySQLTypeCatalogue.tables + [TypeCatalogueTests.probes] + MySQLTypeCatalogue.orderings {
-            try table.verify(on: sandbox)
+        for session in [CatalogueSession.plain, .compressedAndTagged] {
+            for table in MySQLTypeCatalogue.tables + [TypeCatalogueTests.probes] + MySQLTypeCatalogue.orderings {
+                try table.verify(on: sandbox, session: session)
+            }
         }
     }
 }

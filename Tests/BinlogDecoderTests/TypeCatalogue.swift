@@ -106,6 +106,21 @@ struct CatalogueColumn: Sendable {
     }
 }
 
+/// How a catalogue run's session logs its writes: as they are, or (MySQL 8.4+) each transaction
+/// compressed into a TRANSACTION_PAYLOAD_EVENT and given a tagged GTID.
+struct CatalogueSession: Sendable {
+    var statements: [String] = []
+    /// The tag every transaction's GTID must carry.
+    var gtidTag: String?
+    /// Whether every row change must come inside a TRANSACTION_PAYLOAD_EVENT.
+    var compressed = false
+
+    static let plain = CatalogueSession()
+    static let compressedAndTagged = CatalogueSession(
+        statements: ["SET SESSION binlog_transaction_compression = ON", "SET gtid_next = 'AUTOMATIC:catalogue'"],
+        gtidTag: "catalogue", compressed: true)
+}
+
 /// A table of one type family with edge-value rows, driven through INSERT, UPDATE and DELETE on
 /// the sandbox server; the decoded messages are compared with what SELECT returns.
 struct CatalogueTable: Sendable {
@@ -114,15 +129,15 @@ struct CatalogueTable: Sendable {
     /// SQL literals, one per column, per row.
     let rows: [[String]]
 
-    /// Runs the table through the shared sandbox, or through `sandbox` (a server with other settings).
-    /// With `partialJSON` (MySQL) the session logs JSON updates as diffs (`binlog_row_value_options=PARTIAL_JSON`)
-    /// and, after the updates above, each JSON column is changed in place with JSON_SET and JSON_REMOVE;
-    /// returns how many new documents binlogo built from diffs.
+    /// Runs the table through the shared sandbox, or through `sandbox` (a server with other settings),
+    /// its writes logged as `session` says. With `partialJSON` (MySQL) the session logs JSON updates as
+    /// diffs (`binlog_row_value_options=PARTIAL_JSON`) and, after the updates above, each JSON column is
+    /// changed in place with JSON_SET and JSON_REMOVE; returns how many new documents binlogo built from diffs.
     @discardableResult
-    func verify(on sandbox: MariaDBSandbox? = nil, partialJSON: Bool = false) throws -> Int {
+    func verify(on sandbox: MariaDBSandbox? = nil, session: CatalogueSession = .plain, partialJSON: Bool = false) throws -> Int {
         let database = try TestDatabase.create(prefix: "types", on: sandbox ?? MariaDBSandbox.shared(.mariadb))
         let connection = try database.connect()
-        for statement in ["SET SESSION time_zone = '+00:00'", "SET SESSION sql_mode = ''"]
+        for statement in ["SET SESSION time_zone = '+00:00'", "SET SESSION sql_mode = ''"] + session.statements
             + (partialJSON ? ["SET SESSION binlog_row_value_options = 'PARTIAL_JSON'"] : []) {
             try connection.execute(statement)
         }
@@ -160,7 +175,16 @@ struct CatalogueTable: Sendable {
         try connection.execute("DELETE FROM `\(name)`")
 
         let changes = try SandboxChanges.read(database, from: start)
-        let messages = try CapturedChanges.messages(changes).filter { $0["head"]?["type"] != .string("ddl") }
+        let captured = try CapturedChanges.messages(changes)
+        if let tag = session.gtidTag {
+            let untagged = captured.filter { $0["head"]?["position"]?["gtid_set"]?.stringValue?.contains(":\(tag):") != true }
+            #expect(untagged.isEmpty, "\(name): \(untagged.count) messages without the GTID tag \(tag), e.g. \(untagged.prefix(2).map { $0["head"]?["position"]?["gtid_set"] })")
+        }
+        if session.compressed {
+            // Each INSERT and UPDATE is a transaction of its own, the DELETE one more.
+            #expect(try payloadEvents(on: database, from: start) == rows.count * 2 + 1, "\(name): compressed transactions")
+        }
+        let messages = captured.filter { $0["head"]?["type"] != .string("ddl") }
         let inserts = messages.filter { $0["head"]?["type"] == .string("insert") }
         let updates = messages.filter { $0["head"]?["type"] == .string("update") }
         let deletes = messages.filter { $0["head"]?["type"] == .string("delete") }
@@ -174,6 +198,23 @@ struct CatalogueTable: Sendable {
         }
         for message in deletes { check(message["data"]?["old"], against: states, "\(name) delete old") }
         return CapturedChanges.documentsFromJSONDiffs(changes)
+    }
+
+    /// How many TRANSACTION_PAYLOAD_EVENTs since `start` hold this table's rows, by the server's SHOW BINLOG
+    /// EVENTS (which lists a payload's events after it, each at the payload's end position).
+    private func payloadEvents(on database: TestDatabase, from start: BinlogReplicationStream.Start) throws -> Int {
+        var payloadEnd: String?
+        var holdingThisTable: Set<String> = []
+        for row in try database.sandbox.connect().query("SHOW BINLOG EVENTS IN '\(start.file)' FROM \(start.position)") {
+            if row[2] == "Transaction_payload" {
+                payloadEnd = row[4]
+            } else if let end = payloadEnd, row[1] == end, row[4] == end {
+                if row[2] == "Table_map", row[5]?.contains("(\(database.name).\(name))") == true { holdingThisTable.insert(end) }
+            } else {
+                payloadEnd = nil
+            }
+        }
+        return holdingThisTable.count
     }
 
     /// "id/revision" → oracle texts per column (nil for NULL).

@@ -71,6 +71,54 @@ import Testing
         #expect(laterTypes == ["update", "delete"])
     }
 
+    /// A MySQL 9.7 binlog file with a compressed, tagged transaction and an incident: the transaction's
+    /// changes come out as if it were not compressed, at the payload event's position, and the incident
+    /// is said on stderr.
+    @Test func dumpReadsMySQLCompressedTransactionsAndIncidents() throws {
+        let sandbox = try SandboxServer.start(.mysql, options: ["--max-binlog-stmt-cache-size=4096", "--binlog-stmt-cache-size=4096"])
+        defer { try? sandbox.stop() }
+        let database = try TestDatabase.create(prefix: "dump", on: sandbox)
+        let connection = try database.connect()
+        try connection.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20), price DECIMAL(6,2))")
+        try connection.execute("CREATE TABLE notes (id INT PRIMARY KEY, v VARCHAR(500)) ENGINE=MyISAM")
+        try connection.execute("FLUSH BINARY LOGS")
+        let file = try connection.currentBinlogPosition().file
+        try connection.execute("SET SESSION binlog_transaction_compression = ON")
+        try connection.execute("SET gtid_next = 'AUTOMATIC:dumped'")
+        try connection.execute("BEGIN")
+        try connection.execute("INSERT INTO items VALUES (1, 'Kaffee ☕', 4.50), (2, 'Tee', 3.20), (3, 'Kakao', 2.10)")
+        try connection.execute("UPDATE items SET price = 4.90 WHERE id = 1")
+        try connection.execute("DELETE FROM items WHERE id = 2")
+        try connection.execute("COMMIT")
+        try connection.execute("SET gtid_next = 'AUTOMATIC'")
+        // Too large for the statement cache: the rows stay in the MyISAM table, the binlog gets an incident.
+        #expect(throws: MySQLError.self) {
+            try connection.execute("INSERT INTO notes WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100) SELECT n, REPEAT('x', 400) FROM s")
+        }
+        let events = try connection.query("SHOW BINLOG EVENTS IN '\(file)'")
+        let payload = try #require(events.first { $0[2] == "Transaction_payload" }?[1].flatMap { Int($0) })
+        let incident = try #require(events.first { $0[2] == "Incident" }?[1].flatMap { Int($0) })
+        let path = URL(fileURLWithPath: sandbox.directory).appendingPathComponent("data/\(file)").path
+
+        let result = try runProduct("binlogo", ["dump", "--binlog-file", path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let ours = try messages(result.standardOutput).filter { ($0["head"] as? [String: Any])?["database"] as? String == database.name }
+        let heads = ours.map { $0["head"] as! [String: Any] }
+        #expect(heads.map { $0["type"] as? String } == ["insert", "insert", "insert", "update", "delete"])
+        try #require(ours.count == 5)
+        #expect(heads.map { $0["commit"] as? Bool } == [false, false, false, false, true])
+        let positions = heads.map { $0["position"] as! [String: Any] }
+        #expect(positions.allSatisfy { $0["binlog_position"] as? Int == payload })
+        #expect(positions.allSatisfy { ($0["gtid_set"] as? String)?.contains(":dumped:") == true })
+        // The rows as the table holds them now: the update's new image, the inserts that were not deleted.
+        let selected = try connection.query("SELECT id, name, price FROM items ORDER BY id")
+        let updated = ours[3]["data"] as! [String: Any]
+        #expect((updated["new"] as? [String: Any])?["id"] as? Int == Int(selected[0][0] ?? ""))
+        #expect(result.standardOutput.contains("\"price\":\(selected[0][2] ?? "")"))
+        #expect(((ours[2]["data"] as? [String: Any])?["new"] as? [String: Any])?["name"] as? String == selected[1][1])
+        #expect(result.standardError.contains("binlogo dump: \(file):\(incident) INCIDENT 1 \""), "\(result.standardError)")
+    }
+
     @Test func badInputGivesOneLineErrorsAndAFailingStatus() throws {
         let fixture = try Self.writeBinlog()
         let file = fixture.path

@@ -16,11 +16,20 @@ final class SourceRecorder: Sendable {
         var description: String { "\(table) \(kind) \(row)" }
     }
 
+    /// One event handed downstream: where it is, and where reading would resume after it.
+    struct HandedOn: Sendable {
+        let file: String
+        let position: UInt64
+        let resumePosition: SourcePosition
+        let endsTransaction: Bool
+    }
+
     private struct State {
         var marker = CommitMarker()
         var changes: [Recorded] = []
         var ddl: [String] = []
         var lastPosition: SourcePosition?
+        var handedOn: [HandedOn] = []
         var stopError: SourceError?
         var stopped = false
         var reconnects = 0
@@ -34,16 +43,23 @@ final class SourceRecorder: Sendable {
     private let box = Box()
     private let database: String
 
-    /// `logger`: where the source logs; by default warnings and errors to standard error.
-    init(configuration: SourceConfiguration, database: String, from stored: SourcePosition? = nil, logger: Logger? = nil) {
+    /// - Parameters:
+    ///   - pipeline: the pipeline name in the source's log metadata, as a pipeline's runner sets it.
+    ///   - logger: where the source logs; by default warnings and errors to standard error.
+    init(configuration: SourceConfiguration, database: String, from stored: SourcePosition? = nil, pipeline: String? = nil,
+         logger: Logger? = nil) {
         var defaultLogger = Logger(label: "binlogo.test.source")
         defaultLogger.logLevel = .warning
-        source = BinlogSource(configuration: configuration, logger: logger ?? defaultLogger)
+        var logger = logger ?? defaultLogger
+        if let pipeline { logger[metadataKey: "pipeline"] = "\(pipeline)" }
+        source = BinlogSource(configuration: configuration, logger: logger)
         self.database = database
         let box = self.box
         source.start(from: stored, onEvent: { event in
             box.state.withLock { state in
                 state.lastPosition = event.resumePosition
+                state.handedOn.append(HandedOn(file: event.decoded.binlogFile, position: event.decoded.position,
+                                               resumePosition: event.resumePosition, endsTransaction: event.endsTransaction))
                 let record: (Change) -> Void = { change in
                     switch change {
                     case let .row(rows, row, _):
@@ -73,6 +89,7 @@ final class SourceRecorder: Sendable {
     var changes: [Recorded] { box.state.withLock { $0.changes } }
     var ddl: [String] { box.state.withLock { $0.ddl } }
     var lastPosition: SourcePosition? { box.state.withLock { $0.lastPosition } }
+    var handedOn: [HandedOn] { box.state.withLock { $0.handedOn } }
     var stopError: SourceError? { box.state.withLock { $0.stopError } }
     var isStopped: Bool { box.state.withLock { $0.stopped } }
     /// How many times the source went to reconnect.

@@ -22,6 +22,13 @@ public enum BinlogEvent: Sendable {
     case rowsQuery(String)
     case heartbeat
     case stop
+    /// INCIDENT_EVENT: something out of the ordinary happened on the server, and changes may be missing
+    /// from the binlog here (number 1 is LOST_EVENTS); a replica stops at it.
+    case incident(number: UInt16, message: String)
+    /// TRANSACTION_PAYLOAD_EVENT (MySQL 8.0.20+, `binlog_transaction_compression`): a whole transaction's
+    /// events after its GTID event, compressed. `BinlogDecoder.nextPayloadEvent()` hands out the events
+    /// inside it; `BinlogDecoder.decodeEach` hands them on in its place.
+    case transactionPayload(TransactionPayload)
     /// An event with no bearing on row changes (INTVAR, RAND, USER_VAR, BINLOG_CHECKPOINT, ignorable events, …).
     case other(type: UInt8)
 }
@@ -59,13 +66,28 @@ public struct MariaDBGTID: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(domainID)-\(serverID)-\(sequence)" }
 }
 
+/// A MySQL GTID: GTID_LOG_EVENT's `uuid:N`, ANONYMOUS_GTID_LOG_EVENT's, or GTID_TAGGED_LOG_EVENT's
+/// `uuid:tag:N` (MySQL 8.3+, `SET gtid_next='AUTOMATIC:tag'`), each the start of a transaction.
 public struct MySQLGTID: Sendable, Equatable, CustomStringConvertible {
     /// The source server's UUID as 16 bytes; all zero for an anonymous transaction.
     public var sourceID: [UInt8]
     public var transactionNumber: Int64
+    /// The transaction's tag (lower case, as the server stores it), or nil for an untagged GTID.
+    public var tag: String?
+
+    public init(sourceID: [UInt8], transactionNumber: Int64, tag: String? = nil) {
+        self.sourceID = sourceID
+        self.transactionNumber = transactionNumber
+        self.tag = tag
+    }
 
     public var isAnonymous: Bool { sourceID.allSatisfy { $0 == 0 } }
-    public var description: String { isAnonymous ? "ANONYMOUS" : "\(MySQLGTID.uuidText(sourceID)):\(transactionNumber)" }
+    /// As the server writes it: `uuid:N`, or `uuid:tag:N` for a tagged transaction.
+    public var description: String {
+        if isAnonymous { return "ANONYMOUS" }
+        if let tag { return "\(MySQLGTID.uuidText(sourceID)):\(tag):\(transactionNumber)" }
+        return "\(MySQLGTID.uuidText(sourceID)):\(transactionNumber)"
+    }
 
     public static func uuidText(_ bytes: [UInt8]) -> String {
         let hex = bytes.map { byte -> String in

@@ -7,11 +7,15 @@ public struct ChangeStream: Sendable {
 
     public init() {}
 
-    /// Consumes one decoded event; `emit` gets its changes. What cannot be published goes to `notice`,
+    /// Consumes one decoded event (the events inside a TRANSACTION_PAYLOAD_EVENT one by one, see
+    /// `BinlogDecoder.decodeEach`); `emit` gets its changes. What cannot be published goes to `notice`,
     /// one line each: an `XA COMMIT` whose transaction was prepared before the stream started, rows a
-    /// rollback undid after they were handed on.
+    /// rollback undid after they were handed on, an INCIDENT_EVENT.
     public mutating func consume(_ decoded: DecodedEvent, emit: (Change) throws -> Void,
                                  notice: (String) -> Void = { _ in }) throws {
+        if case let .incident(number, message) = decoded.event {
+            notice("\(decoded.binlogFile):\(decoded.position) INCIDENT \(number) \"\(message)\": the server says changes may be missing from the binlog here")
+        }
         try assembler.consume(decoded).forEach { step in try marker.take(step, emit: emit, notice: notice) }
     }
 

@@ -266,7 +266,17 @@ private struct SourceReader {
     }
 
     private mutating func handle(_ bytes: UnsafeRawBufferPointer, onEvent: (SourceEvent) throws -> Void) throws {
-        let decoded = try decoder.decode(bytes)
+        // A compressed transaction is handed on as the events inside it; only the last of them carries a next
+        // position (the payload event's end), so the resume point stays at the payload until it is all handled.
+        let outer = try decoder.decode(bytes)
+        var next: DecodedEvent? = outer.event.isTransactionPayload ? try decoder.nextPayloadEvent() : outer
+        while let decoded = next.take() {
+            try handle(decoded, onEvent: onEvent)
+            next = try decoder.nextPayloadEvent()
+        }
+    }
+
+    private mutating func handle(_ decoded: consuming DecodedEvent, onEvent: (SourceEvent) throws -> Void) throws {
         switch decoded.event {
         case .heartbeat, .formatDescription:
             return
@@ -291,7 +301,7 @@ private struct SourceReader {
                 }
             }
         case .mysqlGTID(let gtid):
-            pendingGTID = gtid.isAnonymous ? nil : (MySQLGTIDSet.SourceTag(uuid: MySQLGTID.uuidText(gtid.sourceID)), gtid.transactionNumber)
+            pendingGTID = gtid.isAnonymous ? nil : (MySQLGTIDSet.SourceTag(uuid: MySQLGTID.uuidText(gtid.sourceID), tag: gtid.tag ?? ""), gtid.transactionNumber)
         case .gtidState(let text) where !serverIsMariaDB && gtidModeIsOn:
             // PREVIOUS_GTIDS at the head of a file: every transaction of the files before it.
             var set = executedGTIDs ?? MySQLGTIDSet()
@@ -302,6 +312,8 @@ private struct SourceReader {
                                           reason: "PREVIOUS_GTIDS \(text) is not a GTID set: \(error)")
             }
             executedGTIDs = set
+        case let .incident(number, message):
+            throw incident(decoded, number: number, message: message)
         default:
             break
         }
@@ -322,5 +334,17 @@ private struct SourceReader {
         try onEvent(SourceEvent(decoded: consume decoded, resumePosition: position, transactionGTID: transactions.currentGTID,
                                 steps: consume steps, endsTransaction: transactions.mayCheckpointAfter,
                                 endsEventGroup: transactions.endedEventGroup))
+    }
+}
+
+extension SourceReader {
+    /// An INCIDENT_EVENT stops the source: the server says changes may be missing from the binlog there, and
+    /// only a person can judge whether the data downstream still holds; the error says how to go past it.
+    func incident(_ decoded: DecodedEvent, number: UInt16, message: String) -> SourceError {
+        let next = decoded.header.nextPosition > 0 ? UInt64(decoded.header.nextPosition) : decoded.position + UInt64(decoded.header.eventLength)
+        let name = number == 1 ? " (LOST_EVENTS)" : ""
+        let pipeline = logger[metadataKey: "pipeline"].map { "\($0)" } ?? "PIPELINE"
+        return SourceError(.incident,
+                           "\(decoded.binlogFile):\(decoded.position): the server logged incident \(number)\(name) \"\(message)\": changes may be missing from the binlog here, so the pipeline stops; check the data it reads against the server, then go past the incident with `binlogo position set --pipeline \(pipeline) \(decoded.binlogFile):\(next)` (with the daemon's --config) and start it again")
     }
 }

@@ -11,6 +11,9 @@ public struct SourceError: Error, CustomStringConvertible, Sendable {
         case binlogPurged
         /// The binlog holds something binlogo refuses to decode.
         case decoding
+        /// The server logged an INCIDENT_EVENT: changes may be missing from the binlog there. The source stops
+        /// until a person moves the pipeline's position past it (`binlogo position set`).
+        case incident
         /// A password that cannot be read, a start position that does not fit the server.
         case configuration
         /// What the source handed downstream failed there; the source stopped.
