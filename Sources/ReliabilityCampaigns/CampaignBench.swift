@@ -59,7 +59,7 @@ final class CampaignBench {
         let exclude = variant % 2 == 1 ? "\"campaign.never_\(variant)\"" : ""
         return """
               - name: \(Self.pipelineName)
-                mysql: {host: 127.0.0.1, port: \(sandbox.port), user: binlogo_campaign, password: "\(password)", server_id: 8101, start: current, heartbeat_seconds: 1}
+                mysql: {host: 127.0.0.1, port: \(sandbox.port), user: binlogo_campaign, password: "\(password)", server_id: 8101, start: current, heartbeat_seconds: 1\(sandbox.serverPublicKeyYAML)}
                 filters: {include: ["campaign.*"], exclude: [\(exclude)]}
                 output:
                   kafka:

@@ -116,7 +116,7 @@ public final class DaemonProcess {
                                 exclude: [String] = []) -> String {
         """
           - name: \(name)
-            mysql: {host: 127.0.0.1, port: \(sandbox.port), user: root, server_id: \(serverID), start: current, heartbeat_seconds: 1}
+            mysql: {host: 127.0.0.1, port: \(sandbox.port), user: root, server_id: \(serverID), start: current, heartbeat_seconds: 1\(sandbox.serverPublicKeyYAML)}
             filters: {include: ["\(database).*"], exclude: [\(exclude.map { "\"\($0)\"" }.joined(separator: ", "))]}
             output:
               kafka:

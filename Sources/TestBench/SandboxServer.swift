@@ -73,9 +73,23 @@ public final class SandboxServer: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Where a client reaches this server as root over TCP.
+    /// The server's RSA public key for password logins over plain TCP (`mysql.server_public_key_file`):
+    /// the one MySQL generated in its data directory; nil for MariaDB, whose logins need none.
+    public var serverPublicKeyFile: String? {
+        flavor == .mysql ? directory + "/data/public_key.pem" : nil
+    }
+
+    /// Where a client reaches this server as root over TCP (on MySQL with its public key, so that
+    /// password logins over plain TCP work as the operations guide tells operators to set them up).
     public func connectionOptions(database: String? = nil) -> MySQLConnectionOptions {
-        MySQLConnectionOptions(host: host, port: port, user: "root", database: database, tls: tls)
+        MySQLConnectionOptions(host: host, port: port, user: "root", database: database, tls: tls,
+                               serverPublicKeyFile: serverPublicKeyFile)
+    }
+
+    /// The YAML of `mysql.server_public_key_file` for a pipeline on this server (with a leading `, `),
+    /// or nothing for MariaDB.
+    public var serverPublicKeyYAML: String {
+        serverPublicKeyFile.map { ", server_public_key_file: \"\($0)\"" } ?? ""
     }
 
     /// A new root connection over TCP.

@@ -39,8 +39,10 @@ import Testing
         try database.connect().execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))")
         let account = try MySQLAccount.create(on: sandbox, plugin: plugin, password: Self.password, database: database.name)
         let start = try sandbox.connect().currentBinlogPosition()
-        let configuration = sandbox.sourceConfiguration(start: .file(start.file, position: start.position), user: account.user,
+        var configuration = sandbox.sourceConfiguration(start: .file(start.file, position: start.position), user: account.user,
                                                         password: .inline(Self.password), maximumAttempts: 3)
+        // No key file unless a test gives one: these tests are about where the key comes from.
+        configuration.connection.serverPublicKeyFile = nil
         return (database, account, configuration)
     }
 

@@ -277,6 +277,8 @@ private struct SourceReader {
     }
 
     private mutating func handle(_ decoded: consuming DecodedEvent, onEvent: (SourceEvent) throws -> Void) throws {
+        /// A MySQL GTID event's transaction, which counts as read once its group ends.
+        var startedGTID: (source: MySQLGTIDSet.SourceTag, number: Int64)?
         switch decoded.event {
         case .heartbeat, .formatDescription:
             return
@@ -300,8 +302,8 @@ private struct SourceReader {
                                    metadata: ["table": "\(table.qualifiedName)", "position": "\(decoded.binlogFile):\(decoded.position)"])
                 }
             }
-        case .mysqlGTID(let gtid):
-            pendingGTID = gtid.isAnonymous ? nil : (MySQLGTIDSet.SourceTag(uuid: MySQLGTID.uuidText(gtid.sourceID), tag: gtid.tag ?? ""), gtid.transactionNumber)
+        case .mysqlGTID(let gtid) where !gtid.isAnonymous:
+            startedGTID = (MySQLGTIDSet.SourceTag(uuid: MySQLGTID.uuidText(gtid.sourceID), tag: gtid.tag ?? ""), gtid.transactionNumber)
         case .gtidState(let text) where !serverIsMariaDB && gtidModeIsOn:
             // PREVIOUS_GTIDS at the head of a file: every transaction of the files before it.
             var set = executedGTIDs ?? MySQLGTIDSet()
@@ -324,6 +326,8 @@ private struct SourceReader {
             committedGTID = transactions.currentGTID
             if let (source, number) = pendingGTID.take(), executedGTIDs != nil { executedGTIDs!.insert(source, number: number) }
         }
+        // After the group before it ended (a GTID event also ends a group the stream cut short), never before.
+        if case .mysqlGTID = decoded.event { pendingGTID = startedGTID }
         if decoded.header.nextPosition > 0 {
             position = SourcePosition(file: decoded.binlogFile, position: decoded.header.nextPosition, gtid: committedGTID,
                                       gtidSet: executedGTIDs)
