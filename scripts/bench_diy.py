@@ -17,6 +17,17 @@ stream = BinLogStreamReader(
     connection_settings={"host": host, "port": int(port), "user": "root", "passwd": ""},
     server_id=9002, log_file=log_file, log_pos=int(log_pos), resume_stream=True, blocking=False,
     only_events=[WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent])
+
+
+def plain(value):
+    """MySQL's JSON columns come back with bytes keys, which json.dumps refuses."""
+    if isinstance(value, dict):
+        return {k.decode() if isinstance(k, bytes) else k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
 sent = 0
 for event in stream:
     kind = {WriteRowsEvent: "insert", UpdateRowsEvent: "update", DeleteRowsEvent: "delete"}[type(event)]
@@ -27,7 +38,7 @@ for event in stream:
         message = {"head": {"type": kind, "time": event.timestamp, "database": event.schema, "table": event.table,
                             "position": {"binlog_file": stream.log_file, "binlog_position": stream.log_pos}},
                    "data": data}
-        value = json.dumps(message, default=str)
+        value = json.dumps(plain(message), default=str)
         while True:
             try:
                 producer.produce(topic, key=json.dumps({"id": image.get("id")}), value=value)

@@ -8,8 +8,13 @@ public struct MySQLGTIDSet: Sendable, Equatable, CustomStringConvertible {
         public var tag: String
 
         public init(uuid: String, tag: String = "") {
-            self.uuid = uuid.lowercased()
-            self.tag = tag.lowercased()
+            // Lower-casing allocates; the decoder's UUIDs and tags are lower case already.
+            self.uuid = uuid.utf8.contains(where: Self.isUpperCase) ? uuid.lowercased() : uuid
+            self.tag = tag.utf8.contains(where: Self.isUpperCase) ? tag.lowercased() : tag
+        }
+
+        private static func isUpperCase(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
         }
 
         public static func < (lhs: SourceTag, rhs: SourceTag) -> Bool {
