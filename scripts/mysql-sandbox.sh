@@ -70,8 +70,12 @@ start() {
   local pid=$!
   for _ in $(seq 1 600); do
     if "$server/bin/mysqladmin" --no-defaults --socket="$dir/mysqld.sock" -uroot ping >/dev/null 2>&1; then
-      printf 'BINLOGO_MYSQL_HOST=127.0.0.1\nBINLOGO_MYSQL_PORT=%s\nBINLOGO_MYSQL_SOCKET=%s\nBINLOGO_MYSQL_DATADIR=%s\nBINLOGO_MYSQL_FLAVOR=mysql\nBINLOGO_MYSQL_VERSION=%s\n' \
-        "$port" "$dir/mysqld.sock" "$dir/data" "$version" >"$dir/env"
+      # The server's RSA public key, for password logins over plain TCP (mysql.server_public_key_file),
+      # where any user can read it: the data folder and a mktemp folder are not.
+      local key="${TMPDIR:-/tmp}/binlogo-mysql-$port-public_key.pem"
+      install -m 0644 "$dir/data/public_key.pem" "$key"
+      printf 'BINLOGO_MYSQL_HOST=127.0.0.1\nBINLOGO_MYSQL_PORT=%s\nBINLOGO_MYSQL_SOCKET=%s\nBINLOGO_MYSQL_DATADIR=%s\nBINLOGO_MYSQL_FLAVOR=mysql\nBINLOGO_MYSQL_VERSION=%s\nBINLOGO_MYSQL_PUBLIC_KEY=%s\n' \
+        "$port" "$dir/mysqld.sock" "$dir/data" "$version" "$key" >"$dir/env"
       echo "mysql-sandbox: mysqld $version ($pid) on 127.0.0.1:$port and $dir/mysqld.sock"
       return 0
     fi
@@ -88,6 +92,9 @@ start() {
 
 case "$command" in
   start) start "$@" ;;
-  stop) stop ;;
+  stop)
+    stop
+    [ -f "$dir/env" ] && rm -f "$(sed -n 's/^BINLOGO_MYSQL_PUBLIC_KEY=//p' "$dir/env")"
+    ;;
   *) echo "mysql-sandbox: unknown command $command (start|stop)" >&2; exit 2 ;;
 esac

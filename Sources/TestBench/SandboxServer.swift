@@ -19,11 +19,16 @@ public final class SandboxServer: Sendable {
     public let socketPath: String
     /// TLS for the TCP connections tests make, for a server that requires it.
     public let tls: TLSOptions?
+    /// The server's RSA public key for password logins over plain TCP (`mysql.server_public_key_file`):
+    /// a world-readable copy of the one MySQL generated (`BINLOGO_MYSQL_PUBLIC_KEY` in its env file);
+    /// nil for MariaDB, whose logins need none.
+    public let serverPublicKeyFile: String?
     /// False for the shared sandbox, which the test script stops.
     private let ownsServer: Bool
 
     init(flavor: ServerFlavor, directory: String, host: String, port: UInt32, socketPath: String, ownsServer: Bool,
-         tls: TLSOptions? = nil) {
+         tls: TLSOptions? = nil, serverPublicKeyFile: String? = nil) {
+        self.serverPublicKeyFile = serverPublicKeyFile
         self.flavor = flavor
         self.directory = directory
         self.host = host
@@ -36,7 +41,7 @@ public final class SandboxServer: Sendable {
     /// The same server, reached over TLS trusting `caFile`; stopping it stays with the original.
     public func withTLS(caFile: String) -> SandboxServer {
         SandboxServer(flavor: flavor, directory: directory, host: host, port: port, socketPath: socketPath,
-                      ownsServer: false, tls: TLSOptions(caFile: caFile))
+                      ownsServer: false, tls: TLSOptions(caFile: caFile), serverPublicKeyFile: serverPublicKeyFile)
     }
 
     /// Starts a new server in a new temporary folder; extra server options override the sandbox defaults.
@@ -57,7 +62,8 @@ public final class SandboxServer: Sendable {
             throw TestBenchError("the sandbox in \(directory) wrote no usable env file")
         }
         return SandboxServer(flavor: flavor, directory: directory, host: values["BINLOGO_MYSQL_HOST"] ?? "127.0.0.1",
-                             port: port, socketPath: socket, ownsServer: ownsServer)
+                             port: port, socketPath: socket, ownsServer: ownsServer,
+                             serverPublicKeyFile: values["BINLOGO_MYSQL_PUBLIC_KEY"])
     }
 
     /// Restarts the server in place (same data, same binlogs, same port).
@@ -73,11 +79,6 @@ public final class SandboxServer: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// The server's RSA public key for password logins over plain TCP (`mysql.server_public_key_file`):
-    /// the one MySQL generated in its data directory; nil for MariaDB, whose logins need none.
-    public var serverPublicKeyFile: String? {
-        flavor == .mysql ? directory + "/data/public_key.pem" : nil
-    }
 
     /// Where a client reaches this server as root over TCP (on MySQL with its public key, so that
     /// password logins over plain TCP work as the operations guide tells operators to set them up).
@@ -119,7 +120,8 @@ private enum SharedSandbox {
                let socket = environment["\(prefix)_SOCKET"] {
                 return SandboxServer(flavor: flavor, directory: URL(fileURLWithPath: socket).deletingLastPathComponent().path,
                                      host: environment["\(prefix)_HOST"] ?? "127.0.0.1",
-                                     port: port, socketPath: socket, ownsServer: false)
+                                     port: port, socketPath: socket, ownsServer: false,
+                                     serverPublicKeyFile: environment["\(prefix)_PUBLIC_KEY"])
             }
             let sandbox = try SandboxServer.start(flavor)
             SharedSandboxCleanup.register(sandbox)

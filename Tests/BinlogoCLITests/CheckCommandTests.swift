@@ -71,6 +71,8 @@ import Testing
         let sandbox = try MariaDBSandbox.shared()
         let cluster = try KafkaMockProcess.shared()
         let base = DaemonProcess.pipeline(name: "p", serverID: 7151, sandbox: sandbox, database: "x", topic: "x", cluster: cluster)
+        // On MySQL the pipeline already names the sandbox's key file; the case below gives another.
+        let baseWithoutKey = sandbox.serverPublicKeyYAML.isEmpty ? base : base.replacingOccurrences(of: sandbox.serverPublicKeyYAML, with: "")
         let variable = "BINLOGO_TEST_UNSET_\(UUID().uuidString.prefix(6))"
         let cases: [(String, String)] = [
             (base.replacingOccurrences(of: "user: root,", with: "user: root, password_file: /nonexistent/binlogo-pw,"),
@@ -79,7 +81,7 @@ import Testing
              "mysql.password_env \(variable)"),
             (base.replacingOccurrences(of: "user: root,", with: "user: root, tls: {ca: /nonexistent/ca.pem},"),
              "mysql.tls.ca /nonexistent/ca.pem"),
-            (base.replacingOccurrences(of: "user: root,", with: "user: root, server_public_key_file: /nonexistent/mysql-key.pem,"),
+            (baseWithoutKey.replacingOccurrences(of: "user: root,", with: "user: root, server_public_key_file: /nonexistent/mysql-key.pem,"),
              "mysql.server_public_key_file /nonexistent/mysql-key.pem cannot be read"),
             (base.replacingOccurrences(of: "properties: {linger.ms: 5}",
                                        with: "properties: {linger.ms: 5, security.protocol: ssl, ssl.ca.location: /nonexistent/kafka-ca.pem}"),
