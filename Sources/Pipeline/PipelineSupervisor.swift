@@ -46,7 +46,8 @@ public final class PipelineSupervisor: Sendable {
         entries.withLock { entries in entries.compactMapValues(\.runner) }
     }
 
-    /// Every pipeline's status, by name; a pipeline waiting to restart shows `restarting` and its last error.
+    /// Every pipeline's status, by name; a pipeline waiting to restart shows `restarting` and its last error,
+    /// one not launched yet (a start or a reload in progress) `starting`.
     public var statuses: [PipelineStatus] {
         entries.withLock { entries in
             entries.values.map { entry in
@@ -55,7 +56,8 @@ public final class PipelineSupervisor: Sendable {
                     if status.lastError == nil { status.lastError = entry.lastError }
                     return status
                 }
-                return PipelineStatus(name: entry.configuration.name, state: "restarting", checkpoint: nil, readPosition: nil,
+                let state = entry.restartAt == nil && entry.lastError == nil ? "starting" : "restarting"
+                return PipelineStatus(name: entry.configuration.name, state: state, checkpoint: nil, readPosition: nil,
                                       gtid: nil, secondsBehind: nil, lastError: entry.lastError, checkpointError: nil, uptimeSeconds: 0)
             }.sorted { $0.name < $1.name }
         }
