@@ -114,6 +114,8 @@ final class StatusServer: Sendable {
                     writer.string(position.file)
                     writer.raw(",\"position\":")
                     writer.unsigned(UInt64(position.position))
+                    writer.raw(",\"gtid_set\":")
+                    if let set = position.gtidSet { writer.string(set.description) } else { writer.null() }
                     writer.byte(UInt8(ascii: "}"))
                 } else {
                     writer.null()

@@ -1,4 +1,5 @@
 import Foundation
+import MySQLSource
 import TestBench
 import Testing
 
@@ -18,6 +19,8 @@ import Testing
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") && daemon.log.contains("http listening") })
         let address = try #require(daemon.log.split(separator: " ").first { $0.hasPrefix("address=") }.map { String($0.dropFirst("address=".count)) })
         try connection.execute("INSERT INTO t SELECT seq FROM \(numbers(1...100))")
+        // MySQL: every transaction committed by now comes before the insert's end in the binlog.
+        let committedByInsert = sandbox.flavor == .mysql ? try connection.queryValue("SELECT @@global.gtid_executed") : nil
         let consumer = try KafkaTestConsumer(bootstrapServers: cluster.bootstrapServers)
         #expect(try waitUntil(seconds: 20) { try consumer.messageCount(topic: topic) == 100 })
         Thread.sleep(forTimeInterval: 1.5)  // a checkpoint and a metrics refresh
@@ -43,6 +46,15 @@ import Testing
         let pipeline = try #require((object?["pipelines"] as? [[String: Any]])?.first)
         #expect(pipeline["name"] as? String == "ops" && pipeline["state"] as? String == "running")
         #expect((pipeline["checkpoint"] as? [String: Any])?["file"] is String)
+        if let committedByInsert {
+            // The checkpoint's GTID set: at least up to the insert, at most what the server has.
+            let text = try #require((pipeline["checkpoint"] as? [String: Any])?["gtid_set"] as? String, "\(status.body)")
+            let checkpointSet = try MySQLGTIDSet(parsing: text)
+            #expect(checkpointSet.contains(try MySQLGTIDSet(parsing: committedByInsert)), "\(text) vs \(committedByInsert)")
+            #expect(try MySQLGTIDSet(parsing: try #require(try connection.queryValue("SELECT @@global.gtid_executed"))).contains(checkpointSet))
+        } else {
+            #expect((pipeline["checkpoint"] as? [String: Any])?["gtid_set"] is NSNull, "MariaDB positions carry no GTID set")
+        }
         #expect(try httpRequest(address, "/healthz") == ("200", "ok\n"))
         #expect(try httpRequest(address, "/status", method: "POST").status == "405", "nothing that changes state is served")
         #expect(try httpRequest(address, "/position").status == "404")
