@@ -1,6 +1,8 @@
 import CMariaDB
 
-/// A binlog dump session over a `MySQLConnection` (libmariadb's `MARIADB_RPL`).
+/// A binlog dump session over a `MySQLConnection`: libmariadb's `MARIADB_RPL` for a
+/// COM_BINLOG_DUMP from a file position or after MariaDB GTIDs, or a COM_BINLOG_DUMP_GTID
+/// that binlogo sends itself for a MySQL GTID set.
 ///
 /// Registers as a replica that understands checksums, MariaDB GTIDs and
 /// ANNOTATE_ROWS, then hands out each event's raw bytes, from the 19-byte common
