@@ -179,7 +179,7 @@ struct JSONDocument {
                 let entry = 2 * width + index * (width + 2)
                 let keyOffset = Int(container.littleEndian(at: entry, width: width))
                 let keyLength = Int(container.littleEndian(at: entry + width, width: 2))
-                try MySQLJSONLayout.check(container, keyOffset, keyLength)
+                try MySQLJSONValue.check(container, keyOffset, keyLength)
                 keys.append(Array(container[keyOffset..<(keyOffset + keyLength)]))
             }
             let entry = valueEntries + index * (1 + width)

@@ -15,19 +15,13 @@ enum MySQLJSONLayout {
         }
     }
 
-    static func check(_ bytes: UnsafeRawBufferPointer, _ offset: Int, _ count: Int) throws(EventFailure) {
-        guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
-            throw EventFailure("binary JSON: truncated at offset \(offset)")
-        }
-    }
-
     /// A container's element count and byte size, checked against `bytes` (which start with it).
     static func containerHeader(_ bytes: UnsafeRawBufferPointer, large: Bool, object: Bool) throws(EventFailure) -> (count: Int, size: Int) {
         let width = large ? 4 : 2
-        try check(bytes, 0, 2 * width)
+        try MySQLJSONValue.check(bytes, 0, 2 * width)
         let count = Int(bytes.littleEndian(at: 0, width: width))
         let size = Int(bytes.littleEndian(at: width, width: width))
-        try check(bytes, 0, size)
+        try MySQLJSONValue.check(bytes, 0, size)
         guard count <= size, 2 * width + count * ((object ? width + 2 : 0) + 1 + width) <= size else {
             throw EventFailure("binary JSON: \(count) elements do not fit in \(size) bytes")
         }
@@ -39,42 +33,28 @@ enum MySQLJSONLayout {
         let length: Int
         switch type {
         case smallObject, smallArray, largeObject, largeArray:
-            try check(bytes, offset, 0)
+            try MySQLJSONValue.check(bytes, offset, 0)
             let large = type == largeObject || type == largeArray
             length = try containerHeader(UnsafeRawBufferPointer(rebasing: bytes[offset...]), large: large,
                                          object: type == smallObject || type == largeObject).size
         case literal:
-            try check(bytes, offset, 1)
+            try MySQLJSONValue.check(bytes, offset, 1)
             guard bytes[offset] <= 0x02 else { throw EventFailure("binary JSON: unknown literal \(bytes[offset])") }
             length = 1
         case 0x05, 0x06: length = 2
         case 0x07, 0x08: length = 4
         case 0x09, 0x0a, 0x0b: length = 8
         case 0x0c:
-            let (dataLength, start) = try variableLength(bytes, at: offset)
+            let (dataLength, start) = try MySQLJSONValue.variableLength(bytes, at: offset)
             length = start - offset + dataLength
         case 0x0f:
-            try check(bytes, offset, 1)
-            let (dataLength, start) = try variableLength(bytes, at: offset + 1)
+            try MySQLJSONValue.check(bytes, offset, 1)
+            let (dataLength, start) = try MySQLJSONValue.variableLength(bytes, at: offset + 1)
             length = start - offset + dataLength
         default:
             throw EventFailure("binary JSON: unknown value type \(type)")
         }
-        try check(bytes, offset, length)
+        try MySQLJSONValue.check(bytes, offset, length)
         return length
-    }
-
-    /// The 7-bits-per-byte length of strings and opaque values, and where their data starts.
-    private static func variableLength(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(EventFailure) -> (Int, Int) {
-        var length = 0
-        var position = offset
-        for shift in stride(from: 0, to: 35, by: 7) {
-            try check(bytes, position, 1)
-            let byte = bytes[position]
-            position += 1
-            length |= Int(byte & 0x7f) << shift
-            if byte & 0x80 == 0 { return (length, position) }
-        }
-        throw EventFailure("binary JSON: string length longer than 5 bytes")
     }
 }

@@ -19,7 +19,8 @@ enum MySQLJSONValue {
 
     private static func fail(_ reason: String) -> EventFailure { EventFailure("binary JSON: \(reason)") }
 
-    private static func check(_ value: UnsafeRawBufferPointer, _ offset: Int, _ count: Int) throws(EventFailure) {
+    /// Throws unless `count` bytes at `offset` lie inside `value` (`MySQLJSONLayout` and `JSONDocument` use it too).
+    static func check(_ value: UnsafeRawBufferPointer, _ offset: Int, _ count: Int) throws(EventFailure) {
         guard offset >= 0, count >= 0, offset <= value.count, count <= value.count - offset else {
             throw fail("truncated at offset \(offset)")
         }
@@ -73,7 +74,7 @@ enum MySQLJSONValue {
     }
 
     /// The 7-bits-per-byte length of strings and opaque values, and where the data starts.
-    private static func variableLength(_ value: UnsafeRawBufferPointer, at offset: Int) throws(EventFailure) -> (Int, Int) {
+    static func variableLength(_ value: UnsafeRawBufferPointer, at offset: Int) throws(EventFailure) -> (Int, Int) {
         var length = 0
         var position = offset
         for shift in stride(from: 0, to: 35, by: 7) {
