@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaOutputTests",
-            dependencies: ["KafkaOutput", "Pipeline", "BinlogDecoder", "MySQLSource", "TestBench"]
+            dependencies: ["KafkaOutput", "Pipeline", "BinlogDecoder", "MySQLSource", "TestBench", "CRdKafka"]
         ),
         .testTarget(
             name: "PipelineTests",

@@ -1,21 +1,24 @@
 # Sourced by test.sh, demo.sh and the benchmark scripts: one sandbox MariaDB and one mock Kafka
-# cluster in a temporary folder (and a sandbox MySQL when asked), stopped (with a daemon the script
-# started) when the script exits.
+# cluster in a temporary folder (and a sandbox MySQL and a transactional broker when asked), stopped
+# (with a daemon the script started) when the script exits.
 #
 #   . scripts/bench-servers.sh
 #   servers_start PREFIX MOCK_BINARY [binlogo-kafka-mock options…] [-- mariadbd options…]
 #   servers_start_mysql [mysqld options…]     after servers_start
+#   servers_start_noida                       after servers_start
 #
-# Afterwards: $work, $kafka_pid, and BINLOGO_MYSQL_* (MariaDB) / BINLOGO_KAFKA_* exported, and
-# BINLOGO_MYSQL9_* (MySQL) after servers_start_mysql; set $daemon_pid for a daemon that should be
-# stopped first.
+# Afterwards: $work, $kafka_pid, and BINLOGO_MYSQL_* (MariaDB) / BINLOGO_KAFKA_* exported,
+# BINLOGO_MYSQL9_* (MySQL) after servers_start_mysql and BINLOGO_NOIDA_* (noida-db, a broker with
+# Kafka transactions) after servers_start_noida; set $daemon_pid for a daemon that should be stopped
+# first.
 
-work="" kafka_pid="" daemon_pid="" mysql_started=""
+work="" kafka_pid="" daemon_pid="" mysql_started="" noida_started=""
 
 servers_stop() {
   [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   [ -n "$kafka_pid" ] && kill -TERM "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
   [ -n "$mysql_started" ] && { bash scripts/mysql-sandbox.sh stop "$work/mysql" >/dev/null || true; }
+  [ -n "$noida_started" ] && { bash scripts/noida-sandbox.sh stop "$work/noida" >/dev/null || true; }
   [ -n "$work" ] && { bash scripts/mariadb-sandbox.sh stop "$work/mariadb" >/dev/null || true; rm -rf "$work"; }
   return 0
 }
@@ -47,4 +50,14 @@ servers_start_mysql() {
   while IFS='=' read -r name value; do
     export "BINLOGO_MYSQL9_${name#BINLOGO_MYSQL_}=$value"
   done <"$work/mysql/env"
+}
+
+# A noida-db broker (scripts/noida-sandbox.sh), exported as BINLOGO_NOIDA_BOOTSTRAP/PID/DATADIR:
+# the tests of Kafka transactions use it (TransactionalKafkaBroker.shared()).
+servers_start_noida() {
+  noida_started=1
+  bash scripts/noida-sandbox.sh start "$work/noida" >/dev/null
+  set -a
+  . "$work/noida/env"
+  set +a
 }

@@ -12,7 +12,8 @@ public struct ChildProcess: Sendable {
     public let pid: pid_t
     private let reaped = SharedStatus()
 
-    /// Starts `executable` with `arguments`; stdin is /dev/null, stdout and stderr go to the given files (or /dev/null).
+    /// Starts `executable` with `arguments`; stdin is /dev/null, stdout and stderr go to the given files (or
+    /// /dev/null); no signal is blocked in the child, whichever thread starts it.
     public static func spawn(_ executable: String, _ arguments: [String],
                              standardOutput: String? = nil, standardError: String? = nil,
                              environment extra: [String: String] = [:]) throws -> ChildProcess {
@@ -28,8 +29,17 @@ public struct ChildProcess: Sendable {
         for (name, value) in extra { variables[name] = value }
         let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
+        // The child starts with no signal blocked: the test's thread (a Dispatch worker) blocks nearly all of
+        // them, and a server that relies on the default mask (noida-db) would never see its SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw TestBenchError("cannot start \(executable): \(String(cString: strerror(result)))")
         }

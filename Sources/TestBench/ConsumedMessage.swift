@@ -1,4 +1,4 @@
-/// A record read back from the mock cluster.
+/// A record read back from a Kafka cluster (`KafkaTestConsumer`).
 public struct ConsumedMessage: Sendable, Equatable {
     public let topic: String
     public let partition: Int32

@@ -2,18 +2,43 @@ import CRdKafka
 import Foundation
 
 /// Reads topics back from a Kafka cluster for assertions: every partition from the beginning
-/// up to its high watermark at the time of the call, through a plain librdkafka consumer.
+/// up to its end at the time of the call, through a plain librdkafka consumer.
+///
+/// The end is the high watermark under `.readUncommitted` and the last stable offset (where the
+/// oldest open transaction begins) under `.readCommitted`, which also hides the records of aborted
+/// transactions. A transactional topic's last offsets may hold commit and abort markers, which are
+/// never delivered: a partition counts as read when the consumer reports it reached the partition's
+/// end, not when a message at the last offset arrives.
 public final class KafkaTestConsumer {
-    private let handle: OpaquePointer
+    /// Which records of transactions the consumer sees (librdkafka's `isolation.level`).
+    public enum IsolationLevel: String, Sendable {
+        /// Only committed records; the end of a partition is its last stable offset.
+        case readCommitted = "read_committed"
+        /// Every record, aborted and still open ones too; the end of a partition is its high watermark.
+        case readUncommitted = "read_uncommitted"
+    }
 
-    public init(bootstrapServers: String) throws {
+    private let handle: OpaquePointer
+    public let isolationLevel: IsolationLevel
+
+    /// - Parameter isolationLevel: `.readCommitted` (librdkafka's default, what every reader used
+    ///   before transactions were tested) unless a test must see aborted or open records.
+    public init(bootstrapServers: String, isolationLevel: IsolationLevel = .readCommitted) throws {
+        self.isolationLevel = isolationLevel
         let conf = rd_kafka_conf_new()
         var errorText = [CChar](repeating: 0, count: 512)
         let properties = [
             "bootstrap.servers": bootstrapServers,
             "group.id": "binlogo-test-\(UUID().uuidString)",
             "enable.auto.commit": "false",
-            "enable.partition.eof": "false",
+            // readAll ends a partition at the end-of-partition event, which also comes after control records.
+            "enable.partition.eof": "true",
+            "isolation.level": isolationLevel.rawValue,
+            // Small fetches for brokers that honour them; noida-db answers a fetch with everything it holds
+            // from the fetch offset on, whatever the fetch asked for, hence responses of any size.
+            "fetch.max.bytes": "1048576",
+            "max.partition.fetch.bytes": "1048576",
+            "receive.message.max.bytes": "2147483647",
             "log_level": "3",
         ]
         for (name, value) in properties where rd_kafka_conf_set(conf, name, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK {
@@ -51,7 +76,9 @@ public final class KafkaTestConsumer {
         return (0..<Int(topicMetadata.partition_cnt)).map { topicMetadata.partitions[$0].id }
     }
 
-    /// How many messages the topic holds now (the sum of its partitions' watermark spans), without reading them.
+    /// How many offsets the topic's partitions span now (the sum of their watermark spans), without reading
+    /// them: the number of messages on a topic without transactions; on a transactional one it also counts
+    /// commit and abort markers (and, under `.readUncommitted`, aborted and open records).
     public func messageCount(topic: String) throws -> Int {
         try watermarks(topic: topic).reduce(0) { $0 + Int($1.high - $1.low) }
     }
@@ -61,10 +88,18 @@ public final class KafkaTestConsumer {
         try watermarks(topic: topic).contains { $0.low > 0 }
     }
 
-    private func watermarks(topic: String) throws -> [(partition: Int32, low: Int64, high: Int64)] {
-        try partitions(of: topic).map { partition in
+    /// Where each partition of the topic ends now for this consumer: its high watermark under
+    /// `.readUncommitted`, its last stable offset under `.readCommitted` (the broker answers with the
+    /// consumer's isolation level).
+    public func endOffsets(topic: String, timeoutMilliseconds: Int32 = 10_000) throws -> [Int32: Int64] {
+        Dictionary(uniqueKeysWithValues: try watermarks(topic: topic, timeoutMilliseconds: timeoutMilliseconds)
+            .map { ($0.partition, $0.high) })
+    }
+
+    private func watermarks(topic: String, timeoutMilliseconds: Int32 = 10_000) throws -> [(partition: Int32, low: Int64, high: Int64)] {
+        try partitions(of: topic, timeoutMilliseconds: timeoutMilliseconds).map { partition in
             var low: Int64 = 0, high: Int64 = 0
-            let result = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, 10_000)
+            let result = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, timeoutMilliseconds)
             guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw TestBenchError("watermarks of \(topic) [\(partition)]: \(String(cString: rd_kafka_err2str(result)))")
             }
@@ -72,9 +107,11 @@ public final class KafkaTestConsumer {
         }
     }
 
-    /// Every message now in the topic, ordered by partition then offset.
+    /// Every message now in the topic that this consumer's isolation level shows, ordered by partition
+    /// then offset: each partition is read from its beginning until the consumer reaches the end the
+    /// partition had at the time of the call (see the type's comment).
     public func readAll(topic: String, timeoutSeconds: Double = 30) throws -> [ConsumedMessage] {
-        var remaining: [Int32: Int64] = [:]  // partition -> high watermark still to reach
+        var remaining: [Int32: Int64] = [:]  // partition -> end offset still to reach
         for (partition, low, high) in try watermarks(topic: topic) where high > low {
             remaining[partition] = high
         }
@@ -100,12 +137,21 @@ public final class KafkaTestConsumer {
             guard let message = rd_kafka_consumer_poll(handle, 100) else { continue }
             defer { rd_kafka_message_destroy(message) }
             let pointee = message.pointee
-            guard pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            switch pointee.err {
+            case RD_KAFKA_RESP_ERR_NO_ERROR:
+                messages.append(Self.convert(message))
+                // The message at the last offset: the partition is read, without waiting for its end event.
+                if let end = remaining[pointee.partition], pointee.offset + 1 >= end {
+                    remaining[pointee.partition] = nil
+                }
+            case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+                // The event's offset is where the next fetch would start: the end the consumer reached,
+                // past any trailing control records and hidden aborted records.
+                if let end = remaining[pointee.partition], pointee.offset >= end {
+                    remaining[pointee.partition] = nil
+                }
+            default:
                 throw TestBenchError("consume \(topic): \(String(cString: rd_kafka_err2str(pointee.err)))")
-            }
-            messages.append(Self.convert(message))
-            if let high = remaining[pointee.partition], pointee.offset + 1 >= high {
-                remaining[pointee.partition] = nil
             }
         }
         return messages.sorted { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
