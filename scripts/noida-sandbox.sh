@@ -7,8 +7,9 @@
 #   scripts/noida-sandbox.sh stop DIR
 #
 # `start` finds the binary through python3 (the noida_db package's own file), starts its Kafka service
-# alone on a free loopback port with its data in DIR/data, waits until it accepts connections, and
-# writes DIR/env (BINLOGO_NOIDA_BOOTSTRAP=127.0.0.1:PORT, BINLOGO_NOIDA_PID, BINLOGO_NOIDA_DATADIR;
+# alone on a free loopback port with its data in DIR/data, waits until it answers a Kafka request
+# (a metadata request: the port accepts connections before a large state is loaded), and writes
+# DIR/env (BINLOGO_NOIDA_BOOTSTRAP=127.0.0.1:PORT, BINLOGO_NOIDA_PID, BINLOGO_NOIDA_DATADIR;
 # shell assignments). A start in a DIR that was used before keeps its port and its data. `stop` ends
 # the broker with SIGTERM (it saves its state), SIGKILL after 120 s.
 #
@@ -53,24 +54,51 @@ start() {
   "$binary" start --data-dir "$dir/data" --only kafka --kafka-port "$port" --host 127.0.0.1 >"$dir/noida.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$dir/noida.pid"
-  for _ in $(seq 1 $((start_seconds * 10))); do
+  # The port accepts connections at once, but noida-db answers only once it has loaded its state
+  # (seconds for a large one): ready means it answered a metadata request for all topics.
+  if ! python3 - "$port" "$pid" "$start_seconds" <<'PYTHON'
+import os, socket, struct, sys, time
+port, pid, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+deadline = time.monotonic() + seconds
+# Metadata v0 (api key 3), correlation id 1, client id "noida-sandbox", an empty topic list (all topics).
+body = struct.pack(">hhih", 3, 0, 1, 13) + b"noida-sandbox" + struct.pack(">i", 0)
+request = struct.pack(">i", len(body)) + body
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit(2)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+            connection.settimeout(max(1.0, deadline - time.monotonic()))
+            connection.sendall(request)
+            header = b""
+            while len(header) < 8:
+                chunk = connection.recv(8 - len(header))
+                if not chunk:
+                    break
+                header += chunk
+            if len(header) == 8 and struct.unpack(">i", header[4:])[0] == 1:
+                sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.1)
+sys.exit(1)
+PYTHON
+  then
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "noida-sandbox: noida-db exited at start, see $dir/noida.log:" >&2
       tail -5 "$dir/noida.log" >&2
       rm -f "$dir/noida.pid"
-      exit 1
+    else
+      echo "noida-sandbox: noida-db did not answer on 127.0.0.1:$port within $start_seconds s, see $dir/noida.log" >&2
+      stop
     fi
-    if (: <>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      printf 'BINLOGO_NOIDA_BOOTSTRAP=127.0.0.1:%s\nBINLOGO_NOIDA_PID=%s\nBINLOGO_NOIDA_DATADIR=%s\n' \
-        "$port" "$pid" "$dir/data" >"$dir/env"
-      echo "noida-sandbox: noida-db $pid on 127.0.0.1:$port, data in $dir/data"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "noida-sandbox: noida-db did not accept connections on 127.0.0.1:$port within $start_seconds s, see $dir/noida.log" >&2
-  stop
-  exit 1
+    exit 1
+  fi
+  printf 'BINLOGO_NOIDA_BOOTSTRAP=127.0.0.1:%s\nBINLOGO_NOIDA_PID=%s\nBINLOGO_NOIDA_DATADIR=%s\n' \
+    "$port" "$pid" "$dir/data" >"$dir/env"
+  echo "noida-sandbox: noida-db $pid on 127.0.0.1:$port, data in $dir/data"
 }
 
 case "$command" in
