@@ -23,7 +23,10 @@ import Glibc
 /// noida-db keeps its whole state in one file that it rewrites at most once a second, and several
 /// seconds apart once it holds hundreds of megabytes: `restart(signal: SIGKILL)` loses what was
 /// acknowledged since the last save (committed transactions included), `SIGTERM` loses nothing. A
-/// restart aborts the transactions that were open.
+/// restart aborts the transactions that were open, and their producers' `commit_transaction` then
+/// still succeeds while the records stay aborted: restart it between transactions only. It never
+/// expires an open transaction (`transaction.timeout.ms`): a newer producer of the same
+/// `transactional.id` or a restart ends it.
 public final class TransactionalKafkaBroker: Sendable {
     public let bootstrapServers: String
     /// Whether `restart`, `pause` and `resume` work: true for a noida-db from `start()`, false for the
