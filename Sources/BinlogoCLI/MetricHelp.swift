@@ -10,6 +10,8 @@ enum MetricHelp {
         "binlogo_bytes_sent_total": "Bytes of the messages handed to the producer.",
         "binlogo_messages_acknowledged_total": "Messages Kafka acknowledged.",
         "binlogo_messages_failed_total": "Messages that failed for good after librdkafka's retries.",
+        "binlogo_kafka_transactions_committed_total": "Kafka transactions committed (exactly_once profile), each with the pipeline's position.",
+        "binlogo_messages_committed_total": "Messages in committed Kafka transactions (exactly_once profile): what read_committed consumers can see.",
         "binlogo_messages_refused_total": "Messages librdkafka refused when they were produced (too large, unknown partition); skipped under the performance profile.",
         "binlogo_queue_messages": "Messages waiting in the pipeline's bounded queue.",
         "binlogo_kafka_in_flight_messages": "Messages handed to librdkafka and not yet acknowledged or failed.",

@@ -2,11 +2,15 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import KafkaOutput
 import MySQLSource
 import Pipeline
 
 /// `binlogo position show|set --config F --pipeline P [POSITION]`: reads or replaces a pipeline's
 /// stored position. `set` refuses while a binlogo process runs that pipeline.
+///
+/// Under the `exactly_once` profile the position that counts is the one committed to Kafka's positions
+/// topic (the checkpoint file mirrors it): `show` prints both, `set` commits to the topic, then writes the file.
 struct PositionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "position", abstract: "Show or set a pipeline's stored binlog position.",
@@ -44,9 +48,14 @@ struct PositionCommand: ParsableCommand {
         @OptionGroup var options: Options
 
         func run() throws {
-            let store = try options.store()
+            let (pipeline, store) = try options.pipelineAndStore()
             do {
-                if let position = try store.load() {
+                if let kafka = pipeline.exactlyOnceKafka {
+                    let topic = kafka.transactions(pipeline: options.pipeline).positionsTopic
+                    let committed = try KafkaPositions.committed(pipeline: options.pipeline, kafka: kafka)
+                    print("\(options.pipeline): \(committed.map { "\($0)" } ?? "no position") committed to Kafka (\(topic))")
+                    print("\(options.pipeline): checkpoint file: \(try store.load().map { "\($0)" } ?? "none")")
+                } else if let position = try store.load() {
                     print("\(options.pipeline): \(position)")
                 } else {
                     print("\(options.pipeline): no stored position (it starts at its configured start)")
@@ -90,6 +99,9 @@ struct PositionCommand: ParsableCommand {
                         StandardError.write("binlogo position set: not checked against the server (\(reason)); stored as given")
                     }
                 }
+                if let kafka = pipeline.exactlyOnceKafka {
+                    try KafkaPositions.set(stored, pipeline: options.pipeline, kafka: kafka)
+                }
                 try store.save(stored)
             } catch let failure as CommandFailure {
                 throw failure
@@ -98,5 +110,13 @@ struct PositionCommand: ParsableCommand {
             }
             print("\(options.pipeline): position set to \(stored)")
         }
+    }
+}
+
+extension PipelineConfiguration {
+    /// The pipeline's Kafka output when its profile is `exactly_once`.
+    var exactlyOnceKafka: KafkaOutputConfiguration? {
+        if case .kafka(let kafka) = output, kafka.profile == .exactlyOnce { return kafka }
+        return nil
     }
 }

@@ -29,6 +29,9 @@ struct CampaignCommand: ParsableCommand {
     @Option(help: "The server to stream from: mariadb (MariaDB 10.11) or mysql (MySQL 9.x).")
     var server: String = "mariadb"
 
+    @Option(help: "The pipeline's delivery profile: idempotent (the mock cluster) or exactly_once (a broker with transactions, read back read_committed).")
+    var profile: String = "idempotent"
+
     static let defaultRounds: [CampaignKind: Int] = [.crash: 50, .graceful: 50, .database: 20, .kafka: 20, .disk: 20]
 
     func validate() throws {
@@ -38,6 +41,7 @@ struct CampaignCommand: ParsableCommand {
         if let rounds, rounds < 1 { throw ValidationError("--rounds must be at least 1") }
         if rate < 1 { throw ValidationError("--rate must be at least 1") }
         if ServerFlavor(rawValue: server) == nil { throw ValidationError("--server \(server) is not mariadb or mysql") }
+        if CampaignProfile(rawValue: profile) == nil { throw ValidationError("--profile \(profile) is not idempotent or exactly_once") }
     }
 
     func run() throws {
@@ -46,6 +50,7 @@ struct CampaignCommand: ParsableCommand {
         for kind in kinds {
             let options = CampaignOptions(rounds: rounds ?? Self.defaultRounds[kind]!, seed: seed, outageSeconds: outageSeconds,
                                           changesPerSecond: rate, server: ServerFlavor(rawValue: server),
+                                          profile: CampaignProfile(rawValue: profile)!,
                                           progress: { line($0) })
             let result = try Campaign.run(kind, options: options)
             line("\(result)")

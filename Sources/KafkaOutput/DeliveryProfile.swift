@@ -1,4 +1,4 @@
-/// The three producer presets: each sets the librdkafka properties for one trade-off between speed
+/// The four producer presets: each sets the librdkafka properties for one trade-off between speed
 /// and safety. Properties given explicitly override the preset's.
 public enum DeliveryProfile: String, Sendable, Equatable, CaseIterable {
     /// Fastest: the leader's ack only, no retries, snappy. A leader failing before it replicates loses
@@ -8,7 +8,12 @@ public enum DeliveryProfile: String, Sendable, Equatable, CaseIterable {
     /// connection so retries cannot reorder a key's messages. A retry may duplicate a message.
     case available
     /// No loss and no duplicates from producer retries within a partition: the idempotent producer.
+    /// A crash still repeats what was sent after the last checkpoint.
     case idempotent
+    /// Nothing lost and nothing repeated, crashes included, for consumers that read committed records
+    /// only: one transactional producer whose Kafka transactions carry the binlog position with them
+    /// (`KafkaTransactionSettings`).
+    case exactlyOnce = "exactly_once"
 
     /// The librdkafka properties of the preset.
     public var properties: [String: String] {
@@ -18,7 +23,7 @@ public enum DeliveryProfile: String, Sendable, Equatable, CaseIterable {
         case .available:
             return ["acks": "all", "enable.idempotence": "false", "retries": "10",
                     "max.in.flight.requests.per.connection": "1"]
-        case .idempotent:
+        case .idempotent, .exactlyOnce:
             return ["acks": "all", "enable.idempotence": "true", "retries": "10"]
         }
     }

@@ -13,6 +13,11 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
         case librdkafka(code: Int32)
         /// librdkafka refused a message when it was produced (too large, unknown partition …), with this code.
         case refused(code: Int32)
+        /// Another producer with the same `transactional.id` took over: this one can never send again.
+        case fenced
+        /// The Kafka transaction had to be aborted (a message failed, a broker lost its state): nothing of
+        /// it is visible to read_committed consumers, and the pipeline goes on from the last committed position.
+        case transactionAborted
     }
 
     public let kind: Kind

@@ -25,6 +25,9 @@ public final class KafkaOutput: MessageOutput {
                 onDelivery: @escaping @Sendable (UInt64, KafkaError?) -> Void,
                 onLog: (@Sendable (KafkaLogMessage) -> Void)? = nil) throws(KafkaError) {
         try configuration.validate(pipeline: pipeline)
+        guard configuration.profile != .exactlyOnce else {
+            throw KafkaError(kind: .configuration, message: "pipeline \(pipeline): the exactly_once profile needs TransactionalKafkaOutput")
+        }
         self.configuration = configuration
         self.pipeline = pipeline
         self.onDelivery = onDelivery
@@ -40,23 +43,17 @@ public final class KafkaOutput: MessageOutput {
 
     public func send(_ message: OutgoingMessage) throws(KafkaError) {
         let producer = producers[producerIndex(for: message.key)]
-        while true {
-            do {
-                try producer.produce(topic: message.topic, key: message.key, value: message.value,
-                                     headers: message.headers, token: message.token)
+        do {
+            try producer.produce(message, unless: { abandoned.withLock { $0 } })
+        } catch where error.kind == .stopped {
+            throw error
+        } catch {
+            let refusal = ProduceRefusal.error(error, message: message, pipeline: pipeline)
+            guard configuration.profile.failureStopsPipeline else {
+                onDelivery(message.token, refusal)
                 return
-            } catch where error.kind == .queueFull {
-                // librdkafka's queue is full: wait for deliveries to make room (backpressure on the reader).
-                if abandoned.withLock({ $0 }) { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
-                usleep(1_000)
-            } catch {
-                let refusal = ProduceRefusal.error(error, message: message, pipeline: pipeline)
-                guard configuration.profile.failureStopsPipeline else {
-                    onDelivery(message.token, refusal)
-                    return
-                }
-                throw refusal
             }
+            throw refusal
         }
     }
 

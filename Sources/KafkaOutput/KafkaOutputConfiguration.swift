@@ -13,10 +13,12 @@ public struct KafkaOutputConfiguration: Sendable, Equatable {
     public var headers: Bool
     /// How many librdkafka producers the pipeline uses; a message's key picks one, so per-key order holds.
     public var producers: Int
+    /// The `exactly_once` profile's transactions; nil takes the defaults (`transactions(pipeline:)`).
+    public var transactions: KafkaTransactionSettings?
 
     public init(brokers: [String], clientID: String = "binlogo", profile: DeliveryProfile = .idempotent,
                 properties: [String: String] = [:], topic: TopicTemplate, key: MessageKeyMode = .primaryKey,
-                headers: Bool = true, producers: Int = 1) {
+                headers: Bool = true, producers: Int = 1, transactions: KafkaTransactionSettings? = nil) {
         self.brokers = brokers
         self.clientID = clientID
         self.profile = profile
@@ -25,6 +27,12 @@ public struct KafkaOutputConfiguration: Sendable, Equatable {
         self.key = key
         self.headers = headers
         self.producers = producers
+        self.transactions = transactions
+    }
+
+    /// The transaction settings of the `exactly_once` profile, with the pipeline's default `transactional.id`.
+    public func transactions(pipeline: String) -> KafkaTransactionSettings {
+        transactions ?? KafkaTransactionSettings(transactionalID: KafkaTransactionSettings.defaultTransactionalID(pipeline: pipeline))
     }
 
     /// Under every profile: librdkafka's own buffer of produced, unacknowledged messages, behind the
@@ -49,8 +57,27 @@ public struct KafkaOutputConfiguration: Sendable, Equatable {
         return KafkaProperties(values)
     }
 
+    /// The properties of a pipeline's producers: under `exactly_once`, with its `transactional.id`, and a
+    /// `message.timeout.ms` below `transaction.timeout.ms` (a message that cannot be delivered fails with its
+    /// own error before the broker times the transaction out) unless one is given.
+    public func librdkafkaProperties(pipeline: String) -> KafkaProperties {
+        var values = librdkafkaProperties
+        guard profile == .exactlyOnce else { return values }
+        values["transactional.id"] = transactions(pipeline: pipeline).transactionalID
+        if properties["message.timeout.ms"] == nil, properties["delivery.timeout.ms"] == nil {
+            values["message.timeout.ms"] = String(transactionTimeoutMilliseconds * 9 / 10)
+        }
+        return values
+    }
+
+    /// `transaction.timeout.ms` as given, else librdkafka's default.
+    var transactionTimeoutMilliseconds: Int {
+        properties["transaction.timeout.ms"].flatMap { Int($0) } ?? KafkaTransactionSettings.defaultTransactionTimeoutMilliseconds
+    }
+
     /// Checks every property with librdkafka itself, without connecting; the error names the pipeline and the property.
     public func validate(pipeline: String) throws(KafkaError) {
+        try validateTransactions(pipeline: pipeline)
         guard !brokers.isEmpty else {
             throw KafkaError(kind: .configuration, message: "pipeline \(pipeline): output.kafka.brokers is empty: list at least one host:port")
         }
@@ -58,10 +85,40 @@ public struct KafkaOutputConfiguration: Sendable, Equatable {
             throw KafkaError(kind: .configuration, message: "pipeline \(pipeline): output.kafka.producers is \(producers): use 1 to 64")
         }
         do {
-            let conf = try librdkafkaProperties.makeConf()
+            let conf = try librdkafkaProperties(pipeline: pipeline).makeConf()
             rd_kafka_conf_destroy(conf)
         } catch {
             throw KafkaError(kind: .configuration, message: "pipeline \(pipeline): \(error.message)")
+        }
+    }
+
+    /// The rules of the `exactly_once` profile, each broken one named with its fix.
+    private func validateTransactions(pipeline: String) throws(KafkaError) {
+        func refuse(_ text: String) -> KafkaError { KafkaError(kind: .configuration, message: "pipeline \(pipeline): \(text)") }
+        guard profile == .exactlyOnce else {
+            if properties["transactional.id"] != nil {
+                throw refuse("output.kafka.properties sets transactional.id: for transactions use profile: exactly_once (its id is output.kafka.transactions.id)")
+            }
+            if transactions != nil {
+                throw refuse("output.kafka.transactions is set but the profile is \(profile.rawValue): use profile: exactly_once, or remove transactions")
+            }
+            return
+        }
+        if properties["transactional.id"] != nil {
+            throw refuse("output.kafka.properties sets transactional.id: under exactly_once give it as output.kafka.transactions.id")
+        }
+        guard producers == 1 else {
+            throw refuse("output.kafka.producers is \(producers): the exactly_once profile uses one transactional producer; remove producers or set it to 1")
+        }
+        let timeout = transactionTimeoutMilliseconds
+        for name in ["message.timeout.ms", "delivery.timeout.ms"] {
+            if let given = properties[name].flatMap({ Int($0) }), given >= timeout {
+                throw refuse("output.kafka.properties \(name) is \(given) but must be below transaction.timeout.ms (\(timeout)) under exactly_once: lower \(name), or raise transaction.timeout.ms (at most the brokers' transaction.max.timeout.ms, 900000 by default)")
+            }
+        }
+        let settings = transactions(pipeline: pipeline)
+        if settings.commitIntervalMilliseconds * 2 > timeout {
+            throw refuse("output.kafka.transactions.commit_interval_ms is \(settings.commitIntervalMilliseconds) but must be at most half of transaction.timeout.ms (\(timeout)): lower it, or raise transaction.timeout.ms in output.kafka.properties")
         }
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// `produce` enqueues and returns at once; each message's fate comes back later, on the
 /// poll thread, through `onDelivery` with the token it was produced with.
 public final class KafkaProducer: Sendable {
-    private let client: RdKafkaClient
+    let client: RdKafkaClient
     private let topics: Mutex<[String: TopicHandle]>
 
     /// - Parameters:
@@ -15,10 +15,12 @@ public final class KafkaProducer: Sendable {
     ///   - onDelivery: called on the producer's poll thread for every message, in the order librdkafka reports them.
     ///   - onLog: librdkafka's log lines (from its own threads) and error reports (from the poll thread);
     ///     nil leaves librdkafka to print them on stderr.
+    ///   - onError: the code of each error librdkafka reports (a broker disconnected, all brokers down, …).
     public init(properties: KafkaProperties, onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void,
-                onLog: (@Sendable (KafkaLogMessage) -> Void)? = nil) throws(KafkaError) {
+                onLog: (@Sendable (KafkaLogMessage) -> Void)? = nil,
+                onError: (@Sendable (Int32) -> Void)? = nil) throws(KafkaError) {
         let conf = try properties.makeConf()
-        let handler = DeliveryHandler(onDelivery, onLog: onLog)
+        let handler = DeliveryHandler(onDelivery, onLog: onLog, onError: onError)
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(handler).toOpaque())
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
             guard let message, let opaque else { return }
@@ -31,9 +33,11 @@ public final class KafkaProducer: Sendable {
                 Unmanaged<DeliveryHandler>.fromOpaque(opaque).takeUnretainedValue().log(KafkaLogMessage(
                     severity: level, facility: facility.map { String(cString: $0) } ?? "", text: text.map { String(cString: $0) } ?? ""))
             }
+        }
+        if onLog != nil || onError != nil {
             rd_kafka_conf_set_error_cb(conf) { _, code, reason, opaque in
                 guard let opaque else { return }
-                Unmanaged<DeliveryHandler>.fromOpaque(opaque).takeUnretainedValue().log(KafkaLogMessage(
+                Unmanaged<DeliveryHandler>.fromOpaque(opaque).takeUnretainedValue().error(code, KafkaLogMessage(
                     severity: 3, facility: "ERROR", text: reason.map { String(cString: $0) } ?? "", code: code))
             }
         }
@@ -96,6 +100,21 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Enqueues a pipeline's message, waiting while librdkafka's queue is full for deliveries to make room
+    /// (backpressure on the reader); throws `.stopped` once `isAbandoned()` says the pipeline stops, or the
+    /// error that refused the message.
+    func produce(_ message: OutgoingMessage, unless isAbandoned: () -> Bool) throws(KafkaError) {
+        while true {
+            do {
+                try produce(topic: message.topic, key: message.key, value: message.value, headers: message.headers, token: message.token)
+                return
+            } catch where error.kind == .queueFull {
+                if isAbandoned() { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
+                usleep(1_000)
+            }
+        }
+    }
+
     /// Waits until every enqueued message is delivered or failed, at most `timeoutMilliseconds`.
     /// Returns the number of messages still outstanding (0 when all are done).
     @discardableResult
@@ -150,13 +169,21 @@ final class TopicHandle: @unchecked Sendable {
 final class DeliveryHandler: Sendable {
     private let onDelivery: @Sendable (KafkaDeliveryReport) -> Void
     private let onLog: (@Sendable (KafkaLogMessage) -> Void)?
+    private let onError: (@Sendable (Int32) -> Void)?
 
-    init(_ onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void, onLog: (@Sendable (KafkaLogMessage) -> Void)?) {
+    init(_ onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void, onLog: (@Sendable (KafkaLogMessage) -> Void)?,
+         onError: (@Sendable (Int32) -> Void)?) {
         self.onDelivery = onDelivery
         self.onLog = onLog
+        self.onError = onError
     }
 
     func log(_ message: KafkaLogMessage) {
+        onLog?(message)
+    }
+
+    func error(_ code: Int32, _ message: KafkaLogMessage) {
+        onError?(code)
         onLog?(message)
     }
 

@@ -37,4 +37,20 @@ public protocol MessageOutput: Sendable {
     func flush(timeoutMilliseconds: Int32) -> Int
     /// Makes a `send` waiting for room (and every later one) throw `.stopped` at once: a stop's deadline passed.
     func abandonPendingSends()
+    /// The messages sent so far reach `position` in the source: a Kafka transaction may end here.
+    /// Outputs without transactions ignore it.
+    func reach(_ position: any CommitPosition) throws(KafkaError)
+    /// Why the output cannot go on, once it cannot (a transaction aborted, a producer fenced); nil while it can.
+    var failure: KafkaError? { get }
+}
+
+extension MessageOutput {
+    public func reach(_ position: any CommitPosition) throws(KafkaError) {}
+    public var failure: KafkaError? { nil }
+}
+
+/// A place in the source where a Kafka transaction may end, as the positions topic records it.
+public protocol CommitPosition: Sendable {
+    /// The value of this position's record in the positions topic.
+    func encodedRecord() -> [UInt8]
 }

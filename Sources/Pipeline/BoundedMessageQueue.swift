@@ -32,8 +32,10 @@ public final class BoundedMessageQueue: Sendable {
 
     /// Enqueues the messages of one binlog event, in order, waiting while the queue is full. Throws the
     /// output's error once sending failed. One batch is one hop to the sending queue, not one per message.
-    public func put(_ batch: [OutgoingMessage]) throws(KafkaError) {
-        guard !batch.isEmpty else { return }
+    /// - Parameter position: where in the source the messages sent so far reach once this batch is sent
+    ///   (the `exactly_once` profile's transactions end at such positions), handed to the output after it.
+    public func put(_ batch: [OutgoingMessage], reaching position: (any CommitPosition)? = nil) throws(KafkaError) {
+        guard !batch.isEmpty || position != nil else { return }
         let size = batch.reduce(0) { $0 + $1.keyAndValue.count }
         while true {
             let admitted: Result<Bool, KafkaError> = state.withLock { state in
@@ -52,15 +54,15 @@ public final class BoundedMessageQueue: Sendable {
             _ = spaceFreed.wait(timeout: .now() + .milliseconds(100))
         }
         sender.async { [self] in
-            for message in batch {
-                if state.withLock({ $0.abandoned }) { break }
-                do throws(KafkaError) {
+            do throws(KafkaError) {
+                for message in batch {
+                    if state.withLock({ $0.abandoned }) { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
                     try output.send(message)
-                } catch {
-                    state.withLock { state in
-                        if state.failure == nil && error.kind != .stopped { state.failure = error }
-                    }
-                    break
+                }
+                if let position { try output.reach(position) }
+            } catch {
+                state.withLock { state in
+                    if state.failure == nil && error.kind != .stopped { state.failure = error }
                 }
             }
             state.withLock { state in

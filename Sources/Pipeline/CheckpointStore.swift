@@ -32,12 +32,21 @@ public struct CheckpointStore: Sendable {
         }
     }
 
-    /// Replaces the stored position; on failure the previous file is left as it was.
-    public func save(_ position: SourcePosition) throws(Failure) {
+    /// A position as checkpoint files and the positions topic hold it: JSON with sorted keys.
+    public static func encode(_ position: SourcePosition) throws(Failure) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data: Data
-        do { data = try encoder.encode(position) } catch { throw Failure(description: "cannot encode checkpoint: \(error)") }
+        do { return Array(try encoder.encode(position)) } catch { throw Failure(description: "cannot encode checkpoint: \(error)") }
+    }
+
+    /// A position from its JSON.
+    public static func decode(_ bytes: [UInt8]) throws -> SourcePosition {
+        try JSONDecoder().decode(SourcePosition.self, from: Data(bytes))
+    }
+
+    /// Replaces the stored position; on failure the previous file is left as it was.
+    public func save(_ position: SourcePosition) throws(Failure) {
+        let data = try Self.encode(position)
         let temporary = path + ".tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard descriptor >= 0 else { throw Failure(description: "cannot write checkpoint \(temporary): \(String(cString: strerror(errno)))") }

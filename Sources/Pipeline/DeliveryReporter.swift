@@ -16,9 +16,15 @@ final class DeliveryReporter: Sendable {
     private let acknowledged: Counter
     private let failed: Counter
     private let refused: Counter
+    /// What a failed message means for the pipeline, for the log.
+    private let failureOutcome: String
 
+    /// - Parameter transactional: the `exactly_once` profile, where a failed message aborts the Kafka transaction.
     init(deliveries: DeliveryTracker<SourcePosition>, pipeline: String, latency: AckLatencySampler, logger: Logger,
-         summarizer: RepeatedLogSummarizer) {
+         summarizer: RepeatedLogSummarizer, transactional: Bool = false) {
+        self.failureOutcome = transactional
+            ? "message failed for good; its Kafka transaction is aborted and the pipeline goes back to its last committed position"
+            : "message failed for good; the pipeline stops"
         self.deliveries = deliveries
         self.latency = latency
         self.logger = logger
@@ -51,7 +57,7 @@ final class DeliveryReporter: Sendable {
         if case .refused = error.kind { isRefusal = true } else { isRefusal = false }
         if isRefusal { refused.increment() } else { failed.increment() }
         if deliveries.fail(token, error) {
-            logger.error("message failed for good; the pipeline stops", metadata: ["error": "\(error)"])
+            logger.error("\(failureOutcome)", metadata: ["error": "\(error)"])
         } else if isRefusal {
             summarizer.log(.warning, "message refused by librdkafka and skipped (performance profile)", metadata: ["error": "\(error)"],
                            key: "refused \(error.kind)", to: logger)

@@ -10,10 +10,14 @@ struct PipelineReader {
     let metrics: PipelineMetrics
     let logger: Logger
     var marker = CommitMarker()
+    /// Where a Kafka transaction may end, and the rows an earlier run published of a transaction resumed inside.
+    var commitPoints: CommitPoints
     /// Tables whose partial JSON updates came without the old document, already named in the log.
     private var tablesWithUnappliedJSONDiffs: Set<String> = []
 
-    init(filter: ChangeFilter, router: ChangeRouter, metrics: PipelineMetrics, logger: Logger) {
+    init(filter: ChangeFilter, router: ChangeRouter, metrics: PipelineMetrics, logger: Logger,
+         commitPoints: CommitPoints = CommitPoints(resumingAt: nil, tracking: false)) {
+        self.commitPoints = commitPoints
         self.filter = filter
         self.router = router
         self.metrics = metrics
@@ -24,8 +28,11 @@ struct PipelineReader {
     mutating func messages(for steps: TransactionSteps, token: () -> UInt64) throws -> [OutgoingMessage] {
         var batch: [OutgoingMessage] = []
         let (router, metrics) = (router, metrics)
+        var progress = commitPoints.rows
+        defer { commitPoints.rows = progress }
         // A local function, not a closure value: it captures `batch` without a heap box.
         func emit(_ change: Change) throws {
+            if progress.isActive, progress.skips(change) { return }
             let first = batch.count
             try router.messages(for: change, token: token, into: &batch)
             for message in batch[first...] { metrics.sent(table: change.qualifiedTable, bytes: message.value.count) }

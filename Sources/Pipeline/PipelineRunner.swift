@@ -6,13 +6,28 @@ import Logging
 import Metrics
 import MySQLSource
 import Synchronization
+import ThreadNames
 
 /// Runs one pipeline: source thread → decode → filter → encode → bounded queue → output, with
 /// checkpoints every second (and at stop) at the newest fully acknowledged transaction.
+///
+/// Under the `exactly_once` profile the position that counts is the one committed to Kafka with the
+/// messages (`TransactionalKafkaOutput`): the pipeline starts by reading it back, and the checkpoint file
+/// mirrors the newest committed one.
 public final class PipelineRunner: Sendable {
     public enum Status: Sendable, Equatable {
         case starting, running, stopping, stopped
         case failed(String)
+    }
+
+    /// What the supervisor does with a failed pipeline.
+    public enum RestartPolicy: Sendable, Equatable {
+        /// After a backoff: the cause may take a while to go (a server down, a setting to change).
+        case afterBackoff
+        /// At once: a Kafka transaction was aborted, and going on from the last committed position is the fix.
+        case atOnce
+        /// Never: another process took the pipeline over (its producer was fenced).
+        case never
     }
 
     public let configuration: PipelineConfiguration
@@ -20,6 +35,9 @@ public final class PipelineRunner: Sendable {
     private let logger: Logger
     private let deliveries: DeliveryTracker<SourcePosition>
     private let output: any MessageOutput
+    /// Under `exactly_once`: the producer whose transactions carry the positions, and the newest committed one.
+    private let transactional: TransactionalKafkaOutput?
+    private let committed = LastCommittedPosition()
     private let queue: BoundedMessageQueue
     private let source: BinlogSource
     private let reader: Mutex<PipelineReader>
@@ -38,7 +56,10 @@ public final class PipelineRunner: Sendable {
         var gtid: String?
         var secondsBehind: Double?
         var lastError: String?
+        var restartPolicy = RestartPolicy.afterBackoff
         var startedAt = Date()
+        /// Whether the source was started (an `exactly_once` pipeline first reads its position from Kafka).
+        var sourceLaunched = false
     }
 
     /// - Parameter logSummary: summarises repeated log lines (lost messages, librdkafka's); the supervisor shares one.
@@ -57,14 +78,30 @@ public final class PipelineRunner: Sendable {
         let topic: TopicTemplate, key: MessageKeyMode, headers: Bool, acceptsLoss: Bool
         let deliveries: DeliveryTracker<SourcePosition>
         let output: any MessageOutput
+        var transactional: TransactionalKafkaOutput?
+        let committed = self.committed
         switch configuration.output {
         case .kafka(let kafka):
             (topic, key, headers, acceptsLoss) = (kafka.topic, kafka.key, kafka.headers, !kafka.profile.failureStopsPipeline)
             deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
             let reporter = DeliveryReporter(deliveries: deliveries, pipeline: configuration.name, latency: latency, logger: logger,
-                                            summarizer: logSummary)
-            output = try KafkaOutput(configuration: kafka, pipeline: configuration.name, onDelivery: reporter.onDelivery,
-                                     onLog: reporter.onKafkaLog)
+                                            summarizer: logSummary, transactional: kafka.profile == .exactlyOnce)
+            if kafka.profile == .exactlyOnce {
+                let transactions = Counter(label: "binlogo_kafka_transactions_committed_total", dimensions: [("pipeline", configuration.name)])
+                let messages = Counter(label: "binlogo_messages_committed_total", dimensions: [("pipeline", configuration.name)])
+                transactional = try TransactionalKafkaOutput(
+                    configuration: kafka, pipeline: configuration.name, onDelivery: reporter.onDelivery,
+                    onCommitted: { position, count in
+                        transactions.increment()
+                        messages.increment(by: Int64(count))
+                        guard let position = (position as? CommittedPosition)?.position else { return }
+                        committed.value = position
+                    }, onLog: reporter.onKafkaLog)
+                output = transactional!
+            } else {
+                output = try KafkaOutput(configuration: kafka, pipeline: configuration.name, onDelivery: reporter.onDelivery,
+                                         onLog: reporter.onKafkaLog)
+            }
         case let .stdout(stdoutTopic, stdoutKey):
             (topic, key, headers, acceptsLoss) = (stdoutTopic, stdoutKey, false, false)
             deliveries = DeliveryTracker(acceptsLoss: acceptsLoss)
@@ -73,6 +110,7 @@ public final class PipelineRunner: Sendable {
         }
         self.deliveries = deliveries
         self.output = output
+        self.transactional = transactional
         self.queue = BoundedMessageQueue(output: output, maximumMessages: configuration.queue.maximumMessages,
                                          maximumBytes: configuration.queue.maximumBytes, label: configuration.name)
         let filters = configuration.filters
@@ -104,8 +142,13 @@ public final class PipelineRunner: Sendable {
     }
     /// The last checkpoint written to the state directory.
     public var savedCheckpoint: SourcePosition? { checkpoints.withLock { $0 }?.saved }
-    /// The checkpoint Kafka's acknowledgements allow now (written within a second).
-    public var acknowledgedPosition: SourcePosition? { deliveries.checkpoint }
+    /// The checkpoint Kafka's acknowledgements allow now (written within a second); under `exactly_once`,
+    /// the position of the last committed Kafka transaction.
+    public var acknowledgedPosition: SourcePosition? {
+        transactional == nil ? deliveries.checkpoint : committed.value
+    }
+    /// What the supervisor should do once this pipeline failed.
+    public var restartPolicy: RestartPolicy { state.withLock { $0.restartPolicy } }
     public var queueDepth: (messages: Int, bytes: Int) { queue.depth }
 
     /// Swaps the filters in place, between two events; the stream goes on without a pause or a reconnect.
@@ -122,6 +165,8 @@ public final class PipelineRunner: Sendable {
     }
 
     /// Starts reading from the stored position (or the configured start). Throws when the stored position is unreadable.
+    /// Under `exactly_once` the position committed to Kafka comes first: it is read on a thread of its own
+    /// (Kafka may be slow to answer), and the pipeline shows `starting` until it streams.
     public func start() throws {
         let lock = try store.lock()
         let stored: SourcePosition?
@@ -136,6 +181,52 @@ public final class PipelineRunner: Sendable {
         let writer = CheckpointWriter(store: store, loaded: stored, logger: logger, failures: checkpointFailures,
                                       onSaved: { [health] _ in health.checkpointMoved() })
         checkpoints.withLock { $0 = writer }
+        guard let transactional else { return launchSource(from: stored, writer: writer) }
+        let thread = Thread { [self] in
+            nameCurrentThread("binlogo-recover")
+            do {
+                let position = try recover(transactional, local: stored)
+                launchSource(from: position, writer: writer)
+            } catch let error as KafkaError where error.kind == .stopped {
+                return
+            } catch {
+                fail("\(error)")
+            }
+        }
+        thread.start()
+    }
+
+    /// `exactly_once`: takes the pipeline's transactional id over and reads its last committed position;
+    /// without one in Kafka, the local checkpoint (written by another profile, or before the first commit).
+    private func recover(_ transactional: TransactionalKafkaOutput, local: SourcePosition?) throws -> SourcePosition? {
+        let topic = transactional.settings.positionsTopic
+        guard let record = try transactional.recover(isCancelled: { [self] in status != .starting }) else {
+            logger.info("no position in the positions topic yet", metadata: ["topic": "\(topic)",
+                                                                             "from": "\(local.map { "checkpoint \($0)" } ?? "start \(configuration.source.start)")"])
+            return local
+        }
+        let position: SourcePosition
+        do {
+            position = try CheckpointStore.decode(record)
+        } catch {
+            throw CheckpointStore.Failure(description: "the positions topic \(topic) holds a record for pipeline \(configuration.name) that is not a position (\(record.count) bytes): set one with `binlogo position set`")
+        }
+        if position != local {
+            logger.info("resuming at the position committed to Kafka", metadata: ["topic": "\(topic)", "position": "\(position)",
+                                                                                  "checkpoint_file": "\(local.map { "\($0)" } ?? "none")"])
+        }
+        committed.value = position
+        return position
+    }
+
+    private func launchSource(from stored: SourcePosition?, writer: CheckpointWriter) {
+        let launching = state.withLock { state -> Bool in
+            guard state.status == .starting else { return false }
+            state.sourceLaunched = true
+            return true
+        }
+        guard launching else { return }
+        reader.withLock { $0.commitPoints = CommitPoints(resumingAt: stored, tracking: transactional != nil) }
         let task = PeriodicTask(name: "binlogo-ckpt", interval: 1) { [self] in writeCheckpoint() }
         checkpointTask.withLock { $0 = task }
         logger.info("pipeline starting", metadata: ["from": "\(stored.map { "\($0)" } ?? "start \(configuration.source.start)")"])
@@ -143,11 +234,15 @@ public final class PipelineRunner: Sendable {
             if let error { fail("\(error)") }
         }, onDumpStart: { [self] position in
             health.sourceStreaming()
+            reader.withLock { $0.commitPoints.dumpStarted(at: position) }
             // Handed to the checkpoint thread, which writes it at once.
-            if deliveries.checkpoint == nil, writer.offerStart(position) { task.runNow() }
-        }, onReconnect: { [reconnects, health] in
+            if acknowledgedPosition == nil, writer.offerStart(position) { task.runNow() }
+        }, onReconnect: { [reconnects, health, transactional, committed] in
             reconnects.increment()
             health.sourceReconnecting()
+            // A second process running this pipeline takes the server's replication slot and this pipeline's
+            // transactional id: committing again tells this one, which then stops.
+            transactional?.reassertOwnership(committed: committed.value.map { CommittedPosition(position: $0) })
         }, isRelevant: { [self] event in reader.withLock { $0.filter.passes(event) } })
         state.withLock { if $0.status == .starting { $0.status = .running } }
     }
@@ -157,17 +252,21 @@ public final class PipelineRunner: Sendable {
         if let failure = deliveries.failure { throw failure }
         // The event's messages are made under the reader's lock and queued after it, so that waiting for
         // room in the queue (backpressure) never holds the lock the checkpoint task also takes.
-        if !event.steps.isEmpty {
-            let batch: [OutgoingMessage] = try reader.withLock { reader in
-                try reader.messages(for: event.steps, token: { [deliveries, latency] in
+        if !event.steps.isEmpty || event.endsEventGroup {
+            let exactlyOnce = transactional != nil
+            let (batch, point): ([OutgoingMessage], SourcePosition?) = try reader.withLock { reader in
+                let batch = try reader.messages(for: event.steps, token: { [deliveries, latency] in
                     let token = deliveries.nextToken()
                     latency.sent(token)
                     return token
                 })
+                guard reader.commitPoints.rows.isActive else { return (batch, nil) }
+                let point = reader.commitPoints.passed(event, published: !batch.isEmpty)
+                return (batch, exactlyOnce ? point : nil)
             }
-            try queue.put(batch)
+            try queue.put(batch, reaching: point.map { CommittedPosition(position: $0) })
         }
-        if event.endsTransaction { deliveries.endTransaction(at: event.resumePosition) }
+        if event.endsTransaction, transactional == nil { deliveries.endTransaction(at: event.resumePosition) }
         // Reading progress shows even while a prepared XA transaction holds the checkpoint back, so that
         // the checkpoint's age grows where an operator can see it.
         if event.endsEventGroup {
@@ -190,8 +289,8 @@ public final class PipelineRunner: Sendable {
         state.withLock { state in
             if state.status == .running || state.status == .starting { state.status = .stopping }
         }
-        // A runner whose start failed has no source to stop.
-        if checkpointTask.withLock({ $0 }) != nil { stopReading(deadline: deadline) }
+        // A runner whose start failed (or that still reads its position from Kafka) has no source to stop.
+        if state.withLock({ $0.sourceLaunched }) { stopReading(deadline: deadline) }
         if !queue.drain(timeoutSeconds: Self.seconds(until: deadline) / 2) {
             logger.warning("stop deadline: queued messages not handed to Kafka are dropped; they will be read again at the next start")
             queue.abandon()
@@ -237,18 +336,32 @@ public final class PipelineRunner: Sendable {
     }
 
     private func fail(_ reason: String) {
+        let policy = restartPolicyForFailure
+        // A fenced producer shows first as the failed deliveries it causes: the fencing is the reason.
+        let reason = policy == .never ? output.failure?.description ?? reason : reason
         let first = state.withLock { state -> Bool in
             // What a stop's deadline cuts off is not a failure.
             if state.status == .stopping || state.status == .stopped { return false }
             state.lastError = reason
             if case .failed = state.status { return false }
             state.status = .failed(reason)
+            state.restartPolicy = policy
             return true
         }
         if first {
             logger.error("pipeline failed", metadata: ["error": "\(reason)"])
             DispatchQueue.global().async { [self] in source.stop() }
         }
+    }
+
+    /// A fenced producer never restarts; under `exactly_once`, an aborted transaction or a failed message
+    /// (which aborts it) restarts at once from the last committed position; the rest after a backoff.
+    private var restartPolicyForFailure: RestartPolicy {
+        let kafka = output.failure ?? queue.failure
+        if kafka?.kind == .fenced { return .never }
+        guard transactional != nil else { return .afterBackoff }
+        if kafka?.kind == .transactionAborted || (kafka == nil && deliveries.failure != nil) { return .atOnce }
+        return .afterBackoff
     }
 
     private func writeCheckpoint() {
@@ -261,7 +374,7 @@ public final class PipelineRunner: Sendable {
         let writer = checkpoints.withLock { $0 }
         health.recordMetrics(deliveries: deliveries, saved: writer?.saved, read: state.withLock { $0.readPosition })
         if let failure = deliveries.failure { fail("\(failure)") }
-        if let failure = queue.failure { fail("\(failure)") }
-        writer?.write(acknowledged: deliveries.checkpoint)
+        if let failure = queue.failure ?? output.failure { fail("\(failure)") }
+        writer?.write(acknowledged: acknowledgedPosition)
     }
 }

@@ -3,7 +3,9 @@ import Logging
 import Synchronization
 
 /// Runs several pipelines independently: one that fails is logged, stopped and restarted after a
-/// backoff (doubling from 5 s to 5 min), while the others keep running.
+/// backoff (doubling from 5 s to 5 min), while the others keep running. An `exactly_once` pipeline whose
+/// Kafka transaction was aborted restarts at once (from its last committed position) unless it did so
+/// within the last minute; one whose producer was fenced (another process took it over) is not restarted.
 public final class PipelineSupervisor: Sendable {
     private struct Entry {
         var configuration: PipelineConfiguration
@@ -11,6 +13,10 @@ public final class PipelineSupervisor: Sendable {
         var failures = 0
         var restartAt: Date?
         var lastError: String?
+        /// When it last failed; an immediate restart is granted once a minute at most.
+        var lastFailureAt: Date?
+        /// Failed for good (fenced): shown as failed, never restarted (a reload starts it again).
+        var halted = false
     }
 
     private let stateDirectory: String
@@ -56,7 +62,7 @@ public final class PipelineSupervisor: Sendable {
                     if status.lastError == nil { status.lastError = entry.lastError }
                     return status
                 }
-                let state = entry.restartAt == nil && entry.lastError == nil ? "starting" : "restarting"
+                let state = entry.halted ? "failed" : entry.restartAt == nil && entry.lastError == nil ? "starting" : "restarting"
                 return PipelineStatus(name: entry.configuration.name, state: state, checkpoint: nil, readPosition: nil,
                                       gtid: nil, secondsBehind: nil, lastError: entry.lastError, checkpointError: nil, uptimeSeconds: 0)
             }.sorted { $0.name < $1.name }
@@ -111,7 +117,7 @@ public final class PipelineSupervisor: Sendable {
                 result.started.append(pipeline.name)
                 continue
             }
-            if entry.configuration == pipeline {
+            if entry.configuration == pipeline, !entry.halted {
                 result.unchanged.append(pipeline.name)
                 continue
             }
@@ -161,7 +167,11 @@ public final class PipelineSupervisor: Sendable {
         for (name, runner, reason) in failed {
             runner.stop(timeoutMilliseconds: 5_000)
             entries.withLock { $0[name]?.runner = nil }
-            scheduleRestart(name, reason: reason)
+            switch runner.restartPolicy {
+            case .afterBackoff: scheduleRestart(name, reason: reason)
+            case .atOnce: scheduleRestart(name, reason: reason, atOnce: true)
+            case .never: halt(name, reason: reason)
+            }
         }
         let due = entries.withLock { entries in
             entries.filter { $0.value.runner == nil && ($0.value.restartAt.map { $0 <= Date() } ?? false) }.map(\.key)
@@ -172,17 +182,39 @@ public final class PipelineSupervisor: Sendable {
         }
     }
 
-    private func scheduleRestart(_ name: String, reason: String) {
+    private func scheduleRestart(_ name: String, reason: String, atOnce: Bool = false) {
         let delay = entries.withLock { entries -> Double in
-            entries[name]?.failures += 1
+            let now = Date()
+            let recently = entries[name]?.lastFailureAt.map { now.timeIntervalSince($0) < 60 } ?? false
+            entries[name]?.lastFailureAt = now
             entries[name]?.lastError = reason
-            let failures = entries[name]?.failures ?? 1
-            let delay = min(300, 5 * pow(2, Double(min(failures - 1, 10))))
-            entries[name]?.restartAt = Date().addingTimeInterval(delay)
+            let delay: Double
+            if atOnce && !recently {
+                delay = 0
+            } else {
+                entries[name]?.failures += 1
+                let failures = entries[name]?.failures ?? 1
+                delay = min(300, 5 * pow(2, Double(min(failures - 1, 10))))
+            }
+            entries[name]?.restartAt = now.addingTimeInterval(delay)
             return delay
+        }
+        if delay == 0 {
+            logger.warning("pipeline restarts from its last committed position", metadata: ["pipeline": "\(name)", "error": "\(reason)"])
+            return
         }
         logger.error("pipeline failed; restarting after a pause", metadata: [
             "pipeline": "\(name)", "error": "\(reason)", "retry_in_seconds": .stringConvertible(Int(delay)),
         ])
+    }
+
+    /// A pipeline that must not restart by itself: it shows as failed with its reason until a reload.
+    private func halt(_ name: String, reason: String) {
+        entries.withLock { entries in
+            entries[name]?.lastError = reason
+            entries[name]?.restartAt = nil
+            entries[name]?.halted = true
+        }
+        logger.critical("pipeline stopped and not restarted", metadata: ["pipeline": "\(name)", "error": "\(reason)"])
     }
 }

@@ -28,15 +28,19 @@ public final class RepeatedLogSummarizer: Sendable {
     /// The summary interval in seconds.
     public let interval: Double
     private let kinds = Mutex<[String: Kind]>([:])
+    /// Uptime nanoseconds, read by each call before it takes the lock: another thread may have recorded a
+    /// kind at a later time by then.
+    private let clock: @Sendable () -> UInt64
 
-    public init(intervalSeconds: Double = 10) {
+    public init(intervalSeconds: Double = 10, clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) {
         interval = max(0.1, intervalSeconds)
+        self.clock = clock
     }
 
     /// Logs `message` now if it is the first of its kind in this interval, else counts it.
     /// - Parameter key: what makes two lines "the same"; by default the level and the message.
     public func log(_ level: Logger.Level, _ message: String, metadata: Logger.Metadata = [:], key: String? = nil, to logger: Logger) {
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = clock()
         let kindKey = key ?? "\(level.rawValue) \(message)"
         let writeNow: Bool = kinds.withLock { kinds in
             if var kind = kinds[kindKey] {
@@ -64,7 +68,7 @@ public final class RepeatedLogSummarizer: Sendable {
 
     /// Writes the summary of every kind whose interval has ended, and forgets the kinds that stayed quiet.
     public func flushDue() {
-        flushDue(now: DispatchTime.now().uptimeNanoseconds)
+        flushDue(now: clock())
     }
 
     /// Writes every pending summary now (at stop).
@@ -76,13 +80,14 @@ public final class RepeatedLogSummarizer: Sendable {
         let intervalNanoseconds = UInt64(interval * 1_000_000_000)
         let due: [Kind] = kinds.withLock { kinds in
             var due: [Kind] = []
-            for (key, kind) in kinds where now == UInt64.max || now - kind.windowStart >= intervalNanoseconds {
+            // A kind recorded after `now` was read (by another thread) is not due yet.
+            for (key, kind) in kinds where now == UInt64.max || (now >= kind.windowStart && now - kind.windowStart >= intervalNanoseconds) {
                 if kind.repeats == 0 {
                     kinds[key] = nil
                 } else {
                     due.append(kind)
                     kinds[key]!.repeats = 0
-                    kinds[key]!.windowStart = now == UInt64.max ? DispatchTime.now().uptimeNanoseconds : now
+                    kinds[key]!.windowStart = now == UInt64.max ? clock() : now
                 }
             }
             return due

@@ -19,7 +19,8 @@ public enum Campaign {
         var random = SeededGenerator(seed: options.seed &* 31 &+ UInt64(CampaignKind.allCases.firstIndex(of: kind) ?? 0))
         for index in 0..<options.rounds {
             guard bench.daemon.isRunning else {
-                bench.note("round \(index): the daemon is not running (exit \(bench.daemon.process?.exitStatus.map(String.init) ?? "?"))")
+                let lastLines = bench.daemon.log.split(separator: "\n").suffix(8).joined(separator: "\n")
+                bench.note("round \(index): the daemon is not running (exit \(bench.daemon.process?.exitStatus.map(String.init) ?? "?")); its log ends:\n\(lastLines)")
                 break
             }
             try faults.round(index, on: bench, random: &random)
@@ -33,15 +34,16 @@ public enum Campaign {
             bench.note("the daemon exited \(exit) after the final SIGTERM")
         }
         let leaks = secretLeaks(bench)
-        return CampaignResult(kind: kind, rounds: options.rounds, seconds: Date().timeIntervalSince(began), delivery: delivery,
+        return CampaignResult(kind: kind, profile: options.profile, rounds: options.rounds, seconds: Date().timeIntervalSince(began), delivery: delivery,
                               writerResolutions: bench.writer.resolvedAfterFailure, findings: bench.findings, secretLeaks: leaks)
     }
 
-    /// Reads the topic until every committed change is there (or three minutes pass) and checks it.
-    /// A topic the mock cluster pruned (5 MiB per partition) cannot be checked: that is an error.
+    /// Reads the topic until every committed change is there (or three minutes pass) and checks it, as a
+    /// read_committed consumer (what `exactly_once` promises to). A topic the mock cluster pruned (5 MiB
+    /// per partition) cannot be checked: that is an error.
     private static func awaitDelivery(_ bench: CampaignBench) throws -> DeliveryReport {
         let expected = bench.writer.ledger.changes
-        let consumer = try KafkaTestConsumer(bootstrapServers: bench.cluster.bootstrapServers)
+        let consumer = try KafkaTestConsumer(bootstrapServers: bench.bootstrapServers, isolationLevel: .readCommitted)
         let deadline = Date().addingTimeInterval(180)
         while true {
             if try consumer.messageCount(topic: CampaignBench.topic) >= expected.count || Date() > deadline {

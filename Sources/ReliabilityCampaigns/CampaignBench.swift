@@ -2,16 +2,20 @@ import Foundation
 import MySQLSource
 import TestBench
 
-/// Everything one campaign runs against: a MariaDB sandbox and a mock Kafka cluster of its own
-/// (faults must not hit other tests), the `campaign` database with its replication user and
-/// password, the daemon, and the writer.
+/// Everything one campaign runs against: a MariaDB sandbox and a Kafka of its own (faults must not hit
+/// other tests) — the mock cluster, or under `exactly_once` a broker with real transactions — the
+/// `campaign` database with its replication user and password, the daemon, and the writer.
 final class CampaignBench {
     static let topic = "campaign"
     static let pipelineName = "campaign"
     static let partitions = 64
+    static let positionsTopic = "campaign.positions"
 
     private(set) var sandbox: MariaDBSandbox
-    let cluster: KafkaMockProcess
+    /// The mock cluster (`idempotent`), with its fault injection.
+    let cluster: KafkaMockProcess?
+    /// The transactional broker (`exactly_once`), a process the faults kill, stop and pause.
+    let broker: TransactionalKafkaBroker?
     let password = "campaign-secret-\(UUID().uuidString.prefix(12))"
     let daemon: DaemonProcess
     let writer: CampaignWriter
@@ -29,9 +33,13 @@ final class CampaignBench {
         let sandbox = try SandboxServer.start(options.server)
         self.sandbox = sandbox
         do {
-            // The mock keeps 5 MiB per partition and drops older messages: 64 partitions hold about 700k
-            // changes, half an hour of the writer at 400 changes/s (the checker refuses a pruned topic).
-            cluster = try KafkaMockProcess.start(brokers: 3, topics: ["\(Self.topic):\(Self.partitions):3"])
+            if options.profile == .exactlyOnce {
+                (cluster, broker) = (nil, try TransactionalKafkaBroker.start())
+            } else {
+                // The mock keeps 5 MiB per partition and drops older messages: 64 partitions hold about 700k
+                // changes, half an hour of the writer at 400 changes/s (the checker refuses a pruned topic).
+                (cluster, broker) = (try KafkaMockProcess.start(brokers: 3, topics: ["\(Self.topic):\(Self.partitions):3"]), nil)
+            }
         } catch {
             try? sandbox.stop()
             throw error
@@ -48,24 +56,33 @@ final class CampaignBench {
             daemon = try DaemonProcess(pipelines: [], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
             try daemon.rewrite(pipelines: [pipeline()])
         } catch {
-            cluster.stop()
+            cluster?.stop()
+            try? broker?.stop()
             try? sandbox.stop()
             throw error
         }
     }
 
-    /// The campaign's pipeline as a YAML list item, in its current variant.
+    var bootstrapServers: String { cluster?.bootstrapServers ?? broker!.bootstrapServers }
+
+    /// The campaign's pipeline as a YAML list item, in its current variant. Under `exactly_once`, transactions
+    /// larger than 1 MiB stream and Kafka transactions end after 2,000 messages, so the writer's large
+    /// transactions are committed in parts.
     func pipeline() -> String {
         let exclude = variant % 2 == 1 ? "\"campaign.never_\(variant)\"" : ""
+        let exactlyOnce = options.profile == .exactlyOnce
+        let delivery = exactlyOnce
+            ? "profile: exactly_once\n        transactions: {commit_interval_ms: 100, max_messages: 2000, positions_topic: \(Self.positionsTopic)}"
+            : "profile: idempotent"
         return """
               - name: \(Self.pipelineName)
-                mysql: {host: 127.0.0.1, port: \(sandbox.port), user: binlogo_campaign, password: "\(password)", server_id: 8101, start: current, heartbeat_seconds: 1\(sandbox.serverPublicKeyYAML)}
+                mysql: {host: 127.0.0.1, port: \(sandbox.port), user: binlogo_campaign, password: "\(password)", server_id: 8101, start: current, heartbeat_seconds: 1\(exactlyOnce ? ", transaction_lookahead_mb: 1" : "")\(sandbox.serverPublicKeyYAML)}
                 filters: {include: ["campaign.*"], exclude: [\(exclude)]}
                 output:
                   kafka:
-                    brokers: ["\(cluster.bootstrapServers)"]
+                    brokers: ["\(bootstrapServers)"]
                     topic: \(Self.topic)
-                    profile: idempotent
+                    \(delivery)
                     properties: {linger.ms: \(5 + variant / 2 % 2)}
                 queue: {max_messages: 2000, max_bytes: 4MiB}
             """
@@ -120,7 +137,8 @@ final class CampaignBench {
     func stop() {
         writer.abandon()
         if daemon.isRunning { daemon.stop(signal: SIGKILL) }
-        cluster.stop()
+        cluster?.stop()
+        try? broker?.stop()
         try? sandbox.stop()
     }
 }

@@ -2,25 +2,29 @@ import TestBench
 
 /// The five fault campaigns of the reliability issue.
 public enum CampaignKind: String, CaseIterable, Sendable {
-    /// `kill -9` of the daemon at random moments, during checkpoint writes and during reloads.
+    /// `kill -9` of the daemon at random moments, during checkpoint writes and during reloads (and, under
+    /// `exactly_once`, inside large transactions).
     case crash
     /// SIGTERM and restart, and SIGHUP with a changed pipeline: nothing lost and nothing repeated.
     case graceful
     /// MariaDB restarted, the replication connection killed, the server unreachable, the binlog rotated.
     case database
-    /// Brokers down and up, request errors, throttled responses, round trips of seconds.
+    /// Brokers down and up, request errors, throttled responses, round trips of seconds; under
+    /// `exactly_once`, the transactional broker restarted and paused.
     case kafka
     /// The state directory read-only or full when a checkpoint is due.
     case disk
 
-    /// Whether repeats are allowed: only a crash may repeat changes after the last stored checkpoint.
-    public var allowsDuplicates: Bool { self == .crash }
+    /// Whether repeats are allowed: only a crash may repeat changes after the last stored checkpoint, and
+    /// not even a crash under `exactly_once`.
+    public func allowsDuplicates(_ profile: CampaignProfile) -> Bool { self == .crash && profile != .exactlyOnce }
 
     func makeFaults(options: CampaignOptions) -> any CampaignFaults {
         switch self {
-        case .crash: return DaemonCrashFaults()
+        case .crash: return DaemonCrashFaults(largeTransactions: options.profile == .exactlyOnce)
         case .graceful: return GracefulCycleFaults()
         case .database: return DatabaseFaults(outageSeconds: options.outageSeconds)
+        case .kafka where options.profile == .exactlyOnce: return BrokerProcessFaults()
         case .kafka: return KafkaFaults()
         case .disk: return DiskFaults()
         }

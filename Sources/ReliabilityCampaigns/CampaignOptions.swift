@@ -12,14 +12,25 @@ public struct CampaignOptions: Sendable {
     public var progress: @Sendable (String) -> Void
     /// The server the campaign streams from; nil for the test bench's server under test (`BINLOGO_TEST_SERVER`).
     public var server: ServerFlavor?
+    /// The pipeline's delivery profile, and with it the broker: the mock cluster for `idempotent`, a broker
+    /// with real transactions for `exactly_once`, read back as a read_committed consumer.
+    public var profile: CampaignProfile
 
     public init(rounds: Int, seed: UInt64 = 1, outageSeconds: Double = 30, changesPerSecond: Int = 400,
-                server: ServerFlavor? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+                server: ServerFlavor? = nil, profile: CampaignProfile = .idempotent,
+                progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.server = server
+        self.profile = profile
         self.rounds = rounds
         self.seed = seed
         self.outageSeconds = outageSeconds
         self.changesPerSecond = changesPerSecond
         self.progress = progress
     }
+}
+
+/// The delivery profiles the campaigns run with.
+public enum CampaignProfile: String, CaseIterable, Sendable {
+    case idempotent
+    case exactlyOnce = "exactly_once"
 }

@@ -1,6 +1,7 @@
 /// The outcome of one campaign: the checker's counts and anything the rounds saw go wrong.
 public struct CampaignResult: Sendable, CustomStringConvertible {
     public let kind: CampaignKind
+    public let profile: CampaignProfile
     public let rounds: Int
     public let seconds: Double
     public let delivery: DeliveryReport
@@ -13,11 +14,11 @@ public struct CampaignResult: Sendable, CustomStringConvertible {
 
     public var passed: Bool {
         delivery.lost == 0 && delivery.unexpected == 0 && delivery.orderViolations == 0
-            && (kind.allowsDuplicates || delivery.duplicated == 0) && findings.isEmpty && secretLeaks.isEmpty
+            && (kind.allowsDuplicates(profile) || delivery.duplicated == 0) && findings.isEmpty && secretLeaks.isEmpty
     }
 
     public var description: String {
-        "\(kind.rawValue): \(rounds) rounds in \(Int(seconds.rounded())) s; \(delivery); writer resolutions \(writerResolutions)"
+        "\(kind.rawValue) (\(profile.rawValue)): \(rounds) rounds in \(Int(seconds.rounded())) s; \(delivery); writer resolutions \(writerResolutions)"
             + (findings.isEmpty ? "" : "; findings: " + findings.joined(separator: "; "))
             + (secretLeaks.isEmpty ? "" : "; SECRET LEAKED in " + secretLeaks.joined(separator: ", "))
             + (passed ? "; PASSED" : "; FAILED")

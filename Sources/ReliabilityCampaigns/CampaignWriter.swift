@@ -25,6 +25,10 @@ public final class CampaignWriter: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let failure = Mutex<String?>(nil)
     private let retries = Atomic<Int>(0)
+    /// Rows of a large transaction asked for and not yet planned (0: none).
+    private let largeRequested = Atomic<Int>(0)
+    /// Large transactions committed so far.
+    private let largeCommitted = Atomic<Int>(0)
 
     /// `options`: a connection to the campaign's database, where `items` exists.
     public init(options: MySQLConnectionOptions, changesPerSecond: Int, seed: UInt64) {
@@ -32,6 +36,16 @@ public final class CampaignWriter: Sendable {
         self.changesPerSecond = changesPerSecond
         self.seed = seed
     }
+
+    /// Asks for one transaction of `rows` inserted rows next; returns how many large ones were committed
+    /// before it (wait for `largeTransactionsCommitted` to pass that).
+    @discardableResult
+    public func requestLargeTransaction(rows: Int) -> Int {
+        largeRequested.store(rows, ordering: .relaxed)
+        return largeCommitted.load(ordering: .relaxed)
+    }
+
+    public var largeTransactionsCommitted: Int { largeCommitted.load(ordering: .relaxed) }
 
     /// Transactions whose connection failed and were resolved by reading the table back.
     public var resolvedAfterFailure: Int { retries.load(ordering: .relaxed) }
@@ -82,9 +96,11 @@ public final class CampaignWriter: Sendable {
         let began = Date()
         var written = 0
         while !stopRequested.load(ordering: .relaxed) {
-            let transaction = planner.plan()
+            let large = largeRequested.exchange(0, ordering: .relaxed)
+            let transaction = large > 0 ? planner.planLarge(count: large) : planner.plan()
             if let current = session, (try? apply(transaction, on: current.connection)) != nil {
                 commit(transaction, planner: &planner)
+                if large > 0 { largeCommitted.add(1, ordering: .relaxed) }
             } else {
                 let lost = session?.id
                 session = nil

@@ -66,6 +66,20 @@ struct WorkloadPlanner {
         return transaction
     }
 
+    /// One multi-row INSERT of `count` new rows with notes of 60 characters: a transaction larger than
+    /// the campaign's 1 MiB look-ahead once `count` passes about 15,000.
+    mutating func planLarge(count: Int) -> Transaction {
+        var transaction = Transaction()
+        var values: [String] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count {
+            let id = newID(&transaction)
+            values.append("(\(id), 1, 'large \(id) \(String(repeating: "x", count: 40))')")
+        }
+        transaction.statements.append("INSERT INTO items (id, seq, note) VALUES " + values.joined(separator: ", "))
+        return transaction
+    }
+
     /// The transaction committed: its rows take their new state. (Walks `changes`, not the
     /// dictionaries, so that the live rows' order, and with it the workload, follows the seed alone.)
     mutating func commit(_ transaction: Transaction) {

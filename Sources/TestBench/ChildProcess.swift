@@ -12,6 +12,14 @@ public struct ChildProcess: Sendable {
     public let pid: pid_t
     private let reaped = SharedStatus()
 
+    /// The process's peak resident memory in bytes (VmHWM of /proc/PID/status), while it runs.
+    public var peakResidentBytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kilobytes * 1024
+    }
+
     /// Starts `executable` with `arguments`; stdin is /dev/null, stdout and stderr go to the given files (or
     /// /dev/null); no signal is blocked in the child, whichever thread starts it.
     public static func spawn(_ executable: String, _ arguments: [String],

@@ -5,14 +5,6 @@ import Testing
 /// The bounded queue keeps the daemon's memory flat whatever the transaction size, even when Kafka
 /// is slow: a 100k-row transaction through brokers answering after 50 ms.
 @Suite(.serialized) struct MemoryBoundTests {
-    /// Peak resident memory of a process in bytes (VmHWM).
-    private func peakResidentBytes(_ pid: pid_t) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
-        return kilobytes * 1024
-    }
-
     @Test func aLargeTransactionThroughSlowKafkaStaysWithinBounds() throws {
         let sandbox = try MariaDBSandbox.shared()
         let cluster = try KafkaMockProcess.start(brokers: 3)
@@ -37,7 +29,7 @@ import Testing
         while try consumer.messageCount(topic: topic) < 100_000 && Date() < arrived { usleep(200_000) }
         print("memory bound: \(try consumer.messageCount(topic: topic)) messages after \(Int(Date().timeIntervalSince(started))) s")
         #expect(try consumer.messageCount(topic: topic) == 100_000, "the 100k rows")
-        let peak = try #require(peakResidentBytes(daemon.process!.pid))
+        let peak = try #require(daemon.process?.peakResidentBytes)
         print("memory bound: daemon peak RSS \(peak / 1_048_576) MiB for a 100k-row transaction at 50 ms broker RTT")
         #expect(peak < 150 * 1_048_576, "peak RSS \(peak / 1_048_576) MiB")
         #expect(daemon.stop(signal: SIGTERM) == 0)

@@ -9,7 +9,8 @@ import Testing
 /// Real changes from the sandbox server, routed and produced with each delivery profile to the mock
 /// cluster over TCP, arrive with their topic, key, partition per key, headers and JSON value.
 @Suite struct DeliveryProfileTests {
-    @Test(arguments: DeliveryProfile.allCases)
+    /// `exactly_once` has tests of its own, against a broker with transactions (ExactlyOnceOutputTests).
+    @Test(arguments: DeliveryProfile.allCases.filter { $0 != .exactlyOnce })
     func routedChangesArriveIntact(profile: DeliveryProfile) throws {
         let cluster = try KafkaMockProcess.shared()
         let database = try TestDatabase.create(prefix: "kafka_\(profile.rawValue)")

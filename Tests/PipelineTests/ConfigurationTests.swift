@@ -75,6 +75,47 @@ import Testing
         #expect(wrongType.keyPath.hasSuffix("get_server_public_key"), "\(wrongType)")
     }
 
+    /// The exactly_once profile: its transaction settings and the producer properties they make, by default and as given.
+    @Test func exactlyOnceSettings() throws {
+        let yaml = """
+            pipelines:
+              - name: p
+                mysql: {user: u, server_id: 1}
+                output: {kafka: {brokers: ["127.0.0.1:9092"], profile: exactly_once}}
+              - name: q
+                mysql: {user: u, server_id: 2}
+                output:
+                  kafka:
+                    brokers: ["127.0.0.1:9092"]
+                    profile: exactly_once
+                    transactions: {id: orders-eos, commit_interval_ms: 250, max_messages: 500, max_bytes: 2MiB, positions_topic: ops.positions}
+                    properties: {transaction.timeout.ms: 120000, message.timeout.ms: 30000}
+            """
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-config-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try yaml.write(to: directory.appendingPathComponent("binlogo.yaml"), atomically: true, encoding: .utf8)
+        let pipelines = try ConfigurationLoader.load(path: directory.appendingPathComponent("binlogo.yaml").path).pipelines
+        guard case .kafka(let defaults) = pipelines[0].output, case .kafka(let given) = pipelines[1].output else {
+            Issue.record("expected kafka outputs")
+            return
+        }
+        #expect(defaults.transactions(pipeline: "p") == KafkaTransactionSettings(
+            transactionalID: "binlogo-p", commitIntervalMilliseconds: 100, maximumMessages: 10_000, maximumBytes: 32 << 20,
+            positionsTopic: "binlogo.positions"))
+        let defaultProperties = defaults.librdkafkaProperties(pipeline: "p")
+        #expect(defaultProperties["transactional.id"] == "binlogo-p")
+        #expect(defaultProperties["message.timeout.ms"] == "54000", "90 % of librdkafka's default transaction.timeout.ms")
+        #expect(defaultProperties["enable.idempotence"] == "true" && defaultProperties["acks"] == "all")
+        #expect(given.transactions(pipeline: "q") == KafkaTransactionSettings(
+            transactionalID: "orders-eos", commitIntervalMilliseconds: 250, maximumMessages: 500, maximumBytes: 2 << 20,
+            positionsTopic: "ops.positions"))
+        let givenProperties = given.librdkafkaProperties(pipeline: "q")
+        #expect(givenProperties["transactional.id"] == "orders-eos")
+        #expect(givenProperties["message.timeout.ms"] == "30000")
+        #expect(givenProperties["transaction.timeout.ms"] == "120000")
+    }
+
     @Test func pipelineFilesAreReadAndTheirErrorsNameThem() throws {
         let failure = try error("node_name: n\n", extra: [
             "pipelines.d/good.yaml": "name: good\nmysql: {user: u, server_id: 1}\noutput: {stdout: {}}\n",

@@ -10,24 +10,6 @@ import Testing
 /// A pipeline reading MySQL's partial JSON updates logged without the old document
 /// (`binlog_row_image=MINIMAL`) says so in its log once per table, and publishes the changes MySQL logged.
 @Suite struct PartialJSONWarningTests {
-    /// Keeps what is logged, for assertions.
-    final class LogLines: Sendable {
-        let lines = Mutex<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
-    }
-
-    struct CapturingHandler: LogHandler {
-        let sink: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            sink.lines.withLock { $0.append((event.level, event.message.description, event.metadata ?? [:])) }
-        }
-    }
-
     @Test func diffsWithoutTheOldDocumentAreNamedOncePerTable() throws {
         let database = try TestDatabase.create(prefix: "pjwarn", on: SandboxServer.shared(.mysql))
         let connection = try database.connect()

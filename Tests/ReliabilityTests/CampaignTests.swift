@@ -8,8 +8,10 @@ import Testing
     /// Runs the campaign short; it passes when nothing was lost, reordered or unexpected, nothing was
     /// repeated outside the crash campaign, no round noted a problem and no password leaked.
     @discardableResult
-    private func run(_ kind: CampaignKind, rounds: Int, outageSeconds: Double = 30) throws -> CampaignResult {
-        let result = try Campaign.run(kind, options: CampaignOptions(rounds: rounds, seed: 7, outageSeconds: outageSeconds))
+    private func run(_ kind: CampaignKind, rounds: Int, outageSeconds: Double = 30,
+                     profile: CampaignProfile = .idempotent) throws -> CampaignResult {
+        let result = try Campaign.run(kind, options: CampaignOptions(rounds: rounds, seed: 7, outageSeconds: outageSeconds,
+                                                                     profile: profile))
         #expect(result.delivery.expected > 500, "the writer committed a real workload: \(result)")
         #expect(result.passed, "\(result)")
         return result
@@ -34,5 +36,24 @@ import Testing
 
     @Test func readOnlyAndFullStateDirectoryKeepTheLastCheckpoint() throws {
         try run(.disk, rounds: 2)
+    }
+
+    /// Under exactly_once not even a crash repeats a change: kill -9 at random, at checkpoints, in reloads
+    /// and inside a large transaction published in parts.
+    @Test func exactlyOnceKillNineRepeatsNothing() throws {
+        let result = try run(.crash, rounds: 4, profile: .exactlyOnce)
+        #expect(result.delivery.duplicated == 0)
+    }
+
+    @Test func exactlyOnceSigtermAndSighupCycles() throws {
+        try run(.graceful, rounds: 4, profile: .exactlyOnce)
+    }
+
+    @Test func exactlyOnceDatabaseFaults() throws {
+        try run(.database, rounds: 4, outageSeconds: 5, profile: .exactlyOnce)
+    }
+
+    @Test func exactlyOnceBrokerKilledStoppedAndPaused() throws {
+        try run(.kafka, rounds: 3, profile: .exactlyOnce)
     }
 }

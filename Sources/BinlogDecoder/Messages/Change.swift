@@ -4,6 +4,13 @@ public enum Change: Sendable {
     case row(RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement)
     indirect case ddl(SchemaChange, placement: ChangeMessageEncoder.RowPlacement)
 
+    /// The 1-based index of the change in its transaction.
+    public var rowInTransaction: Int {
+        switch self {
+        case let .row(_, _, placement), let .ddl(_, placement): return placement.rowInTransaction
+        }
+    }
+
     /// The table (`database.table`) a row belongs to, or the DDL statement's primary target.
     public var qualifiedTable: String {
         switch self {

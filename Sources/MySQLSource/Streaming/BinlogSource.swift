@@ -253,9 +253,11 @@ private struct SourceReader {
         }
     }
 
-    /// Error 1236 means the server cannot send from there (purged, or past the end): fatal. Others: reconnect.
+    /// Error 1236 means the server cannot send from there (purged, or past the end): fatal. Others: reconnect,
+    /// also MySQL's 1236 that says another replica connected with this `server_id` (MariaDB says it with 4052):
+    /// that one took the replication slot over, and may be gone by the next attempt.
     private func classify(_ error: MySQLError, at start: DumpStart) -> SourceError {
-        if error.code == 1236 {
+        if error.code == 1236, !error.message.contains("same server_uuid/server_id") {
             let place: String
             if case .mysqlGTIDs = start { place = "\(start)" } else { place = position.map { "\($0)" } ?? "\(start)" }
             return SourceError(.binlogPurged,

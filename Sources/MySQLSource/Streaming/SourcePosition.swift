@@ -14,17 +14,25 @@ public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConverti
     /// MySQL: every transaction complete before `position` (the dump's starting set plus the transactions
     /// read since), if known.
     public var gtidSet: MySQLGTIDSet?
+    /// Set when a transaction was published in parts (the `exactly_once` profile splits one too large for a
+    /// Kafka transaction): the transaction that begins at this position had its first rows, up to this
+    /// row number (1-based, every row counted, filtered or not), published already; reading it again
+    /// skips them.
+    public var transactionRowsDone: Int?
 
-    public init(file: String, position: UInt32, gtid: String? = nil, gtidSet: MySQLGTIDSet? = nil) {
+    public init(file: String, position: UInt32, gtid: String? = nil, gtidSet: MySQLGTIDSet? = nil,
+                transactionRowsDone: Int? = nil) {
         self.file = file
         self.position = position
         self.gtid = gtid
         self.gtidSet = gtidSet
+        self.transactionRowsDone = transactionRowsDone
     }
 
     enum CodingKeys: String, CodingKey {
         case file, position, gtid
         case gtidSet = "gtid_set"
+        case transactionRowsDone = "transaction_rows_done"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +47,7 @@ public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConverti
                 throw DecodingError.dataCorruptedError(forKey: .gtidSet, in: container, debugDescription: error.description)
             }
         }
+        transactionRowsDone = try container.decodeIfPresent(Int.self, forKey: .transactionRowsDone)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -47,11 +56,13 @@ public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConverti
         try container.encode(position, forKey: .position)
         try container.encodeIfPresent(gtid, forKey: .gtid)
         try container.encodeIfPresent(gtidSet?.description, forKey: .gtidSet)
+        try container.encodeIfPresent(transactionRowsDone, forKey: .transactionRowsDone)
     }
 
     public var description: String {
-        if file.isEmpty, let gtidSet { return "gtid set \(gtidSet)" }
-        if file.isEmpty, let gtid { return "gtid \(gtid)" }
-        return "\(file):\(position)" + (gtid.map { " (gtid \($0))" } ?? "")
+        let inside = transactionRowsDone.map { ", \($0) rows into the transaction that begins there" } ?? ""
+        if file.isEmpty, let gtidSet { return "gtid set \(gtidSet)\(inside)" }
+        if file.isEmpty, let gtid { return "gtid \(gtid)\(inside)" }
+        return "\(file):\(position)" + (gtid.map { " (gtid \($0))" } ?? "") + inside
     }
 }

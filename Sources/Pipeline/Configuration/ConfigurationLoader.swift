@@ -13,7 +13,8 @@ public enum ConfigurationLoader {
                                          "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb", "transaction_lookahead_mb",
                                          "server_public_key_file", "get_server_public_key"]
     static let maximumFileBytes = 4 << 20
-    static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties"]
+    static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties",
+                                         "transactions"]
 
     /// Loads the main file and the pipeline files of its `pipelines_dir` (default: `pipelines.d` beside it, if present).
     public static func load(path: String) throws(ConfigurationError) -> DaemonConfiguration {
@@ -225,7 +226,7 @@ public enum ConfigurationLoader {
         var profile = DeliveryProfile.idempotent
         if let profileNode = settings["profile"] {
             guard let value = DeliveryProfile(rawValue: try profileNode.string()) else {
-                throw profileNode.error("profile is performance, available or idempotent")
+                throw profileNode.error("profile is performance, available, idempotent or exactly_once")
             }
             profile = value
         }
@@ -235,13 +236,29 @@ public enum ConfigurationLoader {
             brokers: try brokers.stringList(), clientID: try settings["client_id"]?.string() ?? "binlogo", profile: profile,
             properties: properties, topic: try topicTemplate(settings["topic"], overrides: settings["topics"]),
             key: try keyMode(settings["key"]), headers: try settings["headers"]?.bool() ?? true,
-            producers: try settings["producers"]?.integer(in: 1...64) ?? 1)
+            producers: try settings["producers"]?.integer(in: 1...64) ?? 1,
+            transactions: try settings["transactions"].map { node throws(ConfigurationError) in try transactions(node, pipeline: pipeline) })
         do {
             try configuration.validate(pipeline: pipeline)
         } catch {
-            throw (settings["properties"] ?? kafka).error(error.message)
+            // The setting the message names, when it is one of binlogo's own.
+            let node = error.message.contains("output.kafka.transactions") ? settings["transactions"]
+                : error.message.contains("output.kafka.producers") ? settings["producers"] : nil
+            throw (node ?? settings["properties"] ?? kafka).error(error.message)
         }
         return .kafka(configuration)
+    }
+
+    /// `output.kafka.transactions` of the `exactly_once` profile; what is left out takes its default.
+    private static func transactions(_ node: ConfigNode, pipeline: String) throws(ConfigurationError) -> KafkaTransactionSettings {
+        let keys = try node.mapping(allowed: ["id", "commit_interval_ms", "max_messages", "max_bytes", "positions_topic"])
+        var settings = KafkaTransactionSettings(transactionalID: try keys["id"]?.string()
+            ?? KafkaTransactionSettings.defaultTransactionalID(pipeline: pipeline))
+        settings.commitIntervalMilliseconds = try keys["commit_interval_ms"]?.integer(in: 1...600_000) ?? settings.commitIntervalMilliseconds
+        settings.maximumMessages = try keys["max_messages"]?.integer(in: 1...10_000_000) ?? settings.maximumMessages
+        settings.maximumBytes = try keys["max_bytes"]?.byteSize() ?? settings.maximumBytes
+        settings.positionsTopic = try keys["positions_topic"]?.string() ?? settings.positionsTopic
+        return settings
     }
 
     private static func topicTemplate(_ node: ConfigNode?, overrides: ConfigNode?) throws(ConfigurationError) -> TopicTemplate {

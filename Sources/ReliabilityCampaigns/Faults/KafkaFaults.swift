@@ -10,7 +10,7 @@ struct KafkaFaults: CampaignFaults {
     private static let produceAPIKey = 0
 
     mutating func round(_ index: Int, on bench: CampaignBench, random: inout SeededGenerator) throws {
-        let cluster = bench.cluster
+        guard let cluster = bench.cluster else { throw CampaignError("the Kafka faults need the mock cluster") }
         switch index % 4 {
         case 0:
             let broker = Self.brokers.randomElement(using: &random)!
