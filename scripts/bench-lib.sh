@@ -56,12 +56,14 @@ bench_build() {
 
 # bench_start PREFIX: build, then start the sandbox MariaDB (binlog files up to 1 GiB, so that each
 # workload fits in one file; InnoDB's log flushed once a second rather than at each commit, which
-# speeds up generating the OLTP workload and changes nothing in the binlog) and the mock cluster
-# (3 brokers; topics for binlogo, the DIY script and the latency probe).
+# speeds up generating the OLTP workload and changes nothing in the binlog), the mock cluster
+# (3 brokers; topics for binlogo, the DIY script and the latency probe) and noida-db (a broker with
+# real transactions, for the exactly_once latency read back read_committed).
 bench_start() {
   bench_build
   servers_start "$1" "$bin/binlogo-kafka-mock" --topic bench:32:1 --topic bench-python:32:1 --topic latency:8:1 \
     -- --max-binlog-size=1G --innodb-flush-log-at-trx-commit=2
+  servers_start_noida
   server_dir=$work/mariadb
   if [ "$bench_server" = mysql ]; then
     # The workloads and the daemon use the MySQL sandbox: BINLOGO_MYSQL_* name it from here on.
@@ -250,8 +252,10 @@ bench_callgrind() {
 # ---------------------------------------------------------------------------------------------------
 # End to end: binlogo run from a position into the mock cluster.
 
-# daemon_config FILE PIPELINE START INCLUDE TOPIC SERVER_ID HTTP_PORT: a daemon with one pipeline,
-# the idempotent profile (acks=all, idempotence), keyed by primary key, a fresh state directory.
+# daemon_config FILE PIPELINE START INCLUDE TOPIC SERVER_ID HTTP_PORT [PROFILE] [BOOTSTRAP]: a daemon with
+# one pipeline, the idempotent profile (acks=all, idempotence) unless PROFILE names another, keyed by
+# primary key, into the mock cluster unless BOOTSTRAP names another broker, a fresh state directory
+# (and, under exactly_once, a positions topic of its own).
 # To try settings: $BINLOGO_BENCH_PIPELINE_OPTIONS adds keys to the pipeline (e.g. "queue: {max_messages:
 # 2000}"), $BINLOGO_BENCH_KAFKA_OPTIONS to its Kafka output (e.g. "properties: {linger.ms: 20}").
 daemon_config() {
@@ -266,16 +270,17 @@ pipelines:
     mysql: {host: 127.0.0.1, port: $BINLOGO_MYSQL_PORT, user: root, server_id: $6, start: "$3"}
     filters: {include: ["$4"]}
     output:
-      kafka: {brokers: ["$BINLOGO_KAFKA_BOOTSTRAP"], profile: idempotent, topic: $5${BINLOGO_BENCH_KAFKA_OPTIONS:+, $BINLOGO_BENCH_KAFKA_OPTIONS}}
+      kafka: {brokers: ["${9:-$BINLOGO_KAFKA_BOOTSTRAP}"], profile: ${8:-idempotent}, topic: $5$([ "${8:-}" = exactly_once ] && printf ', transactions: {positions_topic: positions-%s-%s}' "$2" "$RANDOM$RANDOM")${BINLOGO_BENCH_KAFKA_OPTIONS:+, $BINLOGO_BENCH_KAFKA_OPTIONS}}
     ${BINLOGO_BENCH_PIPELINE_OPTIONS:-}
 YAML
 }
 
-# read_acknowledged PORT PIPELINE: sets $acknowledged to the daemon's own count of messages Kafka
-# acknowledged (its /metrics), empty when the daemon does not answer yet. Bash builtins only, so that
-# polling it forks nothing beside a daemon that is being measured.
+# read_acknowledged PORT PIPELINE [METRIC]: sets $acknowledged to the daemon's own count of messages Kafka
+# acknowledged (its /metrics; METRIC another counter, binlogo_messages_committed_total under
+# exactly_once), empty when the daemon does not answer yet. Bash builtins only, so that polling it forks
+# nothing beside a daemon that is being measured.
 read_acknowledged() {
-  local line prefix="binlogo_messages_acknowledged_total{pipeline=\"$2\"} "
+  local line prefix="${3:-binlogo_messages_acknowledged_total}{pipeline=\"$2\"} "
   acknowledged=""
   exec 3<>"/dev/tcp/127.0.0.1/$1" || return 0
   printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
@@ -309,18 +314,21 @@ run_queue_wait() { cat /proc/"$1"/task/*/schedstat | awk '{ w += $2 } END { prin
 # machine_ticks: "busy total" clock ticks of all cores since boot (/proc/stat), every process counted.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
-# bench_e2e INCLUDE START MESSAGES [SERVER_ID]: starts `binlogo run` (release build; $BINLOGO_BENCH_WRAPPER
-# in front of it if set, e.g. a profiler) at START with a filter on INCLUDE (e.g. bench.bulk), and
-# stops the clock when Kafka acknowledged MESSAGES messages (row changes and DDL statements). Sets
+# bench_e2e INCLUDE START MESSAGES [SERVER_ID] [PROFILE]: starts `binlogo run` (release build;
+# $BINLOGO_BENCH_WRAPPER in front of it if set, e.g. a profiler) at START with a filter on INCLUDE (e.g.
+# bench.bulk), and stops the clock when Kafka acknowledged MESSAGES messages (row changes and DDL
+# statements; under PROFILE exactly_once, when MESSAGES messages are in committed transactions). Sets
 # bench_e2e_seconds, bench_e2e_cpu (the daemon's CPU seconds), bench_e2e_rss_mib (its peak RSS),
 # bench_e2e_acked, bench_e2e_threads (thread_split), bench_e2e_wait (seconds the daemon's threads waited
 # for a core), bench_e2e_server_cpu and bench_e2e_mock_cpu (CPU seconds of mariadbd and the mock
 # cluster meanwhile: the three share the machine's cores) and bench_e2e_machine_busy (the share of all
 # cores busy meanwhile, in %, whoever used them).
 bench_e2e() {
-  local include=$1 start=$2 messages=$3 server_id=${4:-9001} port began server_pid server0 mock0 busy0 total0 busy1 total1
+  local include=$1 start=$2 messages=$3 server_id=${4:-9001} profile=${5:-idempotent} metric=binlogo_messages_acknowledged_total
+  local port began server_pid server0 mock0 busy0 total0 busy1 total1
+  [ "$profile" = exactly_once ] && metric=binlogo_messages_committed_total
   port=$(free_port)
-  daemon_config "$work/e2e.yaml" e2e "$start" "$include" bench "$server_id" "$port"
+  daemon_config "$work/e2e.yaml" e2e "$start" "$include" bench "$server_id" "$port" "$profile"
   server_pid=$(cat "$server_dir/mysqld.pid")
   server0=$(cpu_ticks "$server_pid")
   mock0=$(cpu_ticks "$kafka_pid")
@@ -330,7 +338,7 @@ bench_e2e() {
   ${BINLOGO_BENCH_WRAPPER:-} "$bin/binlogo" run --config "$work/e2e.yaml" 2>"$work/daemon.log" &
   daemon_pid=$!
   while true; do  # the daemon's acknowledgement counter, polled every 10 ms
-    read_acknowledged "$port" e2e 2>/dev/null
+    read_acknowledged "$port" e2e "$metric" 2>/dev/null
     [ -n "$acknowledged" ] && [ "$acknowledged" -ge "$messages" ] && break
     kill -0 "$daemon_pid" 2>/dev/null || { echo "bench: the daemon exited:" >&2; cat "$work/daemon.log" >&2; exit 1; }
     read -r -t 0.01 -u 5 || true
@@ -346,7 +354,7 @@ bench_e2e() {
   bench_e2e_threads=$(thread_split "$daemon_pid")
   bench_e2e_rss_mib=$(($(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status") / 1024))
   sleep 0.2  # a count past MESSAGES would be wrong
-  read_acknowledged "$port" e2e 2>/dev/null
+  read_acknowledged "$port" e2e "$metric" 2>/dev/null
   bench_e2e_acked=${acknowledged:-"no answer"}
   kill -TERM "$daemon_pid" && wait "$daemon_pid" || true
   daemon_pid=""
@@ -379,16 +387,18 @@ bench_server_send() {
 
 # ---------------------------------------------------------------------------------------------------
 # Latency: commit-to-arrival at a steady rate (scripts/bench_latency.py) through a daemon started at
-# the current position, with librdkafka's default linger.ms (5 ms). Sets bench_latency (its summary).
+# the current position, with librdkafka's default linger.ms (5 ms), into the mock cluster; with PROFILE
+# exactly_once, into noida-db and read back read_committed (commit to visible). Sets bench_latency (its summary).
 bench_latency() {
-  local rate=$1 seconds=$2
-  sql -e "CREATE DATABASE IF NOT EXISTS latency; CREATE TABLE latency.t (id INT PRIMARY KEY)"
-  daemon_config "$work/latency.yaml" latency current "latency.*" latency 9003 "$(free_port)"
+  local rate=$1 seconds=$2 profile=${3:-idempotent} bootstrap=$BINLOGO_KAFKA_BOOTSTRAP database=latency
+  [ "$profile" = exactly_once ] && bootstrap=$BINLOGO_NOIDA_BOOTSTRAP database=latency_eos
+  sql -e "CREATE DATABASE IF NOT EXISTS $database; CREATE TABLE $database.t (id INT PRIMARY KEY)"
+  daemon_config "$work/latency.yaml" "$database" current "$database.*" latency 9003 "$(free_port)" "$profile" "$bootstrap"
   "$bin/binlogo" run --config "$work/latency.yaml" 2>"$work/daemon.log" &
   daemon_pid=$!
   sleep 1
-  bench_latency=$(python3 scripts/bench_latency.py 127.0.0.1 "$BINLOGO_MYSQL_PORT" "$BINLOGO_KAFKA_BOOTSTRAP" \
-    latency "$rate" "$seconds")
+  bench_latency=$(python3 scripts/bench_latency.py 127.0.0.1 "$BINLOGO_MYSQL_PORT" "$bootstrap" \
+    latency "$rate" "$seconds" "$database")
   kill -TERM "$daemon_pid" && wait "$daemon_pid" || true
   daemon_pid=""
 }

@@ -57,15 +57,16 @@ import Testing
         #expect(try output.recover(isCancelled: { false }) == nil)
         for index in 1...5 { try output.send(message("eos.\(run)", "row \(index)", token: UInt64(index))) }
         try output.reach(Position(text: "after 5"))
+        #expect(waitFor { commits.all == ["after 5"] }, "committed once the interval passed, by the ticker")
         for index in 6...8 { try output.send(message("eos.\(run)", "row \(index)", token: UInt64(index))) }
         try output.reach(Position(text: "after 8"))
-        #expect(waitFor { commits.all.last == "after 8" }, "\(commits.all)")
+        #expect(waitFor { commits.all == ["after 5", "after 8"] }, "\(commits.all)")
         #expect(output.flush(timeoutMilliseconds: 10_000) == 0)
 
         let consumer = try KafkaTestConsumer(bootstrapServers: broker.bootstrapServers, isolationLevel: .readCommitted)
         #expect(try consumer.readAll(topic: "eos.\(run)").map(\.valueText) == (1...8).map { "row \($0)" })
         let positions = try consumer.readAll(topic: "eos.\(run).positions")
-        #expect(positions.last?.valueText == "after 8")
+        #expect(positions.map(\.valueText) == ["after 5", "after 8"])
         #expect(positions.allSatisfy { $0.keyText == "p\(run)" })
 
         let next = try TransactionalKafkaOutput(configuration: configuration, pipeline: "p\(run)", onDelivery: { _, _ in },
