@@ -314,10 +314,11 @@ run_queue_wait() { cat /proc/"$1"/task/*/schedstat | awk '{ w += $2 } END { prin
 # machine_ticks: "busy total" clock ticks of all cores since boot (/proc/stat), every process counted.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
-# bench_e2e INCLUDE START MESSAGES [SERVER_ID] [PROFILE]: starts `binlogo run` (release build;
+# bench_e2e INCLUDE START MESSAGES [SERVER_ID] [PROFILE] [BOOTSTRAP]: starts `binlogo run` (release build;
 # $BINLOGO_BENCH_WRAPPER in front of it if set, e.g. a profiler) at START with a filter on INCLUDE (e.g.
-# bench.bulk), and stops the clock when Kafka acknowledged MESSAGES messages (row changes and DDL
-# statements; under PROFILE exactly_once, when MESSAGES messages are in committed transactions). Sets
+# bench.bulk), into the mock cluster (or BOOTSTRAP), and stops the clock when Kafka acknowledged MESSAGES
+# messages (row changes and DDL statements; under PROFILE exactly_once, when MESSAGES messages are in
+# committed transactions). Sets
 # bench_e2e_seconds, bench_e2e_cpu (the daemon's CPU seconds), bench_e2e_rss_mib (its peak RSS),
 # bench_e2e_acked, bench_e2e_threads (thread_split), bench_e2e_wait (seconds the daemon's threads waited
 # for a core), bench_e2e_server_cpu and bench_e2e_mock_cpu (CPU seconds of mariadbd and the mock
@@ -328,7 +329,7 @@ bench_e2e() {
   local port began server_pid server0 mock0 busy0 total0 busy1 total1
   [ "$profile" = exactly_once ] && metric=binlogo_messages_committed_total
   port=$(free_port)
-  daemon_config "$work/e2e.yaml" e2e "$start" "$include" bench "$server_id" "$port" "$profile"
+  daemon_config "$work/e2e.yaml" e2e "$start" "$include" bench "$server_id" "$port" "$profile" "${6:-}"
   server_pid=$(cat "$server_dir/mysqld.pid")
   server0=$(cpu_ticks "$server_pid")
   mock0=$(cpu_ticks "$kafka_pid")
@@ -383,6 +384,16 @@ bench_server_send() {
     --raw --result-file="$raw/" "$1"
   elapsed_since "$began"
   rm -rf "$raw"
+}
+
+# noida_fresh: noida-db again with an empty state (it rewrites its whole state file at least once a
+# second, which would take a core from the run after a large one); BINLOGO_NOIDA_BOOTSTRAP names it.
+# Its state is thrown away, so it is killed rather than stopped (a stop saves the state first: seconds).
+noida_fresh() {
+  kill -KILL "$BINLOGO_NOIDA_PID" 2>/dev/null || true
+  bash scripts/noida-sandbox.sh stop "$work/noida" >/dev/null
+  rm -rf "$work/noida"
+  servers_start_noida
 }
 
 # ---------------------------------------------------------------------------------------------------

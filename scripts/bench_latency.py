@@ -12,6 +12,7 @@ import time
 
 import pymysql
 from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
 
 host, port, bootstrap, topic = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 rate = int(sys.argv[5]) if len(sys.argv) > 5 else 5000
@@ -24,6 +25,16 @@ arrived = {}
 done = threading.Event()
 
 
+def create_topic():
+    """The topic exists before the consumer is assigned its end (a broker may not create it on a metadata request)."""
+    futures = AdminClient({"bootstrap.servers": bootstrap}).create_topics([NewTopic(topic, 8, 1)])
+    for future in futures.values():
+        try:
+            future.result(10)
+        except Exception:  # already there (the mock cluster's topics are made at its start)
+            pass
+
+
 def consume():
     # Fetch at once rather than waiting up to fetch.wait.max.ms (500 ms) for more data: measure binlogo, not the consumer.
     # Large responses allowed: noida-db answers a fetch with everything it holds after the offset.
@@ -31,7 +42,9 @@ def consume():
                          "fetch.wait.max.ms": 5, "fetch.error.backoff.ms": 5, "isolation.level": "read_committed",
                          "receive.message.max.bytes": 1000000000})
     partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-    consumer.assign([TopicPartition(topic, p, -1) for p in partitions])  # from the end: only new messages
+    # From the end, only new messages: each partition's end asked for (noida-db does not resolve OFFSET_END).
+    ends = [consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions]
+    consumer.assign([TopicPartition(topic, p, end) for p, end in zip(partitions, ends)])
     while not (done.is_set() and len(arrived) >= len(committed)):
         message = consumer.poll(0.05)
         if message is None or message.error():
@@ -43,6 +56,7 @@ def consume():
     consumer.close()
 
 
+create_topic()
 reader = threading.Thread(target=consume)
 reader.start()
 time.sleep(2)  # the consumer is assigned before the first write
