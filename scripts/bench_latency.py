@@ -12,7 +12,6 @@ import time
 
 import pymysql
 from confluent_kafka import Consumer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
 
 host, port, bootstrap, topic = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 rate = int(sys.argv[5]) if len(sys.argv) > 5 else 5000
@@ -23,16 +22,6 @@ rows_per_commit = 10
 committed = {}
 arrived = {}
 done = threading.Event()
-
-
-def create_topic():
-    """The topic exists before the consumer is assigned its end (a broker may not create it on a metadata request)."""
-    futures = AdminClient({"bootstrap.servers": bootstrap}).create_topics([NewTopic(topic, 8, 1)])
-    for future in futures.values():
-        try:
-            future.result(10)
-        except Exception:  # already there (the mock cluster's topics are made at its start)
-            pass
 
 
 def consume():
@@ -56,7 +45,6 @@ def consume():
     consumer.close()
 
 
-create_topic()
 reader = threading.Thread(target=consume)
 reader.start()
 time.sleep(2)  # the consumer is assigned before the first write
