@@ -1,7 +1,6 @@
 import CRdKafka
 import Foundation
 import Synchronization
-import ThreadNames
 
 /// The `exactly_once` profile's output: one transactional librdkafka producer whose Kafka transactions
 /// each end with the pipeline's position, written to the positions topic in the same transaction.
@@ -96,9 +95,8 @@ public final class TransactionalKafkaOutput: MessageOutput {
             do {
                 try producer.initTransactions(timeoutMilliseconds: 10_000)
                 break
-            } catch .retriable(let text) {
+            } catch .retriable(_) {
                 if isCancelled() { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
-                _ = text
             } catch {
                 throw classified(error)
             }
@@ -273,8 +271,8 @@ public final class TransactionalKafkaOutput: MessageOutput {
             do {
                 try producer.commitTransaction(timeoutMilliseconds: 1_000)
                 break
-            } catch .retriable(let text) where DispatchTime.now() < deadline && !abandoned.load(ordering: .relaxed) {
-                _ = text
+            } catch .retriable(_) where DispatchTime.now() < deadline && !abandoned.load(ordering: .relaxed) {
+                continue
             } catch {
                 throw fail(classified(error), &state, abort: true)
             }
