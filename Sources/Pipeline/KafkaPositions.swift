@@ -12,10 +12,15 @@ public enum KafkaPositions {
         guard let record = try topic.lastCommittedRecord(configuration: kafka, pipeline: pipeline, timeoutMilliseconds: 30_000) else {
             return nil
         }
+        return try position(from: record, topic: settings.positionsTopic, pipeline: pipeline)
+    }
+
+    /// A record of the positions topic as a position; one that is not names the topic, the pipeline and the fix.
+    static func position(from record: [UInt8], topic: String, pipeline: String) throws(CheckpointStore.Failure) -> SourcePosition {
         do {
             return try CheckpointStore.decode(record)
         } catch {
-            throw CheckpointStore.Failure(description: "the positions topic \(settings.positionsTopic) holds a record for pipeline \(pipeline) that is not a position (\(record.count) bytes): replace it with `binlogo position set`")
+            throw CheckpointStore.Failure(description: "the positions topic \(topic) holds a record for pipeline \(pipeline) that is not a position (\(record.count) bytes): replace it with `binlogo position set`")
         }
     }
 

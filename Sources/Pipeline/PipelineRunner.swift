@@ -205,12 +205,7 @@ public final class PipelineRunner: Sendable {
                                                                              "from": "\(local.map { "checkpoint \($0)" } ?? "start \(configuration.source.start)")"])
             return local
         }
-        let position: SourcePosition
-        do {
-            position = try CheckpointStore.decode(record)
-        } catch {
-            throw CheckpointStore.Failure(description: "the positions topic \(topic) holds a record for pipeline \(configuration.name) that is not a position (\(record.count) bytes): set one with `binlogo position set`")
-        }
+        let position = try KafkaPositions.position(from: record, topic: topic, pipeline: configuration.name)
         if position != local {
             logger.info("resuming at the position committed to Kafka", metadata: ["topic": "\(topic)", "position": "\(position)",
                                                                                   "checkpoint_file": "\(local.map { "\($0)" } ?? "none")"])
