@@ -402,7 +402,10 @@ noida_fresh() {
 # exactly_once, into noida-db and read back read_committed (commit to visible). Sets bench_latency (its summary).
 bench_latency() {
   local rate=$1 seconds=$2 profile=${3:-idempotent} bootstrap=$BINLOGO_KAFKA_BOOTSTRAP database=latency
-  [ "$profile" = exactly_once ] && bootstrap=$BINLOGO_NOIDA_BOOTSTRAP database=latency_eos
+  if [ "$profile" = exactly_once ]; then
+    noida_fresh  # not the catch-up runs' state, whose saves every second would stall it
+    bootstrap=$BINLOGO_NOIDA_BOOTSTRAP database=latency_eos
+  fi
   sql -e "CREATE DATABASE IF NOT EXISTS $database; CREATE TABLE $database.t (id INT PRIMARY KEY)"
   daemon_config "$work/latency.yaml" "$database" current "$database.*" latency 9003 "$(free_port)" "$profile" "$bootstrap"
   "$bin/binlogo" run --config "$work/latency.yaml" 2>"$work/daemon.log" &

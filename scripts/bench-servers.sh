@@ -14,9 +14,11 @@
 
 work="" kafka_pid="" daemon_pid="" mysql_started="" noida_started=""
 
+# Every step runs whatever the one before it returned (a process ended by the signal makes `wait` fail,
+# which under `set -e` would end the trap there and leave the servers running).
 servers_stop() {
-  [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  [ -n "$kafka_pid" ] && kill -TERM "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null
+  if [ -n "$daemon_pid" ]; then kill -TERM "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+  if [ -n "$kafka_pid" ]; then kill -TERM "$kafka_pid" 2>/dev/null || true; wait "$kafka_pid" 2>/dev/null || true; fi
   [ -n "$mysql_started" ] && { bash scripts/mysql-sandbox.sh stop "$work/mysql" >/dev/null || true; }
   [ -n "$noida_started" ] && { bash scripts/noida-sandbox.sh stop "$work/noida" >/dev/null || true; }
   [ -n "$work" ] && { bash scripts/mariadb-sandbox.sh stop "$work/mariadb" >/dev/null || true; rm -rf "$work"; }

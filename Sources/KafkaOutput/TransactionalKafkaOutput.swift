@@ -7,8 +7,9 @@ import Synchronization
 ///
 /// A transaction begins with the first message after the last one ended. It may end only at a position
 /// the reader marked (`reach`) with no message sent since, and it ends there once
-/// `commitIntervalMilliseconds` passed since it began, or it holds `maximumMessages` messages or
-/// `maximumBytes` bytes; a thread of its own ends one that waits at a position while no more messages come.
+/// `commitIntervalMilliseconds` passed since it began (since the last commit began, while changes keep
+/// coming), or it holds `maximumMessages` messages or `maximumBytes` bytes; a thread of its own ends one
+/// that waits at a position while no more messages come.
 /// A read_committed consumer sees the messages of a transaction and the position together, or neither:
 /// after a crash the pipeline resumes at the last committed position, and the transaction that was open
 /// is aborted by the next run's `recover`, so nothing is repeated and nothing lost.
@@ -37,6 +38,10 @@ public final class TransactionalKafkaOutput: MessageOutput {
     private struct State {
         /// When the open transaction began (uptime nanoseconds); nil while none is open.
         var openedAt: UInt64?
+        /// Where the open transaction's commit interval counts from (see `begin`).
+        var intervalFrom: UInt64 = 0
+        /// When the last commit began (uptime nanoseconds).
+        var lastCommitBegan: UInt64?
         var messages = 0
         var bytes = 0
         /// The newest position the reader marked, and whether messages were sent after it.
@@ -220,11 +225,12 @@ public final class TransactionalKafkaOutput: MessageOutput {
     private static let unpublishedPositionDelayNanoseconds: UInt64 = 1_000_000_000
 
     private func isDue(_ state: State) -> Bool {
-        guard let openedAt = state.openedAt else { return false }
+        guard state.openedAt != nil else { return false }
         if state.messages >= settings.maximumMessages || state.bytes >= settings.maximumBytes { return true }
-        let elapsed = DispatchTime.now().uptimeNanoseconds &- openedAt
-        return elapsed >= UInt64(settings.commitIntervalMilliseconds) * 1_000_000
+        return DispatchTime.now().uptimeNanoseconds &- state.intervalFrom >= intervalNanoseconds
     }
+
+    private var intervalNanoseconds: UInt64 { UInt64(settings.commitIntervalMilliseconds) * 1_000_000 }
 
     private static let abortTimeoutMilliseconds: Int32 = 5_000
 
@@ -238,7 +244,18 @@ public final class TransactionalKafkaOutput: MessageOutput {
         } catch {
             throw fail(classified(error), &state)
         }
-        state.openedAt = DispatchTime.now().uptimeNanoseconds
+        let now = DispatchTime.now().uptimeNanoseconds
+        state.openedAt = now
+        // While changes keep coming, commits begin every interval: a transaction that opens right after
+        // a commit counts from that commit's beginning, so the changes that waited for the commit wait one
+        // interval in all, not the commit's duration more. It keeps half the interval at least, so that
+        // slow commits do not shrink the transactions to nothing. After a quiet spell, the interval counts
+        // from the transaction's first message.
+        if let lastCommitBegan = state.lastCommitBegan, now &- lastCommitBegan < intervalNanoseconds {
+            state.intervalFrom = max(lastCommitBegan, now &- intervalNanoseconds / 2)
+        } else {
+            state.intervalFrom = now
+        }
         state.messages = 0
         state.bytes = 0
     }
@@ -259,6 +276,7 @@ public final class TransactionalKafkaOutput: MessageOutput {
     private func commit(_ state: inout State) throws(KafkaError) {
         guard let position = state.reached else { return }
         if connectionLost.isSet { throw fail(connectionLostFailure, &state, abort: true) }
+        state.lastCommitBegan = DispatchTime.now().uptimeNanoseconds
         do {
             try producer.produce(topic: positions.name, partition: state.positionsPartition, key: positionsKey[...],
                                  value: position.encodedRecord()[...], token: 0)

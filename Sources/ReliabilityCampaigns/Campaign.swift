@@ -30,6 +30,10 @@ public enum Campaign {
         try bench.writer.stop()
         let delivery = try awaitDelivery(bench)
         bench.status()
+        if delivery.lost > 0 {
+            let lastLines = bench.daemon.log.split(separator: "\n").suffix(20).joined(separator: "\n")
+            bench.note("changes lost; \(endOffsets(bench)); the daemon's log ends:\n\(lastLines)")
+        }
         if let exit = bench.daemon.stop(signal: SIGTERM, seconds: 60), exit != 0 {
             bench.note("the daemon exited \(exit) after the final SIGTERM")
         }
@@ -56,6 +60,21 @@ public enum Campaign {
             bench.options.progress("waiting for the daemon to catch up")
             Thread.sleep(forTimeInterval: 2)
         }
+    }
+
+    /// The topic's ends as read_committed and read_uncommitted consumers see them, to tell a transaction left
+    /// open (the first lower) from messages never produced (both alike).
+    private static func endOffsets(_ bench: CampaignBench) -> String {
+        func ends(_ level: KafkaTestConsumer.IsolationLevel) -> String {
+            do {
+                let offsets = try KafkaTestConsumer(bootstrapServers: bench.bootstrapServers, isolationLevel: level)
+                    .endOffsets(topic: CampaignBench.topic)
+                return "\(offsets.values.reduce(0, +)) in \(offsets.count) partitions"
+            } catch {
+                return "unknown (\(error))"
+            }
+        }
+        return "ends of \(CampaignBench.topic): read_committed \(ends(.readCommitted)), read_uncommitted \(ends(.readUncommitted))"
     }
 
     /// Where the configured password appears: the logs of every daemon run, the /status and /metrics pages served.

@@ -57,7 +57,7 @@ import Testing
         let (topic, positions) = ("eos-large-\(run)", "eos-large-\(run)-positions")
         let rows = ProcessInfo.processInfo.environment["BINLOGO_EOS_LARGE_ROWS"].flatMap { Int($0) } ?? 100_000
         let daemon = try DaemonProcess(pipelines: [
-            pipeline(name: "large", serverID: 7301, sandbox: sandbox, database: database.name, topic: topic, broker: broker,
+            pipeline(name: "large", serverID: 7351, sandbox: sandbox, database: database.name, topic: topic, broker: broker,
                      positions: positions, lookAheadMiB: 1, maximumMessages: 5_000),
         ])
         let connection = try database.connect()
@@ -100,7 +100,7 @@ import Testing
         let database = try TestDatabase.create(prefix: "eos_fence")
         let run = UUID().uuidString.prefix(8).lowercased()
         let (topic, positions) = ("eos-fence-\(run)", "eos-fence-\(run)-positions")
-        let item = pipeline(name: "fence\(run)", serverID: 7302, sandbox: sandbox, database: database.name, topic: topic,
+        let item = pipeline(name: "fence\(run)", serverID: 7352, sandbox: sandbox, database: database.name, topic: topic,
                             broker: broker, positions: positions)
         let first = try DaemonProcess(pipelines: [item], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
         let second = try DaemonProcess(pipelines: [item], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
@@ -138,7 +138,7 @@ import Testing
         let run = UUID().uuidString.prefix(8).lowercased()
         let (topic, positions) = ("eos-position-\(run)", "eos-position-\(run)-positions")
         let daemon = try DaemonProcess(pipelines: [
-            pipeline(name: "pos", serverID: 7303, sandbox: sandbox, database: database.name, topic: topic, broker: broker,
+            pipeline(name: "pos", serverID: 7353, sandbox: sandbox, database: database.name, topic: topic, broker: broker,
                      positions: positions),
         ])
         let connection = try database.connect()

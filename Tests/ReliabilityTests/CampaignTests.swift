@@ -53,7 +53,7 @@ import Testing
         try run(.database, rounds: 4, outageSeconds: 5, profile: .exactlyOnce)
     }
 
-    @Test func exactlyOnceBrokerKilledStoppedAndPaused() throws {
+    @Test func exactlyOnceBrokerRestartedAndPaused() throws {
         try run(.kafka, rounds: 3, profile: .exactlyOnce)
     }
 }
