@@ -283,12 +283,16 @@ public final class TransactionalKafkaOutput: MessageOutput {
         } catch {
             throw fail(KafkaError(kind: .transactionAborted, message: "pipeline \(pipeline): the position record could not be produced to \(positions.name): \(error.message)"), &state, abort: true)
         }
-        // In calls of a second, each resuming the last, so that a stop's deadline is noticed in between.
+        // In calls of a second, each resuming the last, so that a stop's deadline is noticed in between, and a
+        // connection lost meanwhile: the commit is then given up, and the pipeline goes back to whatever
+        // the brokers hold (a broker that restarted may have dropped the transaction's first messages).
         let deadline = DispatchTime.now() + .milliseconds(Int(transactionTimeoutMilliseconds))
         while true {
             do {
                 try producer.commitTransaction(timeoutMilliseconds: 1_000)
                 break
+            } catch .retriable(_) where connectionLost.isSet {
+                throw fail(connectionLostFailure, &state, abort: true)
             } catch .retriable(_) where DispatchTime.now() < deadline && !abandoned.load(ordering: .relaxed) {
                 continue
             } catch {

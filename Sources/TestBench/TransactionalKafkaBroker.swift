@@ -95,7 +95,8 @@ public final class TransactionalKafkaBroker: Sendable {
     /// Ends the broker with `signal` (SIGTERM: it saves its state first; SIGKILL: it loses what it had
     /// not saved yet) and starts it again on the same port with the same data folder; returns once it
     /// answers requests (it loads its whole state first: about 6 s for a million records of 300 bytes).
-    public func restart(signal: Int32 = SIGTERM) throws {
+    /// - Parameter whileDown: called once the old process has ended, before the new one starts.
+    public func restart(signal: Int32 = SIGTERM, whileDown: () -> Void = {}) throws {
         let (directory, processID) = try faultTarget("restart")
         _ = kill(processID, signal)
         _ = kill(processID, SIGCONT)  // a paused broker handles its SIGTERM only once it runs again
@@ -105,13 +106,19 @@ public final class TransactionalKafkaBroker: Sendable {
             throw TestBenchError("noida-db \(processID) in \(directory) did not end within 120 s of signal \(signal);"
                                  + " killed it (is the signal blocked in the process that started it?)")
         }
+        whileDown()
         let (_, restarted) = try Self.startSandbox(in: directory)
         self.processID.withLock { $0 = restarted }
     }
 
     /// Freezes the broker (SIGSTOP): connections stay open and requests go unanswered until `resume()`.
+    /// Returns once the kernel shows every thread of it stopped.
     public func pause() throws {
-        _ = kill(try faultTarget("pause").processID, SIGSTOP)
+        let (directory, processID) = try faultTarget("pause")
+        _ = kill(processID, SIGSTOP)
+        guard waitUntil(seconds: 10, { Self.isStopped(processID) }) else {
+            throw TestBenchError("noida-db \(processID) in \(directory) did not stop within 10 s of SIGSTOP")
+        }
     }
 
     /// Lets a paused broker run again (SIGCONT).
@@ -133,6 +140,16 @@ public final class TransactionalKafkaBroker: Sendable {
                                  + " without BINLOGO_KAFKA_BOOTSTRAP naming a real cluster); this one is \(bootstrapServers)")
         }
         return (directory, processID)
+    }
+
+    /// Whether every thread of a process is stopped (state T in /proc/PID/task/TID/stat).
+    private static func isStopped(_ processID: pid_t) -> Bool {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(processID)/task")) ?? []
+        return !tasks.isEmpty && tasks.allSatisfy { task in
+            guard let stat = try? String(contentsOfFile: "/proc/\(processID)/task/\(task)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            return stat[stat.index(close, offsetBy: 2)...].hasPrefix("T")
+        }
     }
 
     /// Whether a process exists (noida-db is the sandbox script's child, reaped by init once it ends).

@@ -74,6 +74,49 @@ import Testing
         #expect(try next.recover(isCancelled: { false }).map { String(decoding: $0, as: UTF8.self) } == "after 8")
     }
 
+    /// A broker that dies while a commit waits for its answer: the commit is given up once the lost connection
+    /// is known, and nothing of the transaction becomes visible. (A restarted noida-db aborts the transaction
+    /// that was open yet acknowledges the commit the producer then sends again: the position would be
+    /// committed without the messages.)
+    @Test(.enabled(if: TransactionalKafkaBroker.faultsAvailable, "BINLOGO_KAFKA_BOOTSTRAP names a real cluster: no broker to restart"))
+    func aCommitWaitingThroughABrokerRestartIsGivenUp() throws {
+        let broker = try TransactionalKafkaBroker.start()
+        defer { try? broker.stop() }
+        let run = String(UUID().uuidString.prefix(8).lowercased())
+        let delivered = Atomic(0)
+        var output: TransactionalKafkaOutput? = try TransactionalKafkaOutput(
+            configuration: configuration(broker, run: run, interval: 20_000), pipeline: "p\(run)",
+            onDelivery: { _, error in if error == nil { delivered.add(1, ordering: .relaxed) } }, onCommitted: { _, _ in })
+        #expect(try output?.recover(isCancelled: { false }) == nil)
+        for index in 1...5 { try output?.send(message("eos.\(run)", "row \(index)", token: UInt64(index))) }
+        #expect(waitFor { delivered.load(ordering: .relaxed) == 5 }, "the broker has the messages")
+        Thread.sleep(forTimeInterval: 1.5)  // and has saved them (it saves once a second)
+
+        // The commit begins while the broker is paused, so it waits in calls of a second; the broker is then
+        // killed (no request it held is answered) and started again once the commit ended.
+        try broker.pause()
+        let outcome = Mutex<String?>(nil)
+        let committing = output
+        Thread {
+            do {
+                try committing?.commit(only: Position(text: "after 5"))
+                outcome.withLock { $0 = "committed" }
+            } catch {
+                outcome.withLock { $0 = (error as? KafkaError).map { "\($0.kind)" } ?? "\(error)" }
+            }
+        }.start()
+        Thread.sleep(forTimeInterval: 1.5)
+        try broker.restart(signal: SIGKILL) {
+            #expect(waitFor({ outcome.withLock { $0 } != nil }, seconds: 20), "the commit gives up while the broker is down")
+            output = nil  // as the pipeline does when it fails: the producer goes before the broker is back
+        }
+        #expect(outcome.withLock { $0 } == "transactionAborted")
+
+        let consumer = try KafkaTestConsumer(bootstrapServers: broker.bootstrapServers, isolationLevel: .readCommitted)
+        #expect(try consumer.readAll(topic: "eos.\(run).positions").map(\.valueText) == [], "no position was committed")
+        #expect(try consumer.readAll(topic: "eos.\(run)").map(\.valueText) == [])
+    }
+
     /// A producer that dies with a transaction open (no flush, as after kill -9): the next one's `recover`
     /// aborts it, read_committed consumers never see its messages, and the last committed position stands.
     @Test func anOpenTransactionIsAbortedByTheNextRun() throws {
