@@ -91,6 +91,37 @@ public final class MySQLConnection {
         return rows
     }
 
+    /// Runs a query and hands each row to `body` as it arrives from the server (`mysql_use_result`), without
+    /// holding the result: `row[i]` is column i's bytes, nil for NULL, valid only during the call.
+    public func forEachRow(_ sql: String, _ body: (ResultRow) throws -> Void) throws {
+        guard mysql_real_query(handle, sql, UInt(sql.utf8.count)) == 0 else {
+            throw lastError(context: "run \(Self.abbreviate(sql))")
+        }
+        guard let result = mysql_use_result(handle) else {
+            if mysql_field_count(handle) == 0 { return }
+            throw lastError(context: "read the result of \(Self.abbreviate(sql))")
+        }
+        defer { mysql_free_result(result) }
+        let columnCount = Int(mysql_num_fields(result))
+        while let fields = mysql_fetch_row(result) {
+            guard let lengths = mysql_fetch_lengths(result) else { break }
+            try body(ResultRow(fields: fields, lengths: lengths, count: columnCount))
+        }
+        if mysql_errno(handle) != 0 { throw lastError(context: "read the result of \(Self.abbreviate(sql))") }
+    }
+
+    /// One row of `forEachRow`: the bytes of each column as the server sent them.
+    public struct ResultRow {
+        let fields: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+        let lengths: UnsafeMutablePointer<UInt>
+        public let count: Int
+
+        public subscript(column: Int) -> UnsafeRawBufferPointer? {
+            guard let field = fields[column] else { return nil }
+            return UnsafeRawBufferPointer(start: field, count: Int(lengths[column]))
+        }
+    }
+
     /// The first column of the first row, or nil when there is no row or it is NULL.
     public func queryValue(_ sql: String) throws(MySQLError) -> String? {
         try query(sql).first?.first ?? nil

@@ -45,6 +45,7 @@ public final class ChangeFilter {
     public func passes(_ event: RowsEvent) -> Bool {
         let type: ChangeType
         switch event.kind {
+        case .read: return passes(qualifiedName: event.table.qualifiedName)  // asked for: no type filter
         case .insert: type = .insert
         case .update: type = .update
         case .delete: type = .delete

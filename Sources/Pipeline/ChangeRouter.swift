@@ -194,7 +194,7 @@ public final class ChangeRouter {
     }
 
     private static let typeBytes: [String: [UInt8]] = Dictionary(
-        uniqueKeysWithValues: ["insert", "update", "delete", "ddl"].map { ($0, Array($0.utf8)) })
+        uniqueKeysWithValues: ["insert", "update", "delete", "read", "ddl"].map { ($0, Array($0.utf8)) })
 
     private func messageHeaders(type: String, route: Route, qualifiedName: String, file: String,
                                 position: UInt64, gtid: String) -> [(String, [UInt8])] {

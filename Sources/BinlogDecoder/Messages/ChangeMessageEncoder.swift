@@ -53,7 +53,7 @@ public enum ChangeMessageEncoder {
         if split != nil { writer.raw(",\"primary_key_changed\":true") }
         writer.raw("},\"data\":{")
         switch kind {
-        case .insert:
+        case .insert, .read:
             try writeImage(event, row: row, image: .after, name: "new", excluded: excluded, to: writer)
             if split != nil, !event.unappliedJSONDiffs.isEmpty {
                 try event.writeUnappliedJSONDiffs(row: row, excluded: excluded, to: writer)

@@ -11,6 +11,8 @@ import Glibc
 public final class RowsEvent: Sendable {
     public enum Kind: String, Sendable {
         case insert, update, delete
+        /// A row as a snapshot read it (`SnapshotRowsBuilder`): an after image, like an insert's.
+        case read
     }
 
     /// Before and after images of an UPDATE; the single image of an INSERT (after) or DELETE (before).
@@ -72,7 +74,7 @@ public final class RowsEvent: Sendable {
         self.bytes = bytes
         let imagesPerRow = kind == .update ? 2 : 1
         self.imagesPerRow = imagesPerRow
-        let images = kind == .update ? [presentBefore, presentAfter] : [kind == .insert ? presentAfter : presentBefore]
+        let images = kind == .update ? [presentBefore, presentAfter] : [kind == .delete ? presentBefore : presentAfter]
         var cells: [Cell] = []
         var rows = 0
         let tableColumns = table.columns.count

@@ -25,6 +25,23 @@ public struct TableMap: Sendable, Equatable {
     /// Indexes of the primary key columns, in key order.
     public var primaryKey: [Int]
 
+    /// A table map of known columns (a snapshot's, see `init(snapshotOf:table:columns:mariaDB:)`).
+    init(tableID: UInt64, database: String, table: String, columns: [ColumnDefinition], primaryKey: [Int], mariaDB: Bool) {
+        self.tableID = tableID
+        self.database = database
+        self.table = table
+        self.columns = columns
+        self.hasColumnNames = true
+        self.hasSignedness = true
+        self.writtenByMariaDB = mariaDB
+        self.qualifiedName = "\(database).\(table)"
+        self.kinds = []
+        self.jsonKeyBytes = []
+        self.jsonKeyOffsets = []
+        self.primaryKey = primaryKey
+        refreshDerived()
+    }
+
     /// Parses the event body (after the common header, without the checksum).
     init(parsing body: UnsafeRawBufferPointer, tableIDLength: Int, mariaDB: Bool) throws(EventFailure) {
         var reader = ByteReader(body)

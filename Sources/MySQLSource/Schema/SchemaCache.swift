@@ -67,7 +67,7 @@ public final class SchemaCache {
                 name: row[0] ?? "",
                 isUnsigned: type.lowercased().contains("unsigned"),
                 collation: Self.collation(id: row[3], characterSet: row[4]),
-                labels: Self.labels(ofColumnType: type),
+                labels: SnapshotColumn.labels(ofColumnType: type),
                 isPrimaryKey: row[2] == "PRI")
         }
     }
@@ -89,47 +89,6 @@ public final class SchemaCache {
     }
 
     static let binaryCollation: UInt32 = 63
-
-    /// The labels of `enum('a','b')` or `set('x','y')`, else nil. The server writes each label as an
-    /// SQL literal: a quote doubled, and a backslash, NUL, line feed and carriage return escaped
-    /// with a backslash.
-    static func labels(ofColumnType type: String) -> [String]? {
-        let lower = type.lowercased()
-        guard lower.hasPrefix("enum(") || lower.hasPrefix("set("), type.hasSuffix(")") else { return nil }
-        let body = Array(type[type.index(after: type.firstIndex(of: "(")!)..<type.index(before: type.endIndex)])
-        var labels: [String] = []
-        var current = ""
-        var inside = false
-        var index = 0
-        while index < body.count {
-            let character = body[index]
-            if !inside {
-                if character == "'" { inside = true }
-            } else if character == "'" {
-                if index + 1 < body.count && body[index + 1] == "'" {
-                    current.append("'")
-                    index += 1
-                } else {
-                    inside = false
-                    labels.append(current)
-                    current = ""
-                }
-            } else if character == "\\" && index + 1 < body.count {
-                index += 1
-                switch body[index] {
-                case "0": current.append("\u{0}")
-                case "n": current.append("\n")
-                case "r": current.append("\r")
-                case "Z": current.append("\u{1A}")
-                default: current.append(body[index])
-                }
-            } else {
-                current.append(character)
-            }
-            index += 1
-        }
-        return labels
-    }
 
     static func quote(_ text: String) -> String {
         text.replacingAll("\\", with: "\\\\").replacingAll("'", with: "''")

@@ -1,0 +1,114 @@
+import BinlogDecoder
+
+/// Reads one table's rows in primary-key order, a chunk at a time, on a connection of its own: each
+/// chunk starts after the last key of the one before (keyset pagination, so every chunk costs the
+/// same however far into the table it is), and comes back as a rows event of kind `read`.
+///
+/// The connection must have `character_set_results = binary` and `time_zone = '+00:00'`
+/// (`prepareSession`): values then arrive as the bytes the binlog holds and convert exactly.
+public final class TableChunkReader {
+    public let table: TableMap
+    public let columns: [SnapshotColumn]
+    /// The key columns (indexes into `columns`) in key order.
+    private let keyColumns: [Int]
+    private let selectList: String
+    private let from: String
+    /// The last key read, as SQL literals in key order; nil before the first chunk.
+    public private(set) var lastKey: [String]?
+    private var builder: SnapshotRowsBuilder
+
+    /// - Parameter after: the key to resume after (from `lastKey` of an earlier reader).
+    public init(database: String, table name: String, on connection: MySQLConnection, mariaDB: Bool, after: [String]? = nil) throws {
+        let columns = try SnapshotSchema.columns(of: database, name, on: connection)
+        guard !columns.isEmpty else { throw SnapshotError.noSuchTable("\(database).\(name)") }
+        let keyNames = try SnapshotSchema.primaryKey(of: database, name, on: connection)
+        guard !keyNames.isEmpty else { throw SnapshotError.noPrimaryKey("\(database).\(name)") }
+        self.columns = columns
+        self.table = try TableMap(snapshotOf: database, table: name, columns: columns, primaryKey: keyNames, mariaDB: mariaDB)
+        keyColumns = keyNames.compactMap { key in columns.firstIndex { $0.name == key } }
+        selectList = columns.map(\.selectExpression).joined(separator: ", ")
+        from = "\(SnapshotColumn.quoteIdentifier(database)).\(SnapshotColumn.quoteIdentifier(name))"
+        lastKey = after
+        builder = SnapshotRowsBuilder(table: table)
+    }
+
+    /// Sets what every snapshot connection needs: values as the bytes the binlog holds, TIMESTAMPs in UTC.
+    public static func prepareSession(_ connection: MySQLConnection) throws {
+        try connection.execute("SET SESSION character_set_results = binary, SESSION time_zone = '+00:00'")
+    }
+
+    /// The SELECT of the next chunk of at most `limit` rows.
+    public func chunkQuery(limit: Int) -> String {
+        let order = keyColumns.map { SnapshotColumn.quoteIdentifier(columns[$0].name) }.joined(separator: ", ")
+        var sql = "SELECT \(selectList) FROM \(from)"
+        if let lastKey { sql += " WHERE \(Self.after(lastKey, columns: keyColumns.map { columns[$0] }))" }
+        return sql + " ORDER BY \(order) LIMIT \(limit)"
+    }
+
+    /// Reads the next chunk: its rows as one `read` event placed at `binlogFile:position` (nil when the
+    /// table has no rows after the last key), and moves `lastKey` past them. A chunk of fewer rows than
+    /// `limit` is the table's last (`isFinished`).
+    public func readChunk(limit: Int, on connection: MySQLConnection, binlogFile: String = "", position: UInt64 = 0) throws -> RowsEvent? {
+        var last: [String]?
+        try connection.forEachRow(chunkQuery(limit: limit)) { row in
+            try builder.appendRow { row[$0] }
+            if builder.rowCount == limit { last = keyColumns.map { Self.literal(row[$0], column: columns[$0]) } }
+        }
+        guard builder.rowCount > 0 else {
+            isFinished = true
+            return nil
+        }
+        if let last { lastKey = last } else { isFinished = true }
+        return try builder.makeEvent(binlogFile: binlogFile, position: position)
+    }
+
+    /// Whether the last chunk read was the table's last (it held fewer rows than asked for).
+    public private(set) var isFinished = false
+
+    /// `(k1, k2, …) > (v1, v2, …)` spelled out so that both servers use the key's index for it.
+    static func after(_ key: [String], columns: [SnapshotColumn]) -> String {
+        var alternatives: [String] = []
+        for index in columns.indices {
+            var terms = (0..<index).map { "\(SnapshotColumn.quoteIdentifier(columns[$0].name)) = \(key[$0])" }
+            terms.append("\(SnapshotColumn.quoteIdentifier(columns[index].name)) > \(key[index])")
+            alternatives.append(terms.joined(separator: " AND "))
+        }
+        return alternatives.count == 1 ? alternatives[0] : alternatives.map { "(\($0))" }.joined(separator: " OR ")
+    }
+
+    /// A key value as an SQL literal that compares in the column's own order: a number as it is, a text in
+    /// its charset and collation, bytes as a hex literal, a date or time quoted.
+    static func literal(_ value: UnsafeRawBufferPointer?, column: SnapshotColumn) -> String {
+        guard let value else { return "NULL" }
+        switch column.dataType {
+        case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "year", "decimal", "numeric", "float", "double",
+             "real":
+            return String(decoding: value, as: UTF8.self)
+        case "enum", "set":
+            // `number:labels`: ENUM and SET compare and sort by their number.
+            return String(decoding: value.prefix { $0 != UInt8(ascii: ":") }, as: UTF8.self)
+        case "date", "time", "datetime", "timestamp":
+            return "'\(String(decoding: value, as: UTF8.self))'"
+        default:
+            let hex = "X'" + value.map { byte in
+                let digits = Array("0123456789ABCDEF".utf8)
+                return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
+            }.joined() + "'"
+            guard let collation = column.collationName, let charset = collation.split(separator: "_").first else { return hex }
+            return "CONVERT(\(hex) USING \(charset)) COLLATE \(collation)"
+        }
+    }
+}
+
+/// Why a table cannot be snapshotted.
+public enum SnapshotError: Error, CustomStringConvertible, Equatable {
+    case noSuchTable(String)
+    case noPrimaryKey(String)
+
+    public var description: String {
+        switch self {
+        case .noSuchTable(let table): return "snapshot of \(table): no such table"
+        case .noPrimaryKey(let table): return "snapshot of \(table): the table has no primary key, which chunked reads need; add one (ALTER TABLE \(table) ADD PRIMARY KEY (…))"
+        }
+    }
+}
