@@ -32,7 +32,7 @@ public final class ChangeFilter {
 
     /// Whether changes of `name` (`database.table`) pass; rows carry the name ready-made, so the
     /// per-row check is one dictionary lookup.
-    private func passes(qualifiedName name: String) -> Bool {
+    public func passes(qualifiedName name: String) -> Bool {
         if let known = decisions[name] { return known }
         // Bounded like the router's per-table cache: a server with more tables starts it over.
         if decisions.count >= ChangeRouter.cachedTables { decisions.removeAll(keepingCapacity: true) }

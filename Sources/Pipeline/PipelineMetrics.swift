@@ -19,6 +19,8 @@ final class PipelineMetrics {
     let queueDepth: Gauge
     let inFlight: Gauge
     let secondsBehind: Gauge
+    /// Rows a snapshot emitted (the stream's newer values of the others went out instead).
+    let snapshotRows: Counter
     private var sentByTable: [String: Counter] = [:]
 
     init(pipeline: String) {
@@ -34,6 +36,7 @@ final class PipelineMetrics {
         queueDepth = Gauge(label: "binlogo_queue_messages", dimensions: dimensions)
         inFlight = Gauge(label: "binlogo_kafka_in_flight_messages", dimensions: dimensions)
         secondsBehind = Gauge(label: "binlogo_seconds_behind_source", dimensions: dimensions)
+        snapshotRows = Counter(label: "binlogo_snapshot_rows_total", dimensions: dimensions)
     }
 
     /// A message of `table` handed to the output.

@@ -1,4 +1,5 @@
 import BinlogDecoder
+import Foundation
 import KafkaOutput
 import Logging
 
@@ -12,6 +13,8 @@ struct PipelineReader {
     var marker = CommitMarker()
     /// Where a Kafka transaction may end, and the rows an earlier run published of a transaction resumed inside.
     var commitPoints: CommitPoints
+    /// The snapshot's cursor and the chunk waiting for the stream (inactive without a snapshot).
+    var snapshot = SnapshotWindow()
     /// Tables whose partial JSON updates came without the old document, already named in the log.
     private var tablesWithUnappliedJSONDiffs: Set<String> = []
 
@@ -71,6 +74,7 @@ struct PipelineReader {
 
     private mutating func rows(_ event: RowsEvent, context: TransactionContext, emit: (Change) throws -> Void) throws {
         metrics.read.increment(by: Int64(event.rowCount))
+        if snapshot.table != nil { try snapshot.observe(event, gtid: context.gtid) }
         guard filter.passes(event) else {
             metrics.filtered.increment(by: Int64(event.rowCount))
             return
@@ -80,5 +84,22 @@ struct PipelineReader {
                            metadata: ["table": "\(event.table.qualifiedName)", "position": "\(event.binlogFile):\(event.position)"])
         }
         try marker.rows(event, 0..<event.rowCount, context: context, emit: emit)
+    }
+
+    /// The pending chunk's rows that the stream did not change inside its window, as `read` messages (one
+    /// transaction of their own), appended to `batch`; the cursor moves past the chunk.
+    mutating func emitPendingChunk(token: () -> UInt64, into batch: inout [OutgoingMessage]) throws {
+        guard let chunk = snapshot.takePending(), let rows = chunk.rows else { return }
+        let kept = chunk.keeps.indices.filter { chunk.keeps[$0] }
+        let timestamp = UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
+        for (index, row) in kept.enumerated() {
+            let placement = ChangeMessageEncoder.RowPlacement(gtid: "", rowInTransaction: index + 1, xid: nil,
+                                                              isLastInTransaction: index == kept.count - 1,
+                                                              timestamp: timestamp, serverID: 0)
+            let first = batch.count
+            try router.messages(for: .row(rows, row: row, placement: placement), token: token, into: &batch)
+            for message in batch[first...] { metrics.sent(table: rows.table.qualifiedName, bytes: message.value.count) }
+        }
+        metrics.snapshotRows.increment(by: Int64(kept.count))
     }
 }

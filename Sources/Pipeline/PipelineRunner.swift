@@ -49,6 +49,13 @@ public final class PipelineRunner: Sendable {
     private let checkpointFailures: Counter
     private let latency: AckLatencySampler
     private let health: PipelineHealth
+    /// The snapshot's reading thread, when the pipeline takes one.
+    private let snapshotReader: SnapshotReader?
+    /// Held while messages are made and queued, by the source thread and by a snapshot chunk going out
+    /// while the stream is idle, so that the queue gets them in the order they were made.
+    private let emission = NSLock()
+    /// Signalled when the source thread emitted the pending snapshot chunk.
+    private let chunkEmitted = DispatchSemaphore(value: 0)
 
     private struct RunnerState {
         var status: Status = .starting
@@ -121,6 +128,8 @@ public final class PipelineRunner: Sendable {
                                  logger: logger),
             metrics: PipelineMetrics(pipeline: configuration.name), logger: logger))
         self.source = BinlogSource(configuration: configuration.source, logger: logger)
+        self.snapshotReader = configuration.snapshot.mode == .never ? nil
+            : SnapshotReader(configuration: configuration.snapshot, source: configuration.source, filters: configuration.filters, logger: logger)
     }
 
     public var status: Status { state.withLock { $0.status } }
@@ -221,7 +230,11 @@ public final class PipelineRunner: Sendable {
             return true
         }
         guard launching else { return }
-        reader.withLock { $0.commitPoints = CommitPoints(resumingAt: stored, tracking: transactional != nil) }
+        let cursor = snapshotCursor(resumingAt: stored)
+        reader.withLock { reader in
+            reader.commitPoints = CommitPoints(resumingAt: stored, tracking: transactional != nil)
+            reader.snapshot.cursor = cursor
+        }
         let task = PeriodicTask(name: "binlogo-ckpt", interval: 1) { [self] in writeCheckpoint() }
         checkpointTask.withLock { $0 = task }
         logger.info("pipeline starting", metadata: ["from": "\(stored.map { "\($0)" } ?? "start \(configuration.source.start)")"])
@@ -229,7 +242,11 @@ public final class PipelineRunner: Sendable {
             if let error { fail("\(error)") }
         }, onDumpStart: { [self] position in
             health.sourceStreaming()
-            reader.withLock { $0.commitPoints.dumpStarted(at: position) }
+            reader.withLock { reader in
+                reader.commitPoints.dumpStarted(at: position)
+                // A dump starts between two transactions.
+                if reader.snapshot.isActive { reader.snapshot.boundary = reader.snapshot.boundary ?? position }
+            }
             // Handed to the checkpoint thread, which writes it at once.
             if acknowledgedPosition == nil, writer.offerStart(position) { task.runNow() }
         }, onReconnect: { [reconnects, health, transactional, committed] in
@@ -240,28 +257,88 @@ public final class PipelineRunner: Sendable {
             transactional?.reassertOwnership(committed: committed.value.map { CommittedPosition(position: $0) })
         }, isRelevant: { [self] event in reader.withLock { $0.filter.passes(event) } })
         state.withLock { if $0.status == .starting { $0.status = .running } }
+        if let snapshotReader, let cursor, !cursor.isDone {
+            snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
+                                 offer: { [self] chunk in try offer(chunk) }, onFailure: { [self] reason in fail(reason) })
+        }
+    }
+
+    /// The snapshot to take or go on with: at a pipeline's first start (no position stored) a new one, else
+    /// the one the stored position carries; none for a pipeline that streamed before the snapshot was configured.
+    private func snapshotCursor(resumingAt stored: SourcePosition?) -> SnapshotCursor? {
+        guard configuration.snapshot.mode != .never else { return nil }
+        guard let stored else { return SnapshotCursor(tables: nil) }
+        if let cursor = stored.snapshot { return cursor }
+        logger.info("snapshot: initial reads the tables at a pipeline's first start; this pipeline has a position from before, so it takes none")
+        return nil
+    }
+
+    /// A token for the next message, its send time sampled for the latency metric.
+    private func nextToken() -> UInt64 {
+        let token = deliveries.nextToken()
+        latency.sent(token)
+        return token
+    }
+
+    /// Called on the snapshot thread with each chunk: the chunk waits in the reader's state until the
+    /// stream reaches its high watermark (the source thread then emits it) or, with the stream idle
+    /// between transactions past it, goes out from here. Returns once it went out, or the pipeline stops.
+    private func offer(_ chunk: PendingChunk) throws {
+        reader.withLock { $0.snapshot.offer(chunk) }
+        while status == .running || status == .starting {
+            emission.lock()
+            defer { emission.unlock() }
+            let (batch, position): ([OutgoingMessage], SourcePosition?) = try reader.withLock { reader in
+                guard reader.snapshot.pending != nil else { return ([], nil) }
+                guard reader.snapshot.mayEmitWhileIdle, let boundary = reader.snapshot.boundary else { return ([], nil) }
+                var batch: [OutgoingMessage] = []
+                try reader.emitPendingChunk(token: nextToken, into: &batch)
+                return (batch, reader.snapshot.stamped(boundary))
+            }
+            if let position {
+                try queue.put(batch, reaching: transactional == nil ? nil : CommittedPosition(position: position))
+                if transactional == nil { deliveries.endTransaction(at: position) }
+            }
+            if reader.withLock({ $0.snapshot.pending == nil }) { return }
+            emission.unlock()
+            _ = chunkEmitted.wait(timeout: .now() + .milliseconds(20))
+            emission.lock()
+        }
     }
 
     /// Called on the source thread for every event.
     private func handle(_ event: SourceEvent) throws {
         if let failure = deliveries.failure { throw failure }
+        guard snapshotReader != nil else { return try emit(event, snapshotting: false) }
+        emission.lock()
+        defer { emission.unlock() }
+        try emit(event, snapshotting: true)
+    }
+
+    /// Makes and queues an event's messages (and a snapshot chunk the event lets out).
+    private func emit(_ event: SourceEvent, snapshotting: Bool) throws {
         // The event's messages are made under the reader's lock and queued after it, so that waiting for
         // room in the queue (backpressure) never holds the lock the checkpoint task also takes.
-        if !event.steps.isEmpty || event.endsEventGroup {
+        var resume = event.resumePosition
+        if !event.steps.isEmpty || event.endsEventGroup || snapshotting {
             let exactlyOnce = transactional != nil
-            let (batch, point): ([OutgoingMessage], SourcePosition?) = try reader.withLock { reader in
-                let batch = try reader.messages(for: event.steps, token: { [deliveries, latency] in
-                    let token = deliveries.nextToken()
-                    latency.sent(token)
-                    return token
-                })
-                guard reader.commitPoints.rows.isActive else { return (batch, nil) }
-                let point = reader.commitPoints.passed(event, published: !batch.isEmpty)
-                return (batch, exactlyOnce ? point : nil)
+            let (batch, point, emittedChunk): ([OutgoingMessage], SourcePosition?, Bool) = try reader.withLock { reader in
+                var batch = try reader.messages(for: event.steps, token: nextToken)
+                var point: SourcePosition?
+                if reader.commitPoints.rows.isActive {
+                    let passed = reader.commitPoints.passed(event, published: !batch.isEmpty)
+                    point = exactlyOnce ? passed : nil
+                }
+                guard reader.snapshot.isActive else { return (batch, point, false) }
+                let emits = reader.snapshot.passed(event)
+                if emits { try reader.emitPendingChunk(token: nextToken, into: &batch) }
+                resume = reader.snapshot.stamped(resume)
+                return (batch, point.map(reader.snapshot.stamped), emits)
             }
             try queue.put(batch, reaching: point.map { CommittedPosition(position: $0) })
+            if emittedChunk { chunkEmitted.signal() }
         }
-        if event.endsTransaction, transactional == nil { deliveries.endTransaction(at: event.resumePosition) }
+        if event.endsTransaction, transactional == nil { deliveries.endTransaction(at: resume) }
         // Reading progress shows even while a prepared XA transaction holds the checkpoint back, so that
         // the checkpoint's age grows where an operator can see it.
         if event.endsEventGroup {
@@ -285,6 +362,7 @@ public final class PipelineRunner: Sendable {
             if state.status == .running || state.status == .starting { state.status = .stopping }
         }
         // A runner whose start failed (or that still reads its position from Kafka) has no source to stop.
+        snapshotReader?.stop()
         if state.withLock({ $0.sourceLaunched }) { stopReading(deadline: deadline) }
         if !queue.drain(timeoutSeconds: Self.seconds(until: deadline) / 2) {
             logger.warning("stop deadline: queued messages not handed to Kafka are dropped; they will be read again at the next start")

@@ -32,7 +32,7 @@ public struct SourceConfiguration: Sendable, Equatable {
 
     /// Connection options with the password resolved and the read timeout set from the heartbeat;
     /// a password or server key file that cannot serve is a `.configuration` error.
-    func resolvedConnection() throws(SourceError) -> MySQLConnectionOptions {
+    public func resolvedConnection() throws(SourceError) -> MySQLConnectionOptions {
         var options = connection
         if password != .none {
             do { options.password = try password.resolve() } catch { throw SourceError(.configuration, error.description) }

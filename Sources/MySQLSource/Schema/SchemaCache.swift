@@ -90,7 +90,7 @@ public final class SchemaCache {
 
     static let binaryCollation: UInt32 = 63
 
-    static func quote(_ text: String) -> String {
+    public static func quote(_ text: String) -> String {
         text.replacingAll("\\", with: "\\\\").replacingAll("'", with: "''")
     }
 }

@@ -104,11 +104,17 @@ public final class TableChunkReader {
 public enum SnapshotError: Error, CustomStringConvertible, Equatable {
     case noSuchTable(String)
     case noPrimaryKey(String)
+    case needsGTIDs
+    case noBinlogStatus(String)
 
     public var description: String {
         switch self {
         case .noSuchTable(let table): return "snapshot of \(table): no such table"
         case .noPrimaryKey(let table): return "snapshot of \(table): the table has no primary key, which chunked reads need; add one (ALTER TABLE \(table) ADD PRIMARY KEY (…))"
+        case .needsGTIDs:
+            return "snapshots on MySQL need gtid_mode=ON, to tell the stream's changes from the snapshot's without writing to the server; run SET PERSIST enforce_gtid_consistency = ON; SET PERSIST gtid_mode = OFF_PERMISSIVE; SET PERSIST gtid_mode = ON_PERMISSIVE; SET PERSIST gtid_mode = ON; (one at a time, as MySQL's manual describes) or set snapshot: never"
+        case .noBinlogStatus(let statement):
+            return "snapshot: \(statement) returned no binlog position; the binlog must be on (log_bin) and the user needs REPLICATION CLIENT"
         }
     }
 }

@@ -19,20 +19,28 @@ public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConverti
     /// row number (1-based, every row counted, filtered or not), published already; reading it again
     /// skips them.
     public var transactionRowsDone: Int?
+    /// The snapshot's progress, while a snapshot is configured: the stream and the snapshot resume together.
+    public var snapshot: SnapshotCursor?
 
     public init(file: String, position: UInt32, gtid: String? = nil, gtidSet: MySQLGTIDSet? = nil,
-                transactionRowsDone: Int? = nil) {
+                transactionRowsDone: Int? = nil, snapshot: SnapshotCursor? = nil) {
         self.file = file
         self.position = position
         self.gtid = gtid
         self.gtidSet = gtidSet
         self.transactionRowsDone = transactionRowsDone
+        self.snapshot = snapshot
     }
 
     enum CodingKeys: String, CodingKey {
-        case file, position, gtid
+        case file, position, gtid, snapshot
         case gtidSet = "gtid_set"
         case transactionRowsDone = "transaction_rows_done"
+    }
+
+    /// Whether reading the binlog from here reads past `point` (a position between two transactions).
+    public func hasReached(_ point: BinlogPoint) -> Bool {
+        BinlogPoint(file: file, position: UInt64(position)) >= point
     }
 
     public init(from decoder: any Decoder) throws {
@@ -48,6 +56,7 @@ public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConverti
             }
         }
         transactionRowsDone = try container.decodeIfPresent(Int.self, forKey: .transactionRowsDone)
+        snapshot = try container.decodeIfPresent(SnapshotCursor.self, forKey: .snapshot)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -57,6 +66,7 @@ public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConverti
         try container.encodeIfPresent(gtid, forKey: .gtid)
         try container.encodeIfPresent(gtidSet?.description, forKey: .gtidSet)
         try container.encodeIfPresent(transactionRowsDone, forKey: .transactionRowsDone)
+        try container.encodeIfPresent(snapshot, forKey: .snapshot)
     }
 
     public var description: String {

@@ -8,7 +8,7 @@ import Yams
 /// rejects are each a `ConfigurationError` with file, line and key path.
 public enum ConfigurationLoader {
     static let mainKeys: Set<String> = ["node_name", "state_dir", "log", "http", "health", "pipelines", "pipelines_dir"]
-    static let pipelineKeys: Set<String> = ["name", "mysql", "filters", "output", "queue"]
+    static let pipelineKeys: Set<String> = ["name", "mysql", "filters", "output", "queue", "snapshot"]
     static let mysqlKeys: Set<String> = ["host", "port", "socket", "user", "password", "password_env", "password_file", "server_id",
                                          "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb", "transaction_lookahead_mb",
                                          "server_public_key_file", "get_server_public_key"]
@@ -173,7 +173,8 @@ public enum ConfigurationLoader {
             source: try parseSource(mysql),
             output: try parseOutput(output, pipeline: name),
             filters: try keys["filters"].map { node throws(ConfigurationError) in try parseFilters(node) } ?? .init(),
-            queue: try keys["queue"].map { node throws(ConfigurationError) in try parseQueue(node) } ?? .init())
+            queue: try keys["queue"].map { node throws(ConfigurationError) in try parseQueue(node) } ?? .init(),
+            snapshot: try keys["snapshot"].map { node throws(ConfigurationError) in try parseSnapshot(node) } ?? .init())
     }
 
     static func parseSource(_ node: ConfigNode) throws(ConfigurationError) -> SourceConfiguration {
@@ -303,6 +304,26 @@ public enum ConfigurationLoader {
             filters.excludeColumns[table] = Set(try columns.stringList())
         }
         return filters
+    }
+
+    /// `snapshot: initial`, or `snapshot: {mode: initial, chunk_rows: 10000}`.
+    static func parseSnapshot(_ node: ConfigNode) throws(ConfigurationError) -> SnapshotConfiguration {
+        var snapshot = SnapshotConfiguration()
+        func mode(_ node: ConfigNode) throws(ConfigurationError) -> SnapshotConfiguration.Mode {
+            let text = try node.string()
+            guard let mode = SnapshotConfiguration.Mode(rawValue: text) else {
+                throw node.error("snapshot mode \(text) is not one of \(SnapshotConfiguration.Mode.allCases.map(\.rawValue).joined(separator: ", ")), e.g. snapshot: initial")
+            }
+            return mode
+        }
+        if (try? node.string()) != nil {
+            snapshot.mode = try mode(node)
+            return snapshot
+        }
+        let keys = try node.mapping(allowed: ["mode", "chunk_rows"])
+        if let modeNode = keys["mode"] { snapshot.mode = try mode(modeNode) }
+        snapshot.chunkRows = try keys["chunk_rows"]?.integer(in: 1...1_000_000) ?? snapshot.chunkRows
+        return snapshot
     }
 
     static func parseQueue(_ node: ConfigNode) throws(ConfigurationError) -> PipelineConfiguration.QueueLimits {

@@ -40,12 +40,15 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var output: Output
     public var filters: Filters
     public var queue: QueueLimits
+    public var snapshot: SnapshotConfiguration
 
-    public init(name: String, source: SourceConfiguration, output: Output, filters: Filters = Filters(), queue: QueueLimits = QueueLimits()) {
+    public init(name: String, source: SourceConfiguration, output: Output, filters: Filters = Filters(), queue: QueueLimits = QueueLimits(),
+                snapshot: SnapshotConfiguration = SnapshotConfiguration()) {
         self.name = name
         self.source = source
         self.output = output
         self.filters = filters
         self.queue = queue
+        self.snapshot = snapshot
     }
 }

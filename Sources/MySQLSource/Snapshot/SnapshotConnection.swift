@@ -1,0 +1,89 @@
+import BinlogDecoder
+
+/// The connection a snapshot reads tables on, and how it brackets each chunk in the binlog so that the
+/// stream can tell which of its changes are newer than the chunk's rows (the DBLog method):
+///
+/// - MariaDB: the chunk is read in a `START TRANSACTION WITH CONSISTENT SNAPSHOT`, whose exact binlog
+///   point `binlog_snapshot_file`/`binlog_snapshot_position` give, without a lock. Stream changes after
+///   that point are newer; the chunk goes out when the stream reaches it.
+/// - MySQL (GTIDs on): `gtid_executed` read before the SELECT (a transaction is in it only once its rows
+///   are committed, so every later one may be newer than the chunk), and the binlog position read after
+///   it: once the stream is there, every transaction the SELECT could have seen has been read.
+///
+/// One thread reads with it; another may only `interrupt()` its connection (hence `@unchecked Sendable`).
+public final class SnapshotConnection: @unchecked Sendable {
+    public let connection: MySQLConnection
+    public let isMariaDB: Bool
+    private let statusStatement: String
+
+    public init(options: MySQLConnectionOptions) throws {
+        connection = try MySQLConnection(options)
+        let version = try MySQLServerVersion(of: connection)
+        isMariaDB = version.isMariaDB
+        statusStatement = version.binlogStatusStatement
+        if !isMariaDB, try connection.queryValue("SELECT @@global.gtid_mode") != "ON" {
+            throw SnapshotError.needsGTIDs
+        }
+        try TableChunkReader.prepareSession(connection)
+    }
+
+    /// Where the stream's changes become newer than a chunk's rows, and where the chunk may be emitted.
+    public struct Watermarks: Sendable {
+        public enum Low: Sendable {
+            /// Changes at or after this binlog point (MariaDB: the consistent snapshot's exact point).
+            case point(BinlogPoint)
+            /// Transactions whose GTID is not in this set (MySQL: `gtid_executed` before the SELECT).
+            case executed(MySQLGTIDSet)
+        }
+
+        public var low: Low
+        /// The chunk may be emitted once the stream has read up to here.
+        public var high: BinlogPoint
+
+        /// Whether a change of the transaction `gtid` in the event at `file:position` may be newer than the chunk.
+        public func isNewer(file: String, position: UInt64, gtid: String) -> Bool {
+            switch low {
+            case .point(let point): return BinlogPoint(file: file, position: position) >= point
+            case .executed(let set):
+                guard let (uuid, tag, number) = Self.parse(gtid) else { return true }
+                return !set.contains(uuid: uuid, tag: tag, number: number)
+            }
+        }
+
+        /// `uuid:n` or `uuid:tag:n`.
+        private static func parse(_ gtid: String) -> (String, String, Int64)? {
+            let parts = gtid.split(separator: ":")
+            guard parts.count >= 2, let number = Int64(parts[parts.count - 1]) else { return nil }
+            return (String(parts[0]), parts.count == 3 ? String(parts[1]) : "", number)
+        }
+    }
+
+    /// Reads `reader`'s next chunk of at most `limit` rows with its watermarks; the event is nil when the
+    /// table has no more rows.
+    public func readChunk(_ reader: TableChunkReader, limit: Int) throws -> (RowsEvent?, Watermarks) {
+        if isMariaDB {
+            try connection.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+            do {
+                var file = "", position: UInt64 = 0
+                for row in try connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'") {
+                    if row[0]?.lowercased() == "binlog_snapshot_file" { file = row[1] ?? "" }
+                    if row[0]?.lowercased() == "binlog_snapshot_position" { position = UInt64(row[1] ?? "") ?? 0 }
+                }
+                let point = BinlogPoint(file: file, position: position)
+                let event = try reader.readChunk(limit: limit, on: connection, binlogFile: point.file, position: point.position)
+                try connection.execute("COMMIT")
+                return (event, Watermarks(low: .point(point), high: point))
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+        let executed = try MySQLGTIDSet(parsing: try connection.queryValue("SELECT @@global.gtid_executed") ?? "")
+        let event = try reader.readChunk(limit: limit, on: connection)
+        guard let status = try connection.query(statusStatement).first, let file = status[0] ?? nil,
+              let position = status[1].flatMap({ UInt64($0 ?? "") }) else {
+            throw SnapshotError.noBinlogStatus(statusStatement)
+        }
+        return (event, Watermarks(low: .executed(executed), high: BinlogPoint(file: file, position: position)))
+    }
+}

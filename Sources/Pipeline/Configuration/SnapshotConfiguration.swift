@@ -1,0 +1,19 @@
+/// Whether a pipeline loads the rows its tables already hold, and how (`snapshot:` in the configuration).
+public struct SnapshotConfiguration: Sendable, Equatable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Only changes: the rows already in the tables are not read.
+        case never
+        /// At the pipeline's first start (no position stored yet), every included table's rows, read in
+        /// primary-key chunks while the stream goes on; a restart goes on from the last acknowledged chunk.
+        case initial
+    }
+
+    public var mode: Mode
+    /// Rows per chunk: the most a snapshot holds in memory at once, and the rows one SELECT reads.
+    public var chunkRows: Int
+
+    public init(mode: Mode = .never, chunkRows: Int = 10_000) {
+        self.mode = mode
+        self.chunkRows = chunkRows
+    }
+}

@@ -1,0 +1,31 @@
+import BinlogDecoder
+import MySQLSource
+
+/// A chunk of snapshot rows waiting for the stream to reach its high watermark (the DBLog window):
+/// its rows whose primary key the stream changed past the low watermark are dropped (the stream carries
+/// their newer values), and the rest go out once the stream has read up to the high watermark.
+struct PendingChunk: Sendable {
+    let rows: RowsEvent?
+    let watermarks: SnapshotConnection.Watermarks
+    /// The cursor once this chunk is out.
+    let cursorAfter: SnapshotCursor
+    /// Each row's key (`SnapshotWindow.key`) and whether the row still goes out.
+    private var rowOfKey: [[UInt8]: Int] = [:]
+    private(set) var keeps: [Bool]
+
+    init(rows: RowsEvent?, watermarks: SnapshotConnection.Watermarks, cursorAfter: SnapshotCursor) throws {
+        self.rows = rows
+        self.watermarks = watermarks
+        self.cursorAfter = cursorAfter
+        keeps = Array(repeating: true, count: rows?.rowCount ?? 0)
+        guard let rows else { return }
+        rowOfKey.reserveCapacity(rows.rowCount)
+        let writer = JSONWriter(capacity: 128)
+        for row in 0..<rows.rowCount { rowOfKey[try SnapshotWindow.key(of: rows, row: row, image: .after, writer: writer)] = row }
+    }
+
+    /// Drops the row of `key`, which the stream changed past the low watermark.
+    mutating func drop(_ key: [UInt8]) {
+        if let index = rowOfKey[key] { keeps[index] = false }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+/// The snapshot's progress in the log: a line per table begun and ended, and one every few seconds
+/// while a table is read (rows read, the server's estimate of the total, and the time left at the
+/// current rate), never one per chunk.
+struct SnapshotProgressLog {
+    let logger: Logger
+    var interval: TimeInterval = 5
+    private var table = ""
+    private var estimate: Int?
+    private var rows = 0
+    private var totalRows = 0
+    private var tableStarted = Date()
+    private var lastLine = Date()
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    mutating func beginTable(_ name: String, estimate: Int?) {
+        (table, self.estimate, rows, tableStarted, lastLine) = (name, estimate, 0, Date(), Date())
+        logger.info("snapshot of a table begins", metadata: ["table": "\(name)", "estimated_rows": "\(estimate.map(String.init) ?? "unknown")"])
+    }
+
+    mutating func read(_ count: Int) {
+        rows += count
+        totalRows += count
+        guard Date().timeIntervalSince(lastLine) >= interval else { return }
+        lastLine = Date()
+        let elapsed = Date().timeIntervalSince(tableStarted)
+        let rate = elapsed > 0 ? Double(rows) / elapsed : 0
+        var metadata: Logger.Metadata = ["table": "\(table)", "rows": "\(rows)", "rows_per_second": "\(Int(rate))"]
+        if let estimate {
+            metadata["estimated_rows"] = "\(estimate)"
+            if rate > 0 { metadata["seconds_left"] = "\(Int(max(0, Double(estimate - rows)) / rate))" }
+        }
+        logger.info("snapshot progress", metadata: metadata)
+    }
+
+    mutating func endTable() {
+        logger.info("snapshot of a table done", metadata: ["table": "\(table)", "rows": "\(rows)",
+                                                          "seconds": "\(Int(Date().timeIntervalSince(tableStarted)))"])
+    }
+
+    func finished() {
+        logger.info("snapshot done", metadata: ["rows": "\(totalRows)"])
+    }
+}

@@ -1,0 +1,113 @@
+import BinlogDecoder
+import KafkaOutput
+import MySQLSource
+
+/// The reading thread's side of a snapshot: the cursor every position it hands on carries, the keys the
+/// stream changed in the table being snapshotted, the chunk waiting for the stream to reach its high
+/// watermark, and where the stream last stood between two transactions (where a chunk may go out when
+/// the stream is idle).
+///
+/// The stream may read past a chunk's low watermark before the chunk is offered (its SELECT takes a
+/// while), so the keys it changes in the table are recorded from the moment the table's snapshot
+/// begins; each chunk drops the rows of the keys changed past its low watermark, and the record is
+/// pruned to what a later chunk can still need (a later low watermark is never earlier).
+struct SnapshotWindow {
+    /// nil when the pipeline takes no snapshot.
+    var cursor: SnapshotCursor?
+    /// The table being snapshotted (`database.table`), whose changed keys are recorded.
+    private(set) var table: String?
+    private var changed: [ChangedKey] = []
+    private(set) var pending: PendingChunk?
+    /// The stream's position after the last event that ended a transaction, nil inside one.
+    var boundary: SourcePosition?
+
+    /// A key the stream changed, and where (to compare with a low watermark).
+    private struct ChangedKey {
+        let key: [UInt8]
+        let file: String
+        let position: UInt64
+        let gtid: String
+    }
+
+    var isActive: Bool { cursor != nil }
+
+    /// The snapshot of `table` begins: the stream's changes to it are recorded from now on.
+    mutating func begin(table: String) {
+        self.table = table
+        changed.removeAll()
+    }
+
+    /// The snapshot thread's chunk: it drops the rows of the keys changed past its low watermark, and waits.
+    mutating func offer(_ chunk: PendingChunk) {
+        var chunk = chunk
+        changed.removeAll { change in
+            guard chunk.watermarks.isNewer(file: change.file, position: change.position, gtid: change.gtid) else { return true }
+            chunk.drop(change.key)
+            return false
+        }
+        pending = chunk
+    }
+
+    /// Takes the pending chunk out; the cursor moves past it.
+    mutating func takePending() -> PendingChunk? {
+        guard let chunk = pending.take() else { return nil }
+        cursor = chunk.cursorAfter
+        return chunk
+    }
+
+    /// Records a streamed rows event of the table being snapshotted (the keys of every row image), and
+    /// drops the pending chunk's rows it makes stale.
+    mutating func observe(_ event: RowsEvent, gtid: String) throws {
+        guard let table, event.table.qualifiedName == table, !event.table.primaryKey.isEmpty else { return }
+        let images: [RowsEvent.Image] = event.kind == .update ? [.before, .after] : [event.kind == .delete ? .before : .after]
+        let writer = JSONWriter(capacity: 128)
+        for row in 0..<event.rowCount {
+            for image in images {
+                let key = try Self.key(of: event, row: row, image: image, writer: writer)
+                changed.append(ChangedKey(key: key, file: event.binlogFile, position: event.position, gtid: gtid))
+                if let watermarks = pending?.watermarks, watermarks.isNewer(file: event.binlogFile, position: event.position, gtid: gtid) {
+                    pending!.drop(key)
+                }
+            }
+        }
+    }
+
+    /// A row's primary key values as JSON, in table order (the binlog lists key columns in key order only
+    /// with full metadata), the same for a streamed row and a snapshot row of the same key.
+    static func key(of event: RowsEvent, row: Int, image: RowsEvent.Image, writer: JSONWriter) throws -> [UInt8] {
+        writer.reset()
+        for column in event.table.primaryKey.sorted() {
+            writer.byte(UInt8(ascii: ","))
+            if try !event.writeValue(row: row, image: image, column: column, to: writer),
+               try !event.writeValue(row: row, image: .before, column: column, to: writer) {
+                writer.null()
+            }
+        }
+        return writer.bytes
+    }
+
+    /// `position` with the snapshot's cursor, as checkpoints record it.
+    func stamped(_ position: SourcePosition) -> SourcePosition {
+        var stamped = position
+        stamped.snapshot = cursor
+        return stamped
+    }
+
+    /// Called after each event's messages: records where the stream stands, and whether the pending
+    /// chunk may go out now (the event ended an event group at or past the chunk's high watermark).
+    mutating func passed(_ event: SourceEvent) -> Bool {
+        if event.endsTransaction {
+            boundary = event.resumePosition
+        } else if !event.endsEventGroup || !event.steps.isEmpty {
+            boundary = nil
+        }
+        guard let pending, event.endsEventGroup else { return false }
+        return event.resumePosition.hasReached(pending.watermarks.high)
+    }
+
+    /// Whether the pending chunk may go out while the stream is idle between two transactions.
+    var mayEmitWhileIdle: Bool {
+        guard let pending, let boundary else { return false }
+        return boundary.hasReached(pending.watermarks.high)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import MySQLSource
+import Pipeline
+import Synchronization
+import TestBench
+import Testing
+
+/// `snapshot: initial` on the server under test: a table's existing rows are read in chunks while a
+/// writer inserts, updates and deletes in it the whole time; the table rebuilt from the topic (snapshot
+/// reads and streamed changes, applied by key in offset order) equals SELECT * at the end.
+@Suite(.serialized) struct SnapshotPipelineTests {
+    @Test func snapshotWhileAWriterChangesTheTable() throws {
+        let harness = try PipelineHarness(prefix: "snapshot", adjust: {
+            $0.snapshot = SnapshotConfiguration(mode: .initial, chunkRows: 300)
+            $0.queue = .init(maximumMessages: 2_000, maximumBytes: 8 << 20)
+        })
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE items (id INT PRIMARY KEY, v INT NOT NULL, note VARCHAR(30))")
+        try connection.execute("CREATE TABLE empty_one (id INT PRIMARY KEY)")
+        let initialRows = 20_000
+        try connection.execute("INSERT INTO items SELECT seq, seq, CONCAT('row ', seq) FROM \(numbers(1...initialRows))")
+
+        let writing = Atomic<Bool>(true)
+        let writes = Atomic<Int>(0)
+        let writerDone = DispatchSemaphore(value: 0)
+        let database = harness.database
+        let writer = Thread {
+            guard let writerConnection = try? database.connect() else {
+                Issue.record("writer: no connection")
+                writerDone.signal()
+                return
+            }
+            var generator = SeededGenerator(seed: 17)
+            var nextID = initialRows + 1
+            while writing.load(ordering: .relaxed) {
+                let id = Int.random(in: 1...nextID, using: &generator)
+                let statement: String
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0..<4: statement = "UPDATE items SET v = v + 1, note = 'updated' WHERE id = \(id)"
+                case 4..<6: statement = "DELETE FROM items WHERE id = \(id)"
+                case 6..<8:
+                    statement = "INSERT INTO items VALUES (\(nextID), 0, 'new') ON DUPLICATE KEY UPDATE v = v + 1"
+                    nextID += 1
+                default:
+                    // A transaction moving a row: its old key deleted and a new one written.
+                    statement = "UPDATE items SET id = \(nextID), note = 'moved' WHERE id = \(id)"
+                    nextID += 1
+                }
+                do {
+                    try writerConnection.execute(statement)
+                    writes.add(1, ordering: .relaxed)
+                } catch {
+                    Issue.record("writer: \(error)")
+                    break
+                }
+            }
+            writerDone.signal()
+        }
+        writer.start()
+        try harness.start()
+        let finished = waitUntil(seconds: 120) { harness.runner.savedCheckpoint?.snapshot?.isDone == true }
+        Thread.sleep(forTimeInterval: 0.3)
+        writing.store(false, ordering: .relaxed)
+        writerDone.wait()
+        #expect(finished, "snapshot done: \(String(describing: harness.runner.savedCheckpoint))")
+        #expect(try harness.waitForCheckpointAtEnd())
+        harness.runner.stop()
+
+        let messages = try harness.messages()
+        var rebuilt = TableRebuilder()
+        try rebuilt.apply(messages)
+        let expected = TableRebuilder.select(try connection.query("SELECT id, v, note FROM items"), columns: ["id", "v", "note"])
+        let actual = rebuilt.tables["\(harness.database.name).items"] ?? [:]
+        #expect(actual.count == expected.count, "\(actual.count) rows rebuilt, \(expected.count) in the table")
+        let differences = TableRebuilder.firstDifferences(actual, expected)
+        #expect(differences == nil, "rebuilt table differs from SELECT *: \(differences ?? "")")
+        let values = try PipelineHarness.values(messages)
+        let reads = values.filter { $0.head["type"] as? String == "read" }
+        let ids = reads.compactMap { ($0["data"] as? [String: Any])?["new"] as? [String: Any] }.compactMap { $0["id"] as? Int }
+        #expect(Set(ids).count == ids.count, "every row read once: \(ids.count) reads of \(Set(ids).count) ids")
+        #expect(reads.count > initialRows / 2, "\(reads.count) snapshot reads of \(initialRows) rows")
+        #expect(writes.load(ordering: .relaxed) > 100, "\(writes.load(ordering: .relaxed)) writes during the snapshot")
+    }
+}
