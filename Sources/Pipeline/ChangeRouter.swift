@@ -79,6 +79,29 @@ public final class ChangeRouter {
         }
     }
 
+    /// A snapshot's start or end marker, to its table's topic, keyed like the table's DDL.
+    public func markerMessage(_ marker: SnapshotMarker, timestamp: UInt32, token: UInt64) -> OutgoingMessage {
+        let qualifiedName = "\(marker.database).\(marker.table)"
+        let route = self.route(database: marker.database, table: marker.table, qualifiedName: qualifiedName)
+        writer.reset()
+        ChangeMessageEncoder.writeSnapshotMarker(marker, timestamp: timestamp, context: context, to: writer)
+        keyWriter.reset()
+        switch key {
+        case .none: break
+        case .database: keyWriter.raw(marker.database)
+        case .table, .column: keyWriter.raw(qualifiedName)
+        case .primaryKey:
+            keyWriter.raw(route.keyPrefix)
+            keyWriter.byte(UInt8(ascii: "}"))
+        }
+        let hasKey = key != .none
+        return OutgoingMessage(
+            topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
+            headers: headers ? messageHeaders(type: marker.kind.rawValue, route: route, qualifiedName: qualifiedName, file: marker.binlogFile,
+                                              position: marker.position, gtid: "") : [],
+            token: token)
+    }
+
     private func rowMessage(_ event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement, route: Route,
                             split: RowsEvent.Kind?, token: UInt64) throws(BinlogDecodingError) -> OutgoingMessage {
         writer.reset()
@@ -194,7 +217,7 @@ public final class ChangeRouter {
     }
 
     private static let typeBytes: [String: [UInt8]] = Dictionary(
-        uniqueKeysWithValues: ["insert", "update", "delete", "read", "ddl"].map { ($0, Array($0.utf8)) })
+        uniqueKeysWithValues: ["insert", "update", "delete", "read", "ddl", "snapshot_start", "snapshot_end"].map { ($0, Array($0.utf8)) })
 
     private func messageHeaders(type: String, route: Route, qualifiedName: String, file: String,
                                 position: UInt64, gtid: String) -> [(String, [UInt8])] {

@@ -87,19 +87,38 @@ struct PipelineReader {
     }
 
     /// The pending chunk's rows that the stream did not change inside its window, as `read` messages (one
-    /// transaction of their own), appended to `batch`; the cursor moves past the chunk.
+    /// transaction of their own) between the table's markers, appended to `batch`; the cursor moves past the chunk.
     mutating func emitPendingChunk(token: () -> UInt64, into batch: inout [OutgoingMessage]) throws {
-        guard let chunk = snapshot.takePending(), let rows = chunk.rows else { return }
-        let kept = chunk.keeps.indices.filter { chunk.keeps[$0] }
+        guard let chunk = snapshot.takePending() else { return }
         let timestamp = UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970))
-        for (index, row) in kept.enumerated() {
-            let placement = ChangeMessageEncoder.RowPlacement(gtid: "", rowInTransaction: index + 1, xid: nil,
-                                                              isLastInTransaction: index == kept.count - 1,
-                                                              timestamp: timestamp, serverID: 0)
-            let first = batch.count
-            try router.messages(for: .row(rows, row: row, placement: placement), token: token, into: &batch)
-            for message in batch[first...] { metrics.sent(table: rows.table.qualifiedName, bytes: message.value.count) }
+        let parts = chunk.table.split(separator: ".", maxSplits: 1).map(String.init)
+        func marker(_ kind: SnapshotMarker.Kind, boundary: Bool) {
+            guard parts.count == 2 else { return }
+            let marker = SnapshotMarker(kind: kind, database: parts[0], table: parts[1], estimatedRows: chunk.estimatedRows,
+                                        rows: snapshot.rowsOfTable, isSnapshotBoundary: boundary,
+                                        binlogFile: chunk.watermarks.high.file, position: chunk.watermarks.high.position)
+            batch.append(router.markerMessage(marker, timestamp: timestamp, token: token()))
         }
-        metrics.snapshotRows.increment(by: Int64(kept.count))
+        if chunk.beginsTable {
+            snapshot.rowsOfTable = 0
+            marker(.start, boundary: chunk.beginsSnapshot)
+        }
+        if let rows = chunk.rows {
+            let kept = chunk.keeps.indices.filter { chunk.keeps[$0] }
+            for (index, row) in kept.enumerated() {
+                let placement = ChangeMessageEncoder.RowPlacement(gtid: "", rowInTransaction: index + 1, xid: nil,
+                                                                  isLastInTransaction: index == kept.count - 1,
+                                                                  timestamp: timestamp, serverID: 0)
+                let first = batch.count
+                try router.messages(for: .row(rows, row: row, placement: placement), token: token, into: &batch)
+                for message in batch[first...] { metrics.sent(table: rows.table.qualifiedName, bytes: message.value.count) }
+            }
+            snapshot.rowsOfTable += kept.count
+            metrics.snapshotRows.increment(by: Int64(kept.count))
+        }
+        if chunk.endsTable { marker(.end, boundary: chunk.endsSnapshot) }
+        // The count goes with the cursor while it stays inside the table.
+        let insideTable = !chunk.endsTable && (chunk.rows != nil || chunk.beginsTable)
+        snapshot.cursor?.rows = insideTable ? snapshot.rowsOfTable : nil
     }
 }

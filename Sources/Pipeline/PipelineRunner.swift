@@ -248,7 +248,8 @@ public final class PipelineRunner: Sendable {
                 if reader.snapshot.isActive { reader.snapshot.boundary = reader.snapshot.boundary ?? position }
             }
             // Handed to the checkpoint thread, which writes it at once.
-            if acknowledgedPosition == nil, writer.offerStart(position) { task.runNow() }
+            let start = reader.withLock { $0.snapshot.stamped(position) }
+            if acknowledgedPosition == nil, writer.offerStart(start) { task.runNow() }
         }, onReconnect: { [reconnects, health, transactional, committed] in
             reconnects.increment()
             health.sourceReconnecting()
@@ -285,9 +286,11 @@ public final class PipelineRunner: Sendable {
     /// between transactions past it, goes out from here. Returns once it went out, or the pipeline stops.
     private func offer(_ chunk: PendingChunk) throws {
         reader.withLock { $0.snapshot.offer(chunk) }
-        while status == .running || status == .starting {
+        while true {
             emission.lock()
             defer { emission.unlock() }
+            // Checked under the lock: once `stop` passed it, nothing more goes out from here.
+            guard status == .running || status == .starting else { return }
             let (batch, position): ([OutgoingMessage], SourcePosition?) = try reader.withLock { reader in
                 guard reader.snapshot.pending != nil else { return ([], nil) }
                 guard reader.snapshot.mayEmitWhileIdle, let boundary = reader.snapshot.boundary else { return ([], nil) }
@@ -364,6 +367,8 @@ public final class PipelineRunner: Sendable {
         // A runner whose start failed (or that still reads its position from Kafka) has no source to stop.
         snapshotReader?.stop()
         if state.withLock({ $0.sourceLaunched }) { stopReading(deadline: deadline) }
+        // A snapshot chunk going out now is queued before the queue drains; none goes out after.
+        if emission.lock(before: Date().addingTimeInterval(Self.seconds(until: deadline) / 4)) { emission.unlock() }
         if !queue.drain(timeoutSeconds: Self.seconds(until: deadline) / 2) {
             logger.warning("stop deadline: queued messages not handed to Kafka are dropped; they will be read again at the next start")
             queue.abandon()

@@ -34,7 +34,7 @@ final class PipelineHarness {
         adjust(&configuration)
         self.configuration = configuration
         var logger = Logger(label: "binlogo.test.\(prefix)")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["BINLOGO_TEST_LOG"] == nil ? .critical : .info
         runner = try PipelineRunner(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
     }
 
@@ -51,7 +51,7 @@ final class PipelineHarness {
     /// A new runner on the same configuration and state (after a stop).
     func restart() throws {
         var logger = Logger(label: "binlogo.test.\(configuration.name)")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["BINLOGO_TEST_LOG"] == nil ? .critical : .info
         runner = try PipelineRunner(configuration: configuration, stateDirectory: stateDirectory, logger: logger)
         try start()
     }

@@ -108,7 +108,7 @@ public enum ChangeMessageEncoder {
         writer.raw("}}")
     }
 
-    private static func writePosition(file: String, position: UInt64, placement: RowPlacement, context: MessageContext,
+    static func writePosition(file: String, position: UInt64, placement: RowPlacement, context: MessageContext,
                                       to writer: JSONWriter) {
         writer.raw(",\"position\":{\"binlog_file\":")
         writer.string(file)

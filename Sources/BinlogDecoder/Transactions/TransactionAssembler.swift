@@ -64,6 +64,8 @@ public struct TransactionAssembler: Sendable {
     public var endedEventGroup: Bool { endedGroup }
     /// Between two event groups: the next event starts a new one (a graceful stop may happen here).
     public var isBetweenTransactions: Bool { !insideGroup }
+    /// Between two event groups with no prepared XA transaction waiting: resuming here repeats and loses nothing.
+    public var mayResumeHere: Bool { !insideGroup && relevantPrepared.isEmpty }
     /// The GTID of the transaction being read, or of the last one.
     public var currentGTID: String { gtid }
     /// XIDs of prepared XA transactions waiting for their outcome.

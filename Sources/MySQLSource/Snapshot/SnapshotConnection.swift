@@ -37,8 +37,25 @@ public final class SnapshotConnection: @unchecked Sendable {
         }
 
         public var low: Low
-        /// The chunk may be emitted once the stream has read up to here.
+        /// The chunk may be emitted once the stream has read up to here: by the GTID set when the stream
+        /// keeps one (a dump by GTIDs reports no file position until an event comes), else by the position.
         public var high: BinlogPoint
+        public var highGTIDs: MySQLGTIDSet?
+
+        public init(low: Low, high: BinlogPoint, highGTIDs: MySQLGTIDSet? = nil) {
+            self.low = low
+            self.high = high
+            self.highGTIDs = highGTIDs
+        }
+
+        /// Whether a stream that stands at `position` has read everything the chunk may have seen.
+        public func isReached(by position: SourcePosition) -> Bool {
+            if let highGTIDs, let read = position.gtidSet { return read.contains(highGTIDs) }
+            return position.hasReached(high)
+        }
+
+        /// For a chunk without rows (it only moves the cursor): it may go out at once.
+        public static let immediate = Watermarks(low: .point(BinlogPoint(file: "", position: .max)), high: BinlogPoint(file: "", position: 0))
 
         /// Whether a change of the transaction `gtid` in the event at `file:position` may be newer than the chunk.
         public func isNewer(file: String, position: UInt64, gtid: String) -> Bool {
@@ -80,10 +97,12 @@ public final class SnapshotConnection: @unchecked Sendable {
         }
         let executed = try MySQLGTIDSet(parsing: try connection.queryValue("SELECT @@global.gtid_executed") ?? "")
         let event = try reader.readChunk(limit: limit, on: connection)
+        // The position and the executed set of the same moment (the statement's last column).
         guard let status = try connection.query(statusStatement).first, let file = status[0] ?? nil,
               let position = status[1].flatMap({ UInt64($0 ?? "") }) else {
             throw SnapshotError.noBinlogStatus(statusStatement)
         }
-        return (event, Watermarks(low: .executed(executed), high: BinlogPoint(file: file, position: position)))
+        let highGTIDs = try MySQLGTIDSet(parsing: (status.last ?? nil) ?? "")
+        return (event, Watermarks(low: .executed(executed), high: BinlogPoint(file: file, position: position), highGTIDs: highGTIDs))
     }
 }

@@ -6,10 +6,13 @@ public struct SnapshotCursor: Sendable, Equatable, Codable, CustomStringConverti
     public var tables: [String]?
     /// The last key read of the first table, as SQL literals in key order; nil before its first chunk.
     public var after: [String]?
+    /// The rows of the first table emitted so far (for its end marker and the progress).
+    public var rows: Int?
 
-    public init(tables: [String]?, after: [String]? = nil) {
+    public init(tables: [String]?, after: [String]? = nil, rows: Int? = nil) {
         self.tables = tables
         self.after = after
+        self.rows = rows
     }
 
     public var isDone: Bool { tables?.isEmpty == true }

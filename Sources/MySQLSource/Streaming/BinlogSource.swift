@@ -293,7 +293,8 @@ private struct SourceReader {
                 return
             }
             try onEvent(SourceEvent(decoded: decoded, resumePosition: position!, transactionGTID: transactions.currentGTID,
-                                    steps: TransactionSteps(), endsTransaction: false, endsEventGroup: false))
+                                    steps: TransactionSteps(), endsTransaction: false, endsEventGroup: false,
+                                    mayResumeHere: transactions.mayResumeHere))
             return
         case .tableMap(var table) where !table.hasColumnNames:
             if let schema {
@@ -339,7 +340,7 @@ private struct SourceReader {
         // Moved, not copied, into the event handed on: this runs for every event.
         try onEvent(SourceEvent(decoded: consume decoded, resumePosition: position, transactionGTID: transactions.currentGTID,
                                 steps: consume steps, endsTransaction: transactions.mayCheckpointAfter,
-                                endsEventGroup: transactions.endedEventGroup))
+                                endsEventGroup: transactions.endedEventGroup, mayResumeHere: transactions.mayResumeHere))
     }
 }
 

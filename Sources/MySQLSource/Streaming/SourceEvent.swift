@@ -15,4 +15,8 @@ public struct SourceEvent: Sendable {
     /// Whether the event ended an event group, even one after which no checkpoint may be taken yet
     /// (a prepared XA transaction waits): reading has progressed to `resumePosition`.
     public let endsEventGroup: Bool
+    /// Whether reading stands between two transactions after this event, with no prepared XA transaction
+    /// waiting (also after a rotate or a PREVIOUS_GTIDS event between transactions): `resumePosition` is a
+    /// place to resume at.
+    public let mayResumeHere: Bool
 }

@@ -11,9 +11,12 @@ public struct SnapshotConfiguration: Sendable, Equatable {
     public var mode: Mode
     /// Rows per chunk: the most a snapshot holds in memory at once, and the rows one SELECT reads.
     public var chunkRows: Int
+    /// At most this many rows a second (spreads the snapshot's load on the server); nil for no limit.
+    public var rowsPerSecond: Int?
 
-    public init(mode: Mode = .never, chunkRows: Int = 10_000) {
+    public init(mode: Mode = .never, chunkRows: Int = 10_000, rowsPerSecond: Int? = nil) {
         self.mode = mode
         self.chunkRows = chunkRows
+        self.rowsPerSecond = rowsPerSecond
     }
 }

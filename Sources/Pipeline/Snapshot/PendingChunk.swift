@@ -5,15 +5,25 @@ import MySQLSource
 /// its rows whose primary key the stream changed past the low watermark are dropped (the stream carries
 /// their newer values), and the rest go out once the stream has read up to the high watermark.
 struct PendingChunk: Sendable {
+    /// The chunk's table (`database.table`) and its rows (nil when it has none).
+    let table: String
     let rows: RowsEvent?
     let watermarks: SnapshotConnection.Watermarks
     /// The cursor once this chunk is out.
     let cursorAfter: SnapshotCursor
+    /// Markers around the chunk: a `snapshot_start` before the table's first chunk (with the server's
+    /// estimate of its rows), a `snapshot_end` after its last; the snapshot's first and last flagged.
+    var beginsTable = false
+    var estimatedRows: Int?
+    var endsTable = false
+    var beginsSnapshot = false
+    var endsSnapshot = false
     /// Each row's key (`SnapshotWindow.key`) and whether the row still goes out.
     private var rowOfKey: [[UInt8]: Int] = [:]
     private(set) var keeps: [Bool]
 
-    init(rows: RowsEvent?, watermarks: SnapshotConnection.Watermarks, cursorAfter: SnapshotCursor) throws {
+    init(table: String, rows: RowsEvent?, watermarks: SnapshotConnection.Watermarks, cursorAfter: SnapshotCursor) throws {
+        self.table = table
         self.rows = rows
         self.watermarks = watermarks
         self.cursorAfter = cursorAfter

@@ -60,14 +60,22 @@ final class SnapshotReader: Sendable {
         let snapshot = try SnapshotConnection(options: try source.resolvedConnection())
         state.withLock { $0.connection = snapshot }
         if isStopping { return }
+        var start = start
+        /// Whether the next chunk is the snapshot's very first (a snapshot whose first chunk went out before goes on).
+        var beginsSnapshot = start.tables == nil
+        if start.tables == nil {
+            start = SnapshotCursor(tables: try includedTables(on: snapshot.connection))
+            logger.info("snapshot begins", metadata: ["tables": "\(start.tables!.count)"])
+        } else if !start.isDone {
+            logger.info("snapshot goes on", metadata: ["at": "\(start)"])
+        }
         var cursor = start
-        if cursor.tables == nil {
-            cursor.tables = try includedTables(on: snapshot.connection)
-            logger.info("snapshot begins", metadata: ["tables": "\(cursor.tables!.count)"])
-        } else if !cursor.isDone {
-            logger.info("snapshot goes on", metadata: ["at": "\(cursor)"])
+        if cursor.tables?.isEmpty == true, beginsSnapshot {
+            // No table to read: the position records that the snapshot is done.
+            try offer(try PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor))
         }
         var progress = SnapshotProgressLog(logger: logger)
+        var pace = SnapshotPace(rowsPerSecond: configuration.rowsPerSecond)
         while let table = cursor.tables?.first, !isStopping {
             let parts = table.split(separator: ".", maxSplits: 1).map(String.init)
             let reader: TableChunkReader
@@ -78,10 +86,13 @@ final class SnapshotReader: Sendable {
                 logger.warning("snapshot: the table was dropped before its snapshot; it has no rows to read", metadata: ["table": "\(table)"])
                 cursor.tables!.removeFirst()
                 cursor.after = nil
+                try offer(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor))
                 continue
             }
-            progress.beginTable(table, estimate: try estimatedRows(parts[0], parts[1], on: snapshot.connection))
+            let estimate = try estimatedRows(parts[0], parts[1], on: snapshot.connection)
+            progress.beginTable(table, estimate: estimate)
             begin(table)
+            var firstChunk = cursor.after == nil
             repeat {
                 let (rows, watermarks) = try snapshot.readChunk(reader, limit: configuration.chunkRows)
                 var next = cursor
@@ -91,10 +102,19 @@ final class SnapshotReader: Sendable {
                 } else {
                     next.after = reader.lastKey
                 }
-                try offer(try PendingChunk(rows: rows, watermarks: watermarks, cursorAfter: next))
+                var chunk = try PendingChunk(table: table, rows: rows, watermarks: watermarks, cursorAfter: next)
+                chunk.beginsTable = firstChunk
+                chunk.estimatedRows = estimate
+                chunk.beginsSnapshot = beginsSnapshot
+                beginsSnapshot = false
+                chunk.endsTable = reader.isFinished
+                chunk.endsSnapshot = next.isDone
+                firstChunk = false
+                try offer(chunk)
                 if isStopping { return }
                 cursor = next
                 progress.read(rows?.rowCount ?? 0)
+                pace.wait(after: rows?.rowCount ?? 0, isStopping: { isStopping })
             } while !reader.isFinished
             progress.endTable()
         }

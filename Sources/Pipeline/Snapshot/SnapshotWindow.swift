@@ -20,6 +20,8 @@ struct SnapshotWindow {
     private(set) var pending: PendingChunk?
     /// The stream's position after the last event that ended a transaction, nil inside one.
     var boundary: SourcePosition?
+    /// The rows emitted of the table being snapshotted, for its end marker.
+    var rowsOfTable = 0
 
     /// A key the stream changed, and where (to compare with a low watermark).
     private struct ChangedKey {
@@ -31,10 +33,11 @@ struct SnapshotWindow {
 
     var isActive: Bool { cursor != nil }
 
-    /// The snapshot of `table` begins: the stream's changes to it are recorded from now on.
+    /// The snapshot of `table` begins (or goes on after a restart): the stream's changes to it are recorded from now on.
     mutating func begin(table: String) {
         self.table = table
         changed.removeAll()
+        rowsOfTable = cursor?.rows ?? 0
     }
 
     /// The snapshot thread's chunk: it drops the rows of the keys changed past its low watermark, and waits.
@@ -94,20 +97,16 @@ struct SnapshotWindow {
     }
 
     /// Called after each event's messages: records where the stream stands, and whether the pending
-    /// chunk may go out now (the event ended an event group at or past the chunk's high watermark).
+    /// chunk may go out now (reading stands between two transactions, at or past the chunk's high watermark).
     mutating func passed(_ event: SourceEvent) -> Bool {
-        if event.endsTransaction {
-            boundary = event.resumePosition
-        } else if !event.endsEventGroup || !event.steps.isEmpty {
-            boundary = nil
-        }
-        guard let pending, event.endsEventGroup else { return false }
-        return event.resumePosition.hasReached(pending.watermarks.high)
+        boundary = event.mayResumeHere ? event.resumePosition : nil
+        guard let pending, event.mayResumeHere || event.endsEventGroup else { return false }
+        return pending.watermarks.isReached(by: event.resumePosition)
     }
 
     /// Whether the pending chunk may go out while the stream is idle between two transactions.
     var mayEmitWhileIdle: Bool {
         guard let pending, let boundary else { return false }
-        return boundary.hasReached(pending.watermarks.high)
+        return pending.watermarks.isReached(by: boundary)
     }
 }
