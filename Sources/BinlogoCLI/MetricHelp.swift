@@ -16,6 +16,7 @@ enum MetricHelp {
         "binlogo_queue_messages": "Messages waiting in the pipeline's bounded queue.",
         "binlogo_kafka_in_flight_messages": "Messages handed to librdkafka and not yet acknowledged or failed.",
         "binlogo_seconds_behind_source": "Seconds between the last transaction's commit on the server and its reading.",
+        "binlogo_snapshot_rows_total": "Rows a snapshot published as read messages.",
         "binlogo_seconds_since_last_acknowledgement": "Seconds since Kafka last acknowledged a message of the pipeline (since the start before the first).",
         "binlogo_unacknowledged_seconds": "Seconds messages have waited with no acknowledgement; 0 while none are in flight. /healthz fails past health.max_unacknowledged_seconds.",
         "binlogo_checkpoint_age_seconds": "Seconds since the stored checkpoint last moved; 0 while it is at the newest transaction read.",

@@ -17,7 +17,7 @@ struct StatusCommand: ParsableCommand {
               let pipelines = object["pipelines"] as? [[String: Any]] else {
             throw CommandFailure("binlogo status: \(address)/status did not return binlogo's status")
         }
-        let header = ["PIPELINE", "STATE", "CHECKPOINT", "READ", "GTID", "BEHIND", "LAST ACK", "UNACKED", "CKPT AGE", "ERROR"]
+        let header = ["PIPELINE", "STATE", "CHECKPOINT", "READ", "GTID", "BEHIND", "LAST ACK", "UNACKED", "CKPT AGE", "SNAPSHOT", "ERROR"]
         var rows = [header]
         for pipeline in pipelines {
             func position(_ key: String) -> String {
@@ -29,6 +29,7 @@ struct StatusCommand: ParsableCommand {
                 pipeline["name"] as? String ?? "?", pipeline["state"] as? String ?? "?", position("checkpoint"), position("read_position"),
                 pipeline["gtid"] as? String ?? "-", seconds(pipeline["seconds_behind_source"]), seconds(pipeline["seconds_since_last_ack"]),
                 seconds(pipeline["unacknowledged_seconds"]), seconds(pipeline["checkpoint_age_seconds"]),
+                snapshot(pipeline["snapshot"] as? [String: Any]),
                 (pipeline["reconnecting_seconds"] as? Double).map { "reconnecting to MySQL for \(Int($0))s" } ?? pipeline["last_error"] as? String ?? "",
             ])
         }
@@ -37,6 +38,15 @@ struct StatusCommand: ParsableCommand {
             print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .trimmingCharacters(in: .whitespaces))
         }
+    }
+
+    /// `shop.items 1200/25000 ~40s` while a snapshot reads, `done`, or `-` without one.
+    private func snapshot(_ snapshot: [String: Any]?) -> String {
+        guard let snapshot else { return "-" }
+        guard snapshot["state"] as? String == "reading" else { return snapshot["state"] as? String ?? "-" }
+        let estimate = (snapshot["table_estimated_rows"] as? Int).map { "/\($0)" } ?? ""
+        let left = (snapshot["seconds_left"] as? Double).map { " ~\(Int($0))s" } ?? ""
+        return "\(snapshot["table"] as? String ?? "?") \(snapshot["table_rows"] as? Int ?? 0)\(estimate)\(left)"
     }
 
     /// A JSON number of seconds as `12s`, or `-` when absent or null.

@@ -139,6 +139,28 @@ final class StatusServer: Sendable {
             if let age = status.checkpointAgeSeconds { writer.double((age * 10).rounded() / 10) } else { writer.null() }
             writer.raw(",\"reconnecting_seconds\":")
             if let seconds = status.reconnectingSeconds { writer.double((seconds * 10).rounded() / 10) } else { writer.null() }
+            writer.raw(",\"snapshot\":")
+            if let snapshot = status.snapshot {
+                writer.raw("{\"state\":")
+                writer.string(snapshot.state)
+                writer.raw(",\"table\":")
+                if let table = snapshot.table { writer.string(table) } else { writer.null() }
+                writer.raw(",\"tables_left\":")
+                writer.unsigned(UInt64(snapshot.tablesLeft))
+                writer.raw(",\"table_rows\":")
+                writer.unsigned(UInt64(snapshot.tableRows))
+                writer.raw(",\"table_estimated_rows\":")
+                if let estimate = snapshot.tableEstimatedRows { writer.integer(Int64(estimate)) } else { writer.null() }
+                writer.raw(",\"rows\":")
+                writer.unsigned(UInt64(snapshot.rows))
+                writer.raw(",\"rows_per_second\":")
+                writer.double(snapshot.rowsPerSecond)
+                writer.raw(",\"seconds_left\":")
+                if let left = snapshot.secondsLeft { writer.double(left) } else { writer.null() }
+                writer.byte(UInt8(ascii: "}"))
+            } else {
+                writer.null()
+            }
             writer.byte(UInt8(ascii: "}"))
         }
         writer.raw("]}\n")

@@ -55,6 +55,7 @@ struct PipelineReader {
                 try marker.commit(end, emit: emit)
             case let .schemaChange(change, context):
                 metrics.read.increment()
+                if snapshot.table != nil { snapshot.observe(change) }
                 if filter.passes(change) {
                     try marker.schemaChange(change, context: context, emit: emit)
                 } else {

@@ -146,9 +146,18 @@ public final class PipelineRunner: Sendable {
                            secondsSinceLastAcknowledgement: deliveries.secondsSinceLastAcknowledgement,
                            unacknowledgedSeconds: deliveries.unacknowledgedSeconds,
                            checkpointAgeSeconds: health.checkpointAgeSeconds(saved: saved, read: state.readPosition),
-                           reconnectingSeconds: health.reconnectingSeconds)
+                           reconnectingSeconds: health.reconnectingSeconds, snapshot: snapshotProgress)
         }
     }
+    /// The snapshot's progress: the reading thread's, or, before it reports, what the cursor says.
+    private var snapshotProgress: SnapshotProgress? {
+        if let progress = snapshotReader?.progress { return progress }
+        guard let cursor = reader.withLock({ $0.snapshot.cursor }) else { return nil }
+        if cursor.isDone { return SnapshotProgress(state: "done") }
+        return SnapshotProgress(state: "reading", table: cursor.tables?.first, tablesLeft: max(0, (cursor.tables?.count ?? 1) - 1),
+                                tableRows: cursor.rows ?? 0)
+    }
+
     /// The last checkpoint written to the state directory.
     public var savedCheckpoint: SourcePosition? { checkpoints.withLock { $0 }?.saved }
     /// The checkpoint Kafka's acknowledgements allow now (written within a second); under `exactly_once`,
@@ -260,6 +269,7 @@ public final class PipelineRunner: Sendable {
         state.withLock { if $0.status == .starting { $0.status = .running } }
         if let snapshotReader, let cursor, !cursor.isDone {
             snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
+                                 schemaVersion: { [self] in reader.withLock { $0.snapshot.schemaVersion } },
                                  offer: { [self] chunk in try offer(chunk) }, onFailure: { [self] reason in fail(reason) })
         }
     }
@@ -283,14 +293,15 @@ public final class PipelineRunner: Sendable {
 
     /// Called on the snapshot thread with each chunk: the chunk waits in the reader's state until the
     /// stream reaches its high watermark (the source thread then emits it) or, with the stream idle
-    /// between transactions past it, goes out from here. Returns once it went out, or the pipeline stops.
-    private func offer(_ chunk: PendingChunk) throws {
+    /// between transactions past it, goes out from here. Returns once it went out (true), was refused for
+    /// a DDL statement on its table (false: it is to be read again), or the pipeline stops.
+    private func offer(_ chunk: PendingChunk) throws -> Bool {
         reader.withLock { $0.snapshot.offer(chunk) }
         while true {
             emission.lock()
             defer { emission.unlock() }
             // Checked under the lock: once `stop` passed it, nothing more goes out from here.
-            guard status == .running || status == .starting else { return }
+            guard status == .running || status == .starting else { return true }
             let (batch, position): ([OutgoingMessage], SourcePosition?) = try reader.withLock { reader in
                 guard reader.snapshot.pending != nil else { return ([], nil) }
                 guard reader.snapshot.mayEmitWhileIdle, let boundary = reader.snapshot.boundary else { return ([], nil) }
@@ -302,7 +313,11 @@ public final class PipelineRunner: Sendable {
                 try queue.put(batch, reaching: transactional == nil ? nil : CommittedPosition(position: position))
                 if transactional == nil { deliveries.endTransaction(at: position) }
             }
-            if reader.withLock({ $0.snapshot.pending == nil }) { return }
+            switch reader.withLock({ $0.snapshot.outcome }) {
+            case .waiting: break
+            case .emitted: return true
+            case .schemaChanged: return false
+            }
             emission.unlock()
             _ = chunkEmitted.wait(timeout: .now() + .milliseconds(20))
             emission.lock()
@@ -334,12 +349,17 @@ public final class PipelineRunner: Sendable {
                 }
                 guard reader.snapshot.isActive else { return (batch, point, false) }
                 let emits = reader.snapshot.passed(event)
-                if emits { try reader.emitPendingChunk(token: nextToken, into: &batch) }
+                if emits {
+                    try reader.emitPendingChunk(token: nextToken, into: &batch)
+                    // The chunk's messages go with a position past them (under exactly_once, in the same transaction).
+                    if exactlyOnce { point = event.resumePosition }
+                }
                 resume = reader.snapshot.stamped(resume)
                 return (batch, point.map(reader.snapshot.stamped), emits)
             }
             try queue.put(batch, reaching: point.map { CommittedPosition(position: $0) })
             if emittedChunk { chunkEmitted.signal() }
+            if emittedChunk, !event.endsTransaction, transactional == nil { deliveries.endTransaction(at: resume) }
         }
         if event.endsTransaction, transactional == nil { deliveries.endTransaction(at: resume) }
         // Reading progress shows even while a prepared XA transaction holds the checkpoint back, so that

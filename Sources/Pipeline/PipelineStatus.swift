@@ -23,6 +23,8 @@ public struct PipelineStatus: Sendable, Equatable {
     /// Seconds the source has been reconnecting to MySQL; nil while it streams. `/healthz` fails past
     /// `health.max_reconnecting_seconds`.
     public var reconnectingSeconds: Double? = nil
+    /// The snapshot's progress, while the pipeline takes one (and once it is done); nil without one.
+    public var snapshot: SnapshotProgress? = nil
 }
 
 extension PipelineRunner.Status {

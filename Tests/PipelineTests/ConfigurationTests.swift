@@ -22,6 +22,7 @@ import Testing
         #expect(shop.filters.exclude == ["shop.audit_*"])
         #expect(shop.filters.excludeColumns == ["shop.users": ["password_hash"]])
         #expect(shop.queue == .init(maximumMessages: 100_000, maximumBytes: 64 << 20))
+        #expect(shop.snapshot == SnapshotConfiguration(mode: .never, chunkRows: 10_000))
         guard case .kafka(let kafka) = shop.output else { Issue.record("expected kafka"); return }
         #expect(kafka.profile == .idempotent && kafka.producers == 2)
         #expect(kafka.topic.topic(pipeline: "shop", database: "shop", table: "orders") == "orders")
@@ -76,6 +77,31 @@ import Testing
     }
 
     /// The exactly_once profile: its transaction settings and the producer properties they make, by default and as given.
+    @Test func snapshotSettings() throws {
+        let yaml = """
+            pipelines:
+              - name: plain
+                mysql: {user: u, server_id: 1}
+                output: {stdout: {}}
+              - name: short
+                mysql: {user: u, server_id: 2}
+                output: {stdout: {}}
+                snapshot: initial
+              - name: full
+                mysql: {user: u, server_id: 3}
+                output: {stdout: {}}
+                snapshot: {mode: initial, chunk_rows: 2500, rows_per_second: 40000}
+            """
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-config-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try yaml.write(to: directory.appendingPathComponent("binlogo.yaml"), atomically: true, encoding: .utf8)
+        let pipelines = try ConfigurationLoader.load(path: directory.appendingPathComponent("binlogo.yaml").path).pipelines
+        #expect(pipelines.map(\.snapshot) == [SnapshotConfiguration(), SnapshotConfiguration(mode: .initial),
+                                              SnapshotConfiguration(mode: .initial, chunkRows: 2500, rowsPerSecond: 40_000)])
+        #expect(pipelines[0].snapshot.mode == .never && pipelines[1].snapshot.chunkRows == 10_000)
+    }
+
     @Test func exactlyOnceSettings() throws {
         let yaml = """
             pipelines:

@@ -122,4 +122,33 @@ import Testing
         let last = values.last { $0.head["table"] as? String == "c_empty" }?["data"] as? [String: Any]
         #expect(last?["last"] as? Bool == true && last?["rows"] as? Int == 0, "the last table's end marker ends the snapshot: \(String(describing: last))")
     }
+
+    /// An ALTER TABLE on the table being snapshotted: the chunks read after it carry the new column (a
+    /// chunk read across it is read again), the ones before do not, and every row is read once. One
+    /// partition, so that the topic's order is the order the messages went out.
+    @Test func aDDLDuringTheSnapshotRereadsWithTheNewColumns() throws {
+        let harness = try PipelineHarness(prefix: "snapddl", partitions: 1, adjust: {
+            $0.snapshot = SnapshotConfiguration(mode: .initial, chunkRows: 100, rowsPerSecond: 5_000)
+        })
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(20))")
+        try connection.execute("INSERT INTO items SELECT seq, CONCAT('v', seq) FROM \(numbers(1...10_000))")
+        try harness.start()
+        #expect(waitUntil(seconds: 30) { (harness.runner.savedCheckpoint?.snapshot?.rows ?? 0) > 0 })
+        try connection.execute("ALTER TABLE items ADD COLUMN extra VARCHAR(10) NOT NULL DEFAULT 'x'")
+        #expect(waitUntil(seconds: 60) { harness.runner.savedCheckpoint?.snapshot?.isDone == true })
+        harness.runner.stop()
+
+        let values = try PipelineHarness.values(try harness.messages())
+        let ddl = try #require(values.firstIndex { $0.head["type"] as? String == "ddl" }, "the ALTER is published")
+        let reads = values.enumerated().filter { $0.element.head["type"] as? String == "read" }
+        let rows = reads.map { ($0.offset, ($0.element["data"] as? [String: Any])?["new"] as? [String: Any] ?? [:]) }
+        let before = rows.filter { $0.0 < ddl }, after = rows.filter { $0.0 > ddl }
+        #expect(!before.isEmpty && !after.isEmpty, "reads on both sides of the ALTER: \(before.count) and \(after.count)")
+        #expect(before.allSatisfy { $0.1["extra"] == nil }, "no read before the ALTER has its column")
+        let missing = after.filter { $0.1["extra"] as? String != "x" }
+        #expect(missing.isEmpty, "\(missing.count) reads after the ALTER lack its column, e.g. \(missing.prefix(2).map(\.1))")
+        let ids = rows.compactMap { $0.1["id"] as? Int }
+        #expect(ids.count == 10_000 && Set(ids).count == 10_000, "\(ids.count) reads of \(Set(ids).count) ids")
+    }
 }

@@ -70,7 +70,8 @@ public struct SourcePosition: Sendable, Equatable, Codable, CustomStringConverti
     }
 
     public var description: String {
-        let inside = transactionRowsDone.map { ", \($0) rows into the transaction that begins there" } ?? ""
+        let inside = (transactionRowsDone.map { ", \($0) rows into the transaction that begins there" } ?? "")
+            + (snapshot.map { "; \($0)" } ?? "")
         if file.isEmpty, let gtidSet { return "gtid set \(gtidSet)\(inside)" }
         if file.isEmpty, let gtid { return "gtid \(gtid)\(inside)" }
         return "\(file):\(position)" + (gtid.map { " (gtid \($0))" } ?? "") + inside

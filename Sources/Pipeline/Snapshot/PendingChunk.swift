@@ -18,6 +18,8 @@ struct PendingChunk: Sendable {
     var endsTable = false
     var beginsSnapshot = false
     var endsSnapshot = false
+    /// The stream's count of DDL statements on the table when the chunk's columns were read (`SnapshotWindow.schemaVersion`).
+    var schemaVersion = 0
     /// Each row's key (`SnapshotWindow.key`) and whether the row still goes out.
     private var rowOfKey: [[UInt8]: Int] = [:]
     private(set) var keeps: [Bool]

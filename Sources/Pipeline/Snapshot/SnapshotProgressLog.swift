@@ -23,6 +23,15 @@ struct SnapshotProgressLog {
         logger.info("snapshot of a table begins", metadata: ["table": "\(name)", "estimated_rows": "\(estimate.map(String.init) ?? "unknown")"])
     }
 
+    /// The progress as `/status` shows it, with `tablesLeft` after the table being read.
+    func progress(tablesLeft: Int, done: Bool) -> SnapshotProgress {
+        let elapsed = Date().timeIntervalSince(tableStarted)
+        let rate = elapsed > 0 ? Double(rows) / elapsed : 0
+        return SnapshotProgress(state: done ? "done" : "reading", table: done ? nil : table, tablesLeft: tablesLeft, tableRows: rows,
+                                tableEstimatedRows: estimate, rows: totalRows, rowsPerSecond: (rate * 10).rounded() / 10,
+                                secondsLeft: estimate.flatMap { rate > 0 ? (max(0, Double($0 - rows)) / rate).rounded() : nil })
+    }
+
     mutating func read(_ count: Int) {
         rows += count
         totalRows += count

@@ -19,6 +19,14 @@ final class SnapshotReader: Sendable {
     private struct State {
         var stopping = false
         var connection: SnapshotConnection?
+        var progress: SnapshotProgress?
+    }
+
+    /// Where the snapshot stands; nil before it began.
+    var progress: SnapshotProgress? { state.withLock { $0.progress } }
+
+    private func publish(_ progress: SnapshotProgress) {
+        state.withLock { $0.progress = progress }
     }
 
     init(configuration: SnapshotConfiguration, source: SourceConfiguration, filters: PipelineConfiguration.Filters, logger: Logger) {
@@ -30,13 +38,16 @@ final class SnapshotReader: Sendable {
 
     /// Starts reading at `cursor`. `offer` hands a chunk to the stream and returns once it went out (or the
     /// pipeline stops); `onFailure` gets what ended the snapshot early.
-    /// - Parameter begin: called before a table's first chunk is read: the stream records its changes to it from then on.
-    func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, offer: @escaping @Sendable (PendingChunk) throws -> Void,
-               onFailure: @escaping @Sendable (String) -> Void) {
+    /// - Parameters:
+    ///   - begin: called before a table's first chunk is read: the stream records its changes to it from then on.
+    ///   - schemaVersion: the stream's count of DDL statements on the table, read before its columns are.
+    ///   - offer: returns false when the stream refused the chunk for a DDL statement on its table.
+    func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, schemaVersion: @escaping @Sendable () -> Int,
+               offer: @escaping @Sendable (PendingChunk) throws -> Bool, onFailure: @escaping @Sendable (String) -> Void) {
         let thread = Thread { [self] in
             nameCurrentThread("binlogo-snap")
             do {
-                try run(from: cursor, begin: begin, offer: offer)
+                try run(from: cursor, begin: begin, schemaVersion: schemaVersion, offer: offer)
             } catch {
                 if !isStopping { onFailure("snapshot: \(error)") }
             }
@@ -56,7 +67,8 @@ final class SnapshotReader: Sendable {
 
     var isStopping: Bool { state.withLock { $0.stopping } }
 
-    private func run(from start: SnapshotCursor, begin: (String) -> Void, offer: (PendingChunk) throws -> Void) throws {
+    private func run(from start: SnapshotCursor, begin: (String) -> Void, schemaVersion: () -> Int,
+                     offer: (PendingChunk) throws -> Bool) throws {
         let snapshot = try SnapshotConnection(options: try source.resolvedConnection())
         state.withLock { $0.connection = snapshot }
         if isStopping { return }
@@ -72,13 +84,16 @@ final class SnapshotReader: Sendable {
         var cursor = start
         if cursor.tables?.isEmpty == true, beginsSnapshot {
             // No table to read: the position records that the snapshot is done.
-            try offer(try PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor))
+            _ = try offer(try PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor))
         }
         var progress = SnapshotProgressLog(logger: logger)
         var pace = SnapshotPace(rowsPerSecond: configuration.rowsPerSecond)
         while let table = cursor.tables?.first, !isStopping {
             let parts = table.split(separator: ".", maxSplits: 1).map(String.init)
-            let reader: TableChunkReader
+            // The stream counts DDL statements on the table from here, before its columns are read.
+            begin(table)
+            var version = schemaVersion()
+            var reader: TableChunkReader
             do {
                 reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
                                               mariaDB: snapshot.isMariaDB, after: cursor.after)
@@ -86,12 +101,12 @@ final class SnapshotReader: Sendable {
                 logger.warning("snapshot: the table was dropped before its snapshot; it has no rows to read", metadata: ["table": "\(table)"])
                 cursor.tables!.removeFirst()
                 cursor.after = nil
-                try offer(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor))
+                _ = try offer(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor))
                 continue
             }
             let estimate = try estimatedRows(parts[0], parts[1], on: snapshot.connection)
             progress.beginTable(table, estimate: estimate)
-            begin(table)
+            publish(progress.progress(tablesLeft: (cursor.tables?.count ?? 1) - 1, done: false))
             var firstChunk = cursor.after == nil
             repeat {
                 let (rows, watermarks) = try snapshot.readChunk(reader, limit: configuration.chunkRows)
@@ -106,19 +121,40 @@ final class SnapshotReader: Sendable {
                 chunk.beginsTable = firstChunk
                 chunk.estimatedRows = estimate
                 chunk.beginsSnapshot = beginsSnapshot
-                beginsSnapshot = false
                 chunk.endsTable = reader.isFinished
                 chunk.endsSnapshot = next.isDone
+                chunk.schemaVersion = version
+                guard try offer(chunk) else {
+                    // A DDL statement on the table: its columns are read again, then the same chunk.
+                    logger.info("snapshot: the table's schema changed during a chunk; the chunk is read again with its new columns",
+                                metadata: ["table": "\(table)"])
+                    version = schemaVersion()
+                    do {
+                        reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
+                                                      mariaDB: snapshot.isMariaDB, after: cursor.after)
+                    } catch SnapshotError.noSuchTable {
+                        logger.warning("snapshot: the table was dropped during its snapshot", metadata: ["table": "\(table)"])
+                        cursor.tables!.removeFirst()
+                        cursor.after = nil
+                        _ = try offer(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor))
+                        break
+                    }
+                    continue
+                }
                 firstChunk = false
-                try offer(chunk)
+                beginsSnapshot = false
                 if isStopping { return }
                 cursor = next
                 progress.read(rows?.rowCount ?? 0)
+                publish(progress.progress(tablesLeft: (cursor.tables?.count ?? 1) - 1, done: false))
                 pace.wait(after: rows?.rowCount ?? 0, isStopping: { isStopping })
             } while !reader.isFinished
             progress.endTable()
         }
-        if cursor.isDone { progress.finished() }
+        if cursor.isDone {
+            progress.finished()
+            publish(progress.progress(tablesLeft: 0, done: true))
+        }
     }
 
     /// The base tables the pipeline's filters include, in name order.

@@ -22,6 +22,21 @@ struct SnapshotWindow {
     var boundary: SourcePosition?
     /// The rows emitted of the table being snapshotted, for its end marker.
     var rowsOfTable = 0
+    /// DDL statements the stream read on the table being snapshotted since its snapshot began: a chunk
+    /// read under another count may have the old columns, and is read again.
+    private(set) var schemaVersion = 0
+    /// Whether the last chunk offered was refused for a schema change instead of emitted.
+    private var refused = false
+
+    /// What became of the chunk offered last.
+    enum Outcome {
+        case waiting, emitted, schemaChanged
+    }
+
+    var outcome: Outcome {
+        if pending != nil { return .waiting }
+        return refused ? .schemaChanged : .emitted
+    }
 
     /// A key the stream changed, and where (to compare with a low watermark).
     private struct ChangedKey {
@@ -38,10 +53,14 @@ struct SnapshotWindow {
         self.table = table
         changed.removeAll()
         rowsOfTable = cursor?.rows ?? 0
+        schemaVersion = 0
     }
 
-    /// The snapshot thread's chunk: it drops the rows of the keys changed past its low watermark, and waits.
+    /// The snapshot thread's chunk: it drops the rows of the keys changed past its low watermark, and waits;
+    /// one read before a DDL statement on its table that the stream has read since is refused.
     mutating func offer(_ chunk: PendingChunk) {
+        refused = chunk.schemaVersion != schemaVersion && chunk.rows != nil
+        guard !refused else { return }
         var chunk = chunk
         changed.removeAll { change in
             guard chunk.watermarks.isNewer(file: change.file, position: change.position, gtid: change.gtid) else { return true }
@@ -75,6 +94,13 @@ struct SnapshotWindow {
         }
     }
 
+    /// A DDL statement the stream read: one on the table being snapshotted refuses the pending chunk.
+    mutating func observe(_ change: SchemaChange) {
+        guard let table, change.targets.contains(where: { $0.table != nil && $0.description == table }) else { return }
+        schemaVersion += 1
+        if pending.take() != nil { refused = true }
+    }
+
     /// A row's primary key values as JSON, in table order (the binlog lists key columns in key order only
     /// with full metadata), the same for a streamed row and a snapshot row of the same key.
     static func key(of event: RowsEvent, row: Int, image: RowsEvent.Image, writer: JSONWriter) throws -> [UInt8] {
@@ -100,7 +126,8 @@ struct SnapshotWindow {
     /// chunk may go out now (reading stands between two transactions, at or past the chunk's high watermark).
     mutating func passed(_ event: SourceEvent) -> Bool {
         boundary = event.mayResumeHere ? event.resumePosition : nil
-        guard let pending, event.mayResumeHere || event.endsEventGroup else { return false }
+        // Only where reading may resume: the position that goes with the chunk carries the cursor past it.
+        guard let pending, event.mayResumeHere else { return false }
         return pending.watermarks.isReached(by: event.resumePosition)
     }
 
