@@ -416,3 +416,62 @@ bench_latency() {
   kill -TERM "$daemon_pid" && wait "$daemon_pid" || true
   daemon_pid=""
 }
+
+# ---------------------------------------------------------------------------------------------------
+# Snapshots: a table of the Bulk workload's 11 columns read by `snapshot: initial`, beside the
+# server's own dump tool, and a writer's commit latency with and without a snapshot running.
+
+# mysql_tool NAME: runs MySQL's client program NAME (mysqldump, …) of the sandbox's installation,
+# through Debian sid's loader as the launchers of scripts/install-mysql.sh do.
+mysql_tool() {
+  local name=$1 dir root loader libraries
+  shift
+  dir=$(bash scripts/install-mysql.sh)
+  root=$dir/root
+  libraries=$root/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo "$(uname -m)-linux-gnu")
+  loader=$(ls "$libraries"/ld-linux*.so.* | head -1)
+  "$loader" --inhibit-cache --library-path "$libraries" "$root/usr/bin/$name" "$@"
+}
+
+# bench_snapshot_fill TABLE ROWS: the table, filled by INSERT … SELECT in blocks of 100,000 rows.
+bench_snapshot_fill() {
+  local table=$1 rows=$2 first last began
+  began=$(date +%s.%N)
+  {
+    echo "USE bench;"
+    orders_table "$table"
+    for ((first = 1; first <= rows; first += 100000)); do
+      last=$((first + 99999 < rows ? first + 99999 : rows))
+      echo "INSERT INTO bench.$table SELECT $(orders_values seq) FROM $(numbers "$first" "$last");"
+    done
+  } | sql
+  bench_snapshot_fill_seconds=$(elapsed_since "$began")
+}
+
+# bench_snapshot_dump TABLE: seconds the server's dump tool takes to write the table to /dev/null in
+# one consistent read (mariadb-dump, or MySQL's mysqldump, --single-transaction).
+bench_snapshot_dump() {
+  local began
+  began=$(date +%s.%N)
+  if [ "$bench_server" = mysql ]; then
+    mysql_tool mysqldump --no-defaults --socket="$BINLOGO_MYSQL_SOCKET" -uroot --single-transaction --set-gtid-purged=OFF bench "$1" >/dev/null
+  else
+    mariadb-dump --no-defaults --socket="$BINLOGO_MYSQL_SOCKET" -uroot --single-transaction bench "$1" >/dev/null
+  fi
+  bench_snapshot_dump_seconds=$(elapsed_since "$began")
+}
+
+# bench_snapshot TABLE ROWS [SERVER_ID] [ROWS_PER_SECOND]: `binlogo run` with `snapshot: initial` on
+# bench.TABLE into the mock cluster, timed from its start until Kafka acknowledged ROWS messages (the rows
+# and the table's start marker; its end marker comes after); sets bench_e2e_seconds, bench_e2e_rss_mib, …
+# as bench_e2e does.
+bench_snapshot() {
+  BINLOGO_BENCH_PIPELINE_OPTIONS="snapshot: {mode: initial, chunk_rows: 10000${4:+, rows_per_second: $4}}" \
+    bench_e2e "bench.$1" current "$2" "${3:-9101}"
+}
+
+# bench_writer_latency TABLE ROWS SECONDS: a writer's commit latency (scripts/bench_writer.py, 200
+# single-row UPDATEs a second); sets bench_writer ("p50 p99 max commits", milliseconds).
+bench_writer_latency() {
+  bench_writer=$(python3 scripts/bench_writer.py 127.0.0.1 "$BINLOGO_MYSQL_PORT" bench "$1" "$2" 200 "$3")
+}

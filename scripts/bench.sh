@@ -9,12 +9,13 @@
 #   - the DIY alternative (scripts/bench_diy.py) over the same binlog;
 # then the large transaction again with every broker answering 50 ms late (peak RSS), and the latency
 # at a steady 5k rows/s (idempotent into the mock cluster; exactly_once into noida-db, read_committed);
-# first of all, callgrind's instruction count for decoding a fixed workload.
+# first of all, callgrind's instruction count for decoding a fixed workload; last, the snapshot of a
+# 2M-row table beside the server's dump tool, and a writer's latency during it (scripts/bench-snapshot.sh).
 #
-#   bash scripts/bench.sh [--quick] [--only bulk,oltp,large,wide] [--callgrind] [--server mysql]
+#   bash scripts/bench.sh [--quick] [--only bulk,oltp,large,wide,snapshot] [--callgrind] [--server mysql]
 #
 #   --quick         a tenth of the sizes (and 5 s of latency), for a sanity run
-#   --only …        these workloads only (and the latency and callgrind figures)
+#   --only …        these workloads only (and the latency and callgrind figures); snapshot: that step
 #   --callgrind     the callgrind figure only
 #   --server mysql  the workloads on a sandbox MySQL 9.x instead of MariaDB: the decode column then
 #                   compares with MySQL's own mysqlbinlog (no callgrind figure: it measures MariaDB's tool)
@@ -29,15 +30,26 @@ callgrind_rows=100000  # fixed whatever the options, so that the count compares 
 only_callgrind=""
 while [ $# -gt 0 ]; do
   case $1 in
-    --quick) rows=([bulk]=50000 [oltp]=10000 [large]=100000 [wide]=300); latency_seconds=5 ;;
-    --only) IFS=, read -ra workloads <<<"${2:?--only takes a list, e.g. bulk,large}"; shift ;;
+    --quick) rows=([bulk]=50000 [oltp]=10000 [large]=100000 [wide]=300); latency_seconds=5; rows_quick=1 ;;
+    --only) IFS=, read -ra workloads <<<"${2:?--only takes a list, e.g. bulk,large}"; only_given=1; shift ;;
     --callgrind) only_callgrind=1 ;;
     --server) bench_server=${2:?--server takes mariadb or mysql}; shift
               [[ $bench_server =~ ^(mariadb|mysql)$ ]] || { echo "bench: --server $bench_server is not mariadb or mysql" >&2; exit 2; } ;;
-    *) echo "usage: bash scripts/bench.sh [--quick] [--only bulk,oltp,large,wide] [--callgrind] [--server mysql]" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/bench.sh [--quick] [--only bulk,oltp,large,wide,snapshot] [--callgrind] [--server mysql]" >&2; exit 2 ;;
   esac
   shift
 done
+# The snapshot step runs last, on servers of its own (by default, or when --only names it); the other
+# names are workloads.
+snapshot_step="" snapshot_rows=2000000
+[ -n "${rows_quick:-}" ] && snapshot_rows=200000
+[ -z "${only_given:-}" ] || [[ " ${workloads[*]} " == *" snapshot "* ]] && snapshot_step=1
+remaining=()
+for w in "${workloads[@]}"; do [ "$w" = snapshot ] || remaining+=("$w"); done
+workloads=(${remaining[@]+"${remaining[@]}"})
+if [ ${#workloads[@]} -eq 0 ]; then
+  exec bash scripts/bench-snapshot.sh --rows "$snapshot_rows" --server "${bench_server:-mariadb}"
+fi
 log() { printf 'bench: %s\n' "$*" >&2; }
 # Arithmetic on decimals, rounded: calc SCALE EXPRESSION; thousands NUMBER adds separators.
 calc() { printf "%.${1}f" "$(echo "$2" | bc -l)"; }
@@ -190,4 +202,10 @@ for w in "${workloads[@]}"; do
     "$(calc 2 "${result[$w,server_cpu]}")" "$(calc 2 "${result[$w,mock_cpu]}")" "$ours %" "${result[$w,machine_busy]} %" \
     "${result[$w,threads]} |"
 done
+# The snapshot of a 2M-row table, beside the server's dump tool, after the servers above are stopped.
+if [ -n "$snapshot_step" ]; then
+  servers_stop
+  work="" kafka_pid="" mysql_started="" noida_started=""
+  bash scripts/bench-snapshot.sh --rows "$snapshot_rows" --server "$bench_server" 2>/dev/null
+fi
 [ ${#warnings[@]} -eq 0 ] || { printf 'WARNING: %s\n' "${warnings[@]}"; exit 1; }

@@ -54,8 +54,9 @@ public final class PipelineRunner: Sendable {
     /// Held while messages are made and queued, by the source thread and by a snapshot chunk going out
     /// while the stream is idle, so that the queue gets them in the order they were made.
     private let emission = NSLock()
-    /// Signalled when the source thread emitted the pending snapshot chunk.
+    /// Signalled when the pending snapshot chunk went out, and when one was handed over.
     private let chunkEmitted = DispatchSemaphore(value: 0)
+    private let chunkOffered = DispatchSemaphore(value: 0)
 
     private struct RunnerState {
         var status: Status = .starting
@@ -268,9 +269,14 @@ public final class PipelineRunner: Sendable {
         }, isRelevant: { [self] event in reader.withLock { $0.filter.passes(event) } })
         state.withLock { if $0.status == .starting { $0.status = .running } }
         if let snapshotReader, let cursor, !cursor.isDone {
+            let emitter = Thread { [self] in
+                nameCurrentThread("binlogo-snapout")
+                emitChunksWhileIdle()
+            }
+            emitter.start()
             snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
                                  schemaVersion: { [self] in reader.withLock { $0.snapshot.schemaVersion } },
-                                 offer: { [self] chunk in try offer(chunk) }, onFailure: { [self] reason in fail(reason) })
+                                 exchange: { [self] chunk in exchange(chunk) }, onFailure: { [self] reason in fail(reason) })
         }
     }
 
@@ -291,36 +297,50 @@ public final class PipelineRunner: Sendable {
         return token
     }
 
-    /// Called on the snapshot thread with each chunk: the chunk waits in the reader's state until the
-    /// stream reaches its high watermark (the source thread then emits it) or, with the stream idle
-    /// between transactions past it, goes out from here. Returns once it went out (true), was refused for
-    /// a DDL statement on its table (false: it is to be read again), or the pipeline stops.
-    private func offer(_ chunk: PendingChunk) throws -> Bool {
-        reader.withLock { $0.snapshot.offer(chunk) }
+    /// Called on the snapshot thread with each chunk, once it read the next one (so that reading a chunk
+    /// overlaps the one before going out): waits until the chunk before is out, then, unless that one
+    /// was refused for a DDL statement on its table, hands this one over. Returns the outcome of the one
+    /// before: `.emitted`, `.schemaChanged` (it and this one are to be read again), or `.stopped`.
+    private func exchange(_ chunk: PendingChunk?) -> SnapshotWindow.Outcome {
+        while status == .running || status == .starting {
+            let outcome = reader.withLock { reader -> SnapshotWindow.Outcome in
+                let outcome = reader.snapshot.takeOutcome()
+                if outcome == .emitted, let chunk { reader.snapshot.offer(chunk) }
+                return outcome
+            }
+            if outcome != .waiting {
+                if chunk != nil { chunkOffered.signal() }
+                return outcome
+            }
+            _ = chunkEmitted.wait(timeout: .now() + .milliseconds(20))
+        }
+        return .stopped
+    }
+
+    /// The snapshot's emitting thread: a chunk whose high watermark the stream has passed while it idles
+    /// between transactions goes out from here (the source thread emits it otherwise, at its next event).
+    private func emitChunksWhileIdle() {
         while true {
+            _ = chunkOffered.wait(timeout: .now() + .milliseconds(20))
             emission.lock()
             defer { emission.unlock() }
             // Checked under the lock: once `stop` passed it, nothing more goes out from here.
-            guard status == .running || status == .starting else { return true }
-            let (batch, position): ([OutgoingMessage], SourcePosition?) = try reader.withLock { reader in
-                guard reader.snapshot.pending != nil else { return ([], nil) }
-                guard reader.snapshot.mayEmitWhileIdle, let boundary = reader.snapshot.boundary else { return ([], nil) }
-                var batch: [OutgoingMessage] = []
-                try reader.emitPendingChunk(token: nextToken, into: &batch)
-                return (batch, reader.snapshot.stamped(boundary))
-            }
-            if let position {
+            guard status == .running || status == .starting else { return }
+            do {
+                let (batch, position): ([OutgoingMessage], SourcePosition?) = try reader.withLock { reader in
+                    guard reader.snapshot.mayEmitWhileIdle, let boundary = reader.snapshot.boundary else { return ([], nil) }
+                    var batch: [OutgoingMessage] = []
+                    try reader.emitPendingChunk(token: nextToken, into: &batch)
+                    return (batch, reader.snapshot.stamped(boundary))
+                }
+                guard let position else { continue }
                 try queue.put(batch, reaching: transactional == nil ? nil : CommittedPosition(position: position))
                 if transactional == nil { deliveries.endTransaction(at: position) }
+                chunkEmitted.signal()
+            } catch {
+                fail("snapshot: \(error)")
+                return
             }
-            switch reader.withLock({ $0.snapshot.outcome }) {
-            case .waiting: break
-            case .emitted: return true
-            case .schemaChanged: return false
-            }
-            emission.unlock()
-            _ = chunkEmitted.wait(timeout: .now() + .milliseconds(20))
-            emission.lock()
         }
     }
 

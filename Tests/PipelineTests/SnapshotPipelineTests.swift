@@ -151,4 +151,76 @@ import Testing
         let ids = rows.compactMap { $0.1["id"] as? Int }
         #expect(ids.count == 10_000 && Set(ids).count == 10_000, "\(ids.count) reads of \(Set(ids).count) ids")
     }
+
+    /// The server's default row metadata (MariaDB NO_LOG, MySQL MINIMAL: the stream's table maps get their
+    /// names and key from information_schema, in table order) on a table whose primary key lists its
+    /// columns in another order than the table: the stream's changes still drop the chunk rows they
+    /// make stale, and the rebuilt table equals SELECT *.
+    @Test func theServersDefaultRowMetadataAndAKeyOutOfTableOrder() throws {
+        let flavor = try ServerFlavor.underTest
+        let sandbox = try SandboxServer.start(flavor, options: ["--binlog-row-metadata=\(flavor == .mysql ? "MINIMAL" : "NO_LOG")"])
+        defer { try? sandbox.stop() }
+        let harness = try PipelineHarness(prefix: "snapmeta", sandbox: sandbox, adjust: {
+            $0.snapshot = SnapshotConfiguration(mode: .initial, chunkRows: 200)
+        })
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE pairs (b INT NOT NULL, v INT NOT NULL, a INT NOT NULL, PRIMARY KEY (a, b))")
+        try connection.execute("INSERT INTO pairs SELECT seq % 97, seq, seq % 89 FROM \(numbers(1...8_000))")
+
+        let writing = Atomic<Bool>(true)
+        let writerDone = DispatchSemaphore(value: 0)
+        let database = harness.database
+        let writer = Thread {
+            defer { writerDone.signal() }
+            guard let writes = try? database.connect() else { return }
+            var generator = SeededGenerator(seed: 23)
+            while writing.load(ordering: .relaxed) {
+                let (a, b) = (Int.random(in: 0..<89, using: &generator), Int.random(in: 0..<97, using: &generator))
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: try? writes.execute("UPDATE pairs SET v = v + 1 WHERE a = \(a) AND b = \(b)")
+                case 1: try? writes.execute("DELETE FROM pairs WHERE a = \(a) AND b = \(b)")
+                default: try? writes.execute("INSERT INTO pairs VALUES (\(b), 0, \(a)) ON DUPLICATE KEY UPDATE v = v + 10")
+                }
+            }
+        }
+        writer.start()
+        try harness.start()
+        let finished = waitUntil(seconds: 120) { harness.runner.savedCheckpoint?.snapshot?.isDone == true }
+        writing.store(false, ordering: .relaxed)
+        writerDone.wait()
+        #expect(finished, "snapshot done: \(String(describing: harness.runner.savedCheckpoint))")
+        #expect(try harness.waitForCheckpointAtEnd())
+        harness.runner.stop()
+
+        // Rebuilt by the key the messages carry, applied in offset order (one key, one partition).
+        var rebuilt: [String: String] = [:]
+        for value in try PipelineHarness.values(try harness.messages()) {
+            guard let key = value.head["primary_key"] as? [String: Any], let a = key["a"] as? Int, let b = key["b"] as? Int,
+                  let data = value["data"] as? [String: Any] else { continue }
+            if let old = data["old"] as? [String: Any], let oldA = old["a"] as? Int, let oldB = old["b"] as? Int { rebuilt["\(oldA)/\(oldB)"] = nil }
+            if let new = data["new"] as? [String: Any], let v = new["v"] as? Int { rebuilt["\(a)/\(b)"] = "\(v)" }
+        }
+        var expected: [String: String] = [:]
+        for row in try connection.query("SELECT a, b, v FROM pairs") { expected["\(row[0]!)/\(row[1]!)"] = row[2]! }
+        let differing = Set(rebuilt.keys).union(expected.keys).filter { rebuilt[$0] != expected[$0] }
+        #expect(differing.isEmpty, "\(differing.count) of \(expected.count) rows differ, e.g. \(differing.prefix(3).map { "\($0): published \(rebuilt[$0] ?? "none"), source \(expected[$0] ?? "none")" })")
+    }
+
+    /// MySQL with `gtid_mode` OFF (its default): the snapshot stops the pipeline with one line naming the
+    /// setting and the statements that turn it on; nothing is published as if it were the table.
+    @Test func mySQLWithoutGTIDsSaysHowToTurnThemOn() throws {
+        guard try ServerFlavor.underTest == .mysql else { return }
+        let sandbox = try SandboxServer.start(.mysql, options: ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"])
+        defer { try? sandbox.stop() }
+        #expect(try sandbox.connect().queryValue("SELECT @@global.gtid_mode") == "OFF")
+        let harness = try PipelineHarness(prefix: "snapnogtid", sandbox: sandbox, adjust: {
+            $0.snapshot = SnapshotConfiguration(mode: .initial)
+        })
+        try harness.database.connect().execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        try harness.start()
+        #expect(waitUntil(seconds: 30) { if case .failed = harness.runner.status { return true } else { return false } })
+        guard case .failed(let reason) = harness.runner.status else { return }
+        #expect(reason.contains("gtid_mode=ON") && reason.contains("SET PERSIST gtid_mode = ON") && !reason.contains("\n"), "\(reason)")
+        harness.runner.stop()
+    }
 }

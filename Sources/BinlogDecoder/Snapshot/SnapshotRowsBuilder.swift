@@ -7,9 +7,13 @@ public struct SnapshotRowsBuilder {
     public private(set) var rowCount = 0
     private let nullBitmapLength: Int
 
+    /// Per column: whether it is an ENUM or SET whose `information_schema` labels hold a `?` to correct.
+    private var labelsToCorrect: [Bool]
+
     public init(table: TableMap) {
         self.table = table
         nullBitmapLength = (table.columns.count + 7) / 8
+        labelsToCorrect = table.columns.map { $0.isEnumOrSet && $0.labels?.contains { $0.contains("?") } == true }
     }
 
     /// The bytes the rows take so far.
@@ -28,10 +32,8 @@ public struct SnapshotRowsBuilder {
             }
             do throws(EventFailure) {
                 try SnapshotValueEncoder.append(value, kind: table.kinds[column], to: &bytes)
-                if case .enumeration = table.kinds[column] {
-                    try correctLabels(column, from: value, set: false)
-                } else if case .set = table.kinds[column] {
-                    try correctLabels(column, from: value, set: true)
+                if labelsToCorrect[column] {
+                    if case .set = table.kinds[column] { try correctLabels(column, from: value, set: true) } else { try correctLabels(column, from: value, set: false) }
                 }
             } catch {
                 bytes.removeSubrange(rowStart...)
@@ -46,7 +48,7 @@ public struct SnapshotRowsBuilder {
     /// Puts the labels a value of an ENUM or SET column shows in place of `information_schema`'s when
     /// these hold a `?` (a character it could not show): a label is only replaced by the server's own.
     private mutating func correctLabels(_ column: Int, from value: UnsafeRawBufferPointer, set: Bool) throws(EventFailure) {
-        guard var labels = table.columns[column].labels, labels.contains(where: { $0.contains("?") }) else { return }
+        guard var labels = table.columns[column].labels else { return }
         let (number, text) = try SnapshotValueEncoder.labelledNumber(value)
         let encoding = table.columns[column].collation.map(TextEncoding.init(collation:)) ?? .utf8
         guard let shown = TextValue.string(text, encoding: encoding) else { return }

@@ -213,6 +213,8 @@ public struct TableMap: Sendable, Equatable {
             columns[index].isPrimaryKey = column.isPrimaryKey
             if column.isPrimaryKey { primaryKey.append(index) }
         }
+        // In key order, as full metadata lists it (a key's columns may come in another order than the table's).
+        primaryKey.sort { (schema[$0].primaryKeyPosition ?? $0, $0) < (schema[$1].primaryKeyPosition ?? $1, $1) }
         hasColumnNames = true
         refreshDerived()
         return true

@@ -44,8 +44,10 @@ public final class SchemaCache {
 
     private func load(database: String, table: String) throws -> [SchemaColumn] {
         let sql = """
-            SELECT c.COLUMN_NAME, c.COLUMN_TYPE, c.COLUMN_KEY, l.ID, c.CHARACTER_SET_NAME
+            SELECT c.COLUMN_NAME, c.COLUMN_TYPE, c.COLUMN_KEY, l.ID, c.CHARACTER_SET_NAME, k.ORDINAL_POSITION
             FROM information_schema.COLUMNS c LEFT JOIN information_schema.COLLATIONS l ON l.COLLATION_NAME = c.COLLATION_NAME
+            LEFT JOIN information_schema.KEY_COLUMN_USAGE k ON k.TABLE_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME
+              AND k.COLUMN_NAME = c.COLUMN_NAME AND k.CONSTRAINT_NAME = 'PRIMARY'
             WHERE c.TABLE_SCHEMA = '\(Self.quote(database))' AND c.TABLE_NAME = '\(Self.quote(table))'
             ORDER BY c.ORDINAL_POSITION
             """
@@ -68,7 +70,7 @@ public final class SchemaCache {
                 isUnsigned: type.lowercased().contains("unsigned"),
                 collation: Self.collation(id: row[3], characterSet: row[4]),
                 labels: SnapshotColumn.labels(ofColumnType: type),
-                isPrimaryKey: row[2] == "PRI")
+                isPrimaryKey: row[2] == "PRI", primaryKeyPosition: row[5].flatMap { Int($0) })
         }
     }
 

@@ -99,7 +99,7 @@ public final class SnapshotConnection: @unchecked Sendable {
         let event = try reader.readChunk(limit: limit, on: connection)
         // The position and the executed set of the same moment (the statement's last column).
         guard let status = try connection.query(statusStatement).first, let file = status[0] ?? nil,
-              let position = status[1].flatMap({ UInt64($0 ?? "") }) else {
+              let position = status[1].flatMap({ UInt64($0) }) else {
             throw SnapshotError.noBinlogStatus(statusStatement)
         }
         let highGTIDs = try MySQLGTIDSet(parsing: (status.last ?? nil) ?? "")

@@ -41,13 +41,14 @@ final class SnapshotReader: Sendable {
     /// - Parameters:
     ///   - begin: called before a table's first chunk is read: the stream records its changes to it from then on.
     ///   - schemaVersion: the stream's count of DDL statements on the table, read before its columns are.
-    ///   - offer: returns false when the stream refused the chunk for a DDL statement on its table.
+    ///   - exchange: hands a chunk over once the one before is out (nil: only waits for that), and returns
+    ///     the outcome of the one before (see `PipelineRunner.exchange`).
     func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, schemaVersion: @escaping @Sendable () -> Int,
-               offer: @escaping @Sendable (PendingChunk) throws -> Bool, onFailure: @escaping @Sendable (String) -> Void) {
+               exchange: @escaping @Sendable (PendingChunk?) -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void) {
         let thread = Thread { [self] in
             nameCurrentThread("binlogo-snap")
             do {
-                try run(from: cursor, begin: begin, schemaVersion: schemaVersion, offer: offer)
+                try run(from: cursor, begin: begin, schemaVersion: schemaVersion, exchange: exchange)
             } catch {
                 if !isStopping { onFailure("snapshot: \(error)") }
             }
@@ -67,8 +68,15 @@ final class SnapshotReader: Sendable {
 
     var isStopping: Bool { state.withLock { $0.stopping } }
 
+    /// The chunk handed over and not yet known to be out: where it began, to read it again if refused.
+    private struct Handed {
+        var cursor: SnapshotCursor
+        var beginsTable: Bool
+        var beginsSnapshot: Bool
+    }
+
     private func run(from start: SnapshotCursor, begin: (String) -> Void, schemaVersion: () -> Int,
-                     offer: (PendingChunk) throws -> Bool) throws {
+                     exchange: (PendingChunk?) -> SnapshotWindow.Outcome) throws {
         let snapshot = try SnapshotConnection(options: try source.resolvedConnection())
         state.withLock { $0.connection = snapshot }
         if isStopping { return }
@@ -84,7 +92,8 @@ final class SnapshotReader: Sendable {
         var cursor = start
         if cursor.tables?.isEmpty == true, beginsSnapshot {
             // No table to read: the position records that the snapshot is done.
-            _ = try offer(try PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor))
+            guard exchange(try PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
+                  exchange(nil) != .stopped else { return }
         }
         var progress = SnapshotProgressLog(logger: logger)
         var pace = SnapshotPace(rowsPerSecond: configuration.rowsPerSecond)
@@ -101,33 +110,62 @@ final class SnapshotReader: Sendable {
                 logger.warning("snapshot: the table was dropped before its snapshot; it has no rows to read", metadata: ["table": "\(table)"])
                 cursor.tables!.removeFirst()
                 cursor.after = nil
-                _ = try offer(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor))
+                guard exchange(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
+                      exchange(nil) != .stopped else { return }
                 continue
             }
             let estimate = try estimatedRows(parts[0], parts[1], on: snapshot.connection)
             progress.beginTable(table, estimate: estimate)
             publish(progress.progress(tablesLeft: (cursor.tables?.count ?? 1) - 1, done: false))
-            var firstChunk = cursor.after == nil
-            repeat {
-                let (rows, watermarks) = try snapshot.readChunk(reader, limit: configuration.chunkRows)
+            var beginsTable = cursor.after == nil
+            var handed: Handed?
+            var tableRead = false
+            while !tableRead {
+                var outcome: SnapshotWindow.Outcome
                 var next = cursor
                 if reader.isFinished {
-                    next.tables!.removeFirst()
-                    next.after = nil
+                    // The table's last chunk is handed over: once it is out, the table is done.
+                    outcome = exchange(nil)
+                    tableRead = outcome == .emitted
                 } else {
-                    next.after = reader.lastKey
+                    let (rows, watermarks) = try snapshot.readChunk(reader, limit: configuration.chunkRows)
+                    if reader.isFinished {
+                        next.tables!.removeFirst()
+                        next.after = nil
+                    } else {
+                        next.after = reader.lastKey
+                    }
+                    var chunk = try PendingChunk(table: table, rows: rows, watermarks: watermarks, cursorAfter: next)
+                    chunk.beginsTable = beginsTable
+                    chunk.estimatedRows = estimate
+                    chunk.beginsSnapshot = beginsSnapshot
+                    chunk.endsTable = reader.isFinished
+                    chunk.endsSnapshot = next.isDone
+                    chunk.schemaVersion = version
+                    outcome = exchange(chunk)
+                    if outcome == .emitted {
+                        handed = Handed(cursor: cursor, beginsTable: beginsTable, beginsSnapshot: beginsSnapshot)
+                        (cursor, beginsTable, beginsSnapshot) = (next, false, false)
+                        progress.read(rows?.rowCount ?? 0)
+                        publish(progress.progress(tablesLeft: (cursor.tables?.count ?? 1) - 1, done: false))
+                        pace.wait(after: rows?.rowCount ?? 0, isStopping: { isStopping })
+                    }
                 }
-                var chunk = try PendingChunk(table: table, rows: rows, watermarks: watermarks, cursorAfter: next)
-                chunk.beginsTable = firstChunk
-                chunk.estimatedRows = estimate
-                chunk.beginsSnapshot = beginsSnapshot
-                chunk.endsTable = reader.isFinished
-                chunk.endsSnapshot = next.isDone
-                chunk.schemaVersion = version
-                guard try offer(chunk) else {
-                    // A DDL statement on the table: its columns are read again, then the same chunk.
+                switch outcome {
+                case .stopped, .waiting:
+                    return
+                case .emitted:
+                    if isStopping { return }
+                case .schemaChanged:
+                    // A DDL statement on the table: the chunk before (and the one read after it) are read
+                    // again, with the table's new columns.
                     logger.info("snapshot: the table's schema changed during a chunk; the chunk is read again with its new columns",
                                 metadata: ["table": "\(table)"])
+                    if let refused = handed {
+                        (cursor, beginsTable, beginsSnapshot) = (refused.cursor, refused.beginsTable, refused.beginsSnapshot)
+                    }
+                    handed = nil
+                    tableRead = false
                     version = schemaVersion()
                     do {
                         reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
@@ -136,19 +174,12 @@ final class SnapshotReader: Sendable {
                         logger.warning("snapshot: the table was dropped during its snapshot", metadata: ["table": "\(table)"])
                         cursor.tables!.removeFirst()
                         cursor.after = nil
-                        _ = try offer(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor))
-                        break
+                        guard exchange(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
+                              exchange(nil) != .stopped else { return }
+                        tableRead = true
                     }
-                    continue
                 }
-                firstChunk = false
-                beginsSnapshot = false
-                if isStopping { return }
-                cursor = next
-                progress.read(rows?.rowCount ?? 0)
-                publish(progress.progress(tablesLeft: (cursor.tables?.count ?? 1) - 1, done: false))
-                pace.wait(after: rows?.rowCount ?? 0, isStopping: { isStopping })
-            } while !reader.isFinished
+            }
             progress.endTable()
         }
         if cursor.isDone {

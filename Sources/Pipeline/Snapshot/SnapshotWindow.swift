@@ -29,12 +29,16 @@ struct SnapshotWindow {
     private var refused = false
 
     /// What became of the chunk offered last.
-    enum Outcome {
+    enum Outcome: Sendable {
         case waiting, emitted, schemaChanged
+        /// The pipeline stops: nothing more goes out.
+        case stopped
     }
 
-    var outcome: Outcome {
+    /// The outcome of the chunk offered last, once it is out: a refusal is reported once.
+    mutating func takeOutcome() -> Outcome {
         if pending != nil { return .waiting }
+        defer { refused = false }
         return refused ? .schemaChanged : .emitted
     }
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Snapshot speed and its cost to writers (Docs/benchmarks.md, "Snapshots"): a table of ROWS rows with
+# the Bulk workload's 11 mixed columns, read
+#   - by the server's own dump tool to /dev/null, in one consistent read (mariadb-dump, or MySQL's
+#     mysqldump, --single-transaction), and
+#   - by `binlogo run` with `snapshot: initial` (chunks of 10,000 rows) into the mock cluster, timed until
+#     Kafka acknowledged every row; the daemon's peak RSS;
+# then a writer's commit latency (200 single-row UPDATEs a second) alone, and while a second snapshot of
+# the table runs (at full speed, or at --rows-per-second, the setting that spreads a snapshot's load).
+#
+#   bash scripts/bench-snapshot.sh [--rows 2000000] [--server mysql] [--rows-per-second N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=2000000
+bench_server=mariadb
+limit=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rows) rows=${2:?--rows takes a number}; shift ;;
+    --server) bench_server=${2:?--server takes mariadb or mysql}; shift ;;
+    --rows-per-second) limit=${2:?--rows-per-second takes a number}; shift ;;
+    *) echo "usage: bash scripts/bench-snapshot.sh [--rows 2000000] [--server mysql] [--rows-per-second N]" >&2; exit 2 ;;
+  esac
+  shift
+done
+. scripts/bench-lib.sh
+bench_start snapshot
+
+log() { printf 'bench-snapshot: %s\n' "$*" >&2; }
+calc() { printf "%.${1}f" "$(echo "$2" | bc -l)"; }
+thousands() { printf '%s' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+log "filling bench.snap with $rows rows"
+bench_snapshot_fill snap "$rows"
+log "filled in $(calc 1 "$bench_snapshot_fill_seconds") s"
+dump_tool=mariadb-dump; [ "$bench_server" = mysql ] && dump_tool=mysqldump
+bench_snapshot_dump snap
+bench_snapshot_dump snap  # the second read, with the table in the buffer pool as for the snapshot
+dump_seconds=$bench_snapshot_dump_seconds
+log "$dump_tool --single-transaction: $(calc 2 "$dump_seconds") s"
+bench_snapshot snap "$rows"
+snapshot_seconds=$bench_e2e_seconds snapshot_rss=$bench_e2e_rss_mib
+log "binlogo snapshot: $(calc 2 "$snapshot_seconds") s, peak RSS $snapshot_rss MiB (daemon CPU $(calc 1 "$bench_e2e_cpu") s: $bench_e2e_threads)"
+
+bench_writer_latency snap "$rows" 10
+alone=$bench_writer
+python3 scripts/bench_writer.py 127.0.0.1 "$BINLOGO_MYSQL_PORT" bench snap "$rows" 200 10 >"$work/writer.out" &
+writer_pid=$!
+bench_snapshot snap "$(( limit ? (rows < limit * 10 ? rows : limit * 10) : rows ))" 9102 "$limit"
+wait "$writer_pid"
+during=$(cat "$work/writer.out")
+
+dump_rate=$(calc 0 "$rows / $dump_seconds")
+snapshot_rate=$(calc 0 "$rows / $snapshot_seconds")
+printf '\nsnapshot of %s rows (%s), %s:\n' "$(thousands "$rows")" "$bench_server" "$(machine)"
+printf '  %-44s %12s rows/s\n' "$dump_tool --single-transaction > /dev/null" "$(thousands "$dump_rate")"
+printf '  %-44s %12s rows/s   ratio %s   peak RSS %s MiB\n' "binlogo snapshot: initial → mock cluster" "$(thousands "$snapshot_rate")" \
+  "$(calc 2 "$snapshot_rate / $dump_rate")" "$snapshot_rss"
+read -r a50 a99 amax acount <<<"$alone"
+read -r d50 d99 dmax dcount <<<"$during"
+printf '  writer commit latency, 200/s: alone p50 %s ms p99 %s ms (%s commits); during a snapshot%s p50 %s ms p99 %s ms (%s commits); p99 ratio %s\n' \
+  "$a50" "$a99" "$acount" "${limit:+ at $limit rows/s}" "$d50" "$d99" "$dcount" "$(calc 2 "$d99 / $a99")"
