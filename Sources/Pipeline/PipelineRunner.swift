@@ -357,7 +357,8 @@ public final class PipelineRunner: Sendable {
     private func emit(_ event: SourceEvent, snapshotting: Bool) throws {
         // The event's messages are made under the reader's lock and queued after it, so that waiting for
         // room in the queue (backpressure) never holds the lock the checkpoint task also takes.
-        var resume = event.resumePosition
+        /// Under a snapshot: the resume position with the snapshot's cursor.
+        var stampedResume: SourcePosition?
         if !event.steps.isEmpty || event.endsEventGroup || snapshotting {
             let exactlyOnce = transactional != nil
             let (batch, point, emittedChunk): ([OutgoingMessage], SourcePosition?, Bool) = try reader.withLock { reader in
@@ -374,14 +375,16 @@ public final class PipelineRunner: Sendable {
                     // The chunk's messages go with a position past them (under exactly_once, in the same transaction).
                     if exactlyOnce { point = event.resumePosition }
                 }
-                resume = reader.snapshot.stamped(resume)
+                stampedResume = reader.snapshot.stamped(event.resumePosition)
                 return (batch, point.map(reader.snapshot.stamped), emits)
             }
             try queue.put(batch, reaching: point.map { CommittedPosition(position: $0) })
-            if emittedChunk { chunkEmitted.signal() }
-            if emittedChunk, !event.endsTransaction, transactional == nil { deliveries.endTransaction(at: resume) }
+            if emittedChunk {
+                chunkEmitted.signal()
+                if !event.endsTransaction, transactional == nil { deliveries.endTransaction(at: stampedResume ?? event.resumePosition) }
+            }
         }
-        if event.endsTransaction, transactional == nil { deliveries.endTransaction(at: resume) }
+        if event.endsTransaction, transactional == nil { deliveries.endTransaction(at: stampedResume ?? event.resumePosition) }
         // Reading progress shows even while a prepared XA transaction holds the checkpoint back, so that
         // the checkpoint's age grows where an operator can see it.
         if event.endsEventGroup {

@@ -6,9 +6,9 @@ import Synchronization
 import ThreadNames
 
 /// Reads a pipeline's snapshot on a thread and a connection of its own: the included tables one after
-/// another, each in primary-key chunks bracketed by watermarks (`SnapshotConnection`), each chunk handed
-/// to the reading thread (`offer`, which returns once the chunk went out) before the next is read, so
-/// that memory holds one chunk whatever the table's size.
+/// another, each in primary-key chunks bracketed by watermarks (`SnapshotConnection`). A chunk is read
+/// while the one before waits to go out, and handed over once that one is out (`exchange`), so that
+/// memory holds two chunks at most whatever the table's size.
 final class SnapshotReader: Sendable {
     private let configuration: SnapshotConfiguration
     private let source: SourceConfiguration
@@ -36,8 +36,7 @@ final class SnapshotReader: Sendable {
         self.logger = logger
     }
 
-    /// Starts reading at `cursor`. `offer` hands a chunk to the stream and returns once it went out (or the
-    /// pipeline stops); `onFailure` gets what ended the snapshot early.
+    /// Starts reading at `cursor`; `onFailure` gets what ended the snapshot early.
     /// - Parameters:
     ///   - begin: called before a table's first chunk is read: the stream records its changes to it from then on.
     ///   - schemaVersion: the stream's count of DDL statements on the table, read before its columns are.

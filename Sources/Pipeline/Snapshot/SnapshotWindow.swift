@@ -18,7 +18,8 @@ struct SnapshotWindow {
     private(set) var table: String?
     private var changed: [ChangedKey] = []
     private(set) var pending: PendingChunk?
-    /// The stream's position after the last event that ended a transaction, nil inside one.
+    /// The stream's position after its last event when reading may resume there (between transactions,
+    /// no prepared XA transaction waiting); nil inside a transaction.
     var boundary: SourcePosition?
     /// The rows emitted of the table being snapshotted, for its end marker.
     var rowsOfTable = 0
