@@ -5,8 +5,9 @@
 #     mysqldump, --single-transaction), and
 #   - by `binlogo run` with `snapshot: initial` (chunks of 10,000 rows) into the mock cluster, timed until
 #     Kafka acknowledged every row; the daemon's peak RSS;
-# then a writer's commit latency (200 single-row UPDATEs a second) alone, and while a second snapshot of
-# the table runs (at full speed, or at --rows-per-second, the setting that spreads a snapshot's load).
+# then a writer's commit latency (200 single-row UPDATEs a second) alone, while the dump tool reads the
+# table over and over (the reference), and while a second snapshot of the table runs (at full speed, or
+# at --rows-per-second, the setting that spreads a snapshot's load).
 #
 #   bash scripts/bench-snapshot.sh [--rows 2000000] [--server mysql] [--rows-per-second N]
 set -euo pipefail
@@ -43,6 +44,12 @@ log "binlogo snapshot: $(calc 2 "$snapshot_seconds") s, peak RSS $snapshot_rss M
 
 bench_writer_latency snap "$rows" 10
 alone=$bench_writer
+# The reference: the same writer while the dump tool reads the table again and again.
+python3 scripts/bench_writer.py 127.0.0.1 "$BINLOGO_MYSQL_PORT" bench snap "$rows" 200 10 >"$work/writer-dump.out" &
+writer_pid=$!
+while kill -0 "$writer_pid" 2>/dev/null; do bench_snapshot_dump snap; done
+wait "$writer_pid"
+during_dump=$(cat "$work/writer-dump.out")
 python3 scripts/bench_writer.py 127.0.0.1 "$BINLOGO_MYSQL_PORT" bench snap "$rows" 200 10 >"$work/writer.out" &
 writer_pid=$!
 bench_snapshot snap "$(( limit ? (rows < limit * 10 ? rows : limit * 10) : rows ))" 9102 "$limit"
@@ -57,5 +64,8 @@ printf '  %-44s %12s rows/s   ratio %s   peak RSS %s MiB\n' "binlogo snapshot: i
   "$(calc 2 "$snapshot_rate / $dump_rate")" "$snapshot_rss"
 read -r a50 a99 amax acount <<<"$alone"
 read -r d50 d99 dmax dcount <<<"$during"
+read -r r50 r99 rmax rcount <<<"$during_dump"
 printf '  writer commit latency, 200/s: alone p50 %s ms p99 %s ms (%s commits); during a snapshot%s p50 %s ms p99 %s ms (%s commits); p99 ratio %s\n' \
   "$a50" "$a99" "$acount" "${limit:+ at $limit rows/s}" "$d50" "$d99" "$dcount" "$(calc 2 "$d99 / $a99")"
+printf '  writer commit latency during %s (the reference): p50 %s ms p99 %s ms (%s commits); p99 ratio %s\n' \
+  "$dump_tool" "$r50" "$r99" "$rcount" "$(calc 2 "$r99 / $a99")"

@@ -276,7 +276,7 @@ public final class PipelineRunner: Sendable {
             emitter.start()
             snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
                                  schemaVersion: { [self] in reader.withLock { $0.snapshot.schemaVersion } },
-                                 exchange: { [self] chunk in exchange(chunk) }, onFailure: { [self] reason in fail(reason) })
+                                 exchange: { [self] chunk in try exchange(chunk) }, onFailure: { [self] reason in fail(reason) })
         }
     }
 
@@ -301,11 +301,11 @@ public final class PipelineRunner: Sendable {
     /// overlaps the one before going out): waits until the chunk before is out, then, unless that one
     /// was refused for a DDL statement on its table, hands this one over. Returns the outcome of the one
     /// before: `.emitted`, `.schemaChanged` (it and this one are to be read again), or `.stopped`.
-    private func exchange(_ chunk: PendingChunk?) -> SnapshotWindow.Outcome {
+    private func exchange(_ chunk: PendingChunk?) throws -> SnapshotWindow.Outcome {
         while status == .running || status == .starting {
-            let outcome = reader.withLock { reader -> SnapshotWindow.Outcome in
+            let outcome = try reader.withLock { reader -> SnapshotWindow.Outcome in
                 let outcome = reader.snapshot.takeOutcome()
-                if outcome == .emitted, let chunk { reader.snapshot.offer(chunk) }
+                if outcome == .emitted, let chunk { try reader.snapshot.offer(chunk) }
                 return outcome
             }
             if outcome != .waiting {

@@ -20,24 +20,30 @@ struct PendingChunk: Sendable {
     var endsSnapshot = false
     /// The stream's count of DDL statements on the table when the chunk's columns were read (`SnapshotWindow.schemaVersion`).
     var schemaVersion = 0
-    /// Each row's key (`SnapshotWindow.key`) and whether the row still goes out.
-    private var rowOfKey: [[UInt8]: Int] = [:]
+    /// Each row's key (`SnapshotWindow.key`), made at the first drop: a chunk the stream did not touch
+    /// never needs it.
+    private var rowOfKey: [[UInt8]: Int]?
+    /// Whether each row still goes out.
     private(set) var keeps: [Bool]
 
-    init(table: String, rows: RowsEvent?, watermarks: SnapshotConnection.Watermarks, cursorAfter: SnapshotCursor) throws {
+    init(table: String, rows: RowsEvent?, watermarks: SnapshotConnection.Watermarks, cursorAfter: SnapshotCursor) {
         self.table = table
         self.rows = rows
         self.watermarks = watermarks
         self.cursorAfter = cursorAfter
         keeps = Array(repeating: true, count: rows?.rowCount ?? 0)
-        guard let rows else { return }
-        rowOfKey.reserveCapacity(rows.rowCount)
-        let writer = JSONWriter(capacity: 128)
-        for row in 0..<rows.rowCount { rowOfKey[try SnapshotWindow.key(of: rows, row: row, image: .after, writer: writer)] = row }
     }
 
     /// Drops the row of `key`, which the stream changed past the low watermark.
-    mutating func drop(_ key: [UInt8]) {
-        if let index = rowOfKey[key] { keeps[index] = false }
+    mutating func drop(_ key: [UInt8]) throws {
+        guard let rows else { return }
+        if rowOfKey == nil {
+            var keys: [[UInt8]: Int] = [:]
+            keys.reserveCapacity(rows.rowCount)
+            let writer = JSONWriter(capacity: 128)
+            for row in 0..<rows.rowCount { keys[try SnapshotWindow.key(of: rows, row: row, image: .after, writer: writer)] = row }
+            rowOfKey = keys
+        }
+        if let index = rowOfKey?[key] { keeps[index] = false }
     }
 }

@@ -43,7 +43,7 @@ final class SnapshotReader: Sendable {
     ///   - exchange: hands a chunk over once the one before is out (nil: only waits for that), and returns
     ///     the outcome of the one before (see `PipelineRunner.exchange`).
     func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, schemaVersion: @escaping @Sendable () -> Int,
-               exchange: @escaping @Sendable (PendingChunk?) -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void) {
+               exchange: @escaping @Sendable (PendingChunk?) throws -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void) {
         let thread = Thread { [self] in
             nameCurrentThread("binlogo-snap")
             do {
@@ -75,7 +75,7 @@ final class SnapshotReader: Sendable {
     }
 
     private func run(from start: SnapshotCursor, begin: (String) -> Void, schemaVersion: () -> Int,
-                     exchange: (PendingChunk?) -> SnapshotWindow.Outcome) throws {
+                     exchange: (PendingChunk?) throws -> SnapshotWindow.Outcome) throws {
         let snapshot = try SnapshotConnection(options: try source.resolvedConnection())
         state.withLock { $0.connection = snapshot }
         if isStopping { return }
@@ -91,8 +91,8 @@ final class SnapshotReader: Sendable {
         var cursor = start
         if cursor.tables?.isEmpty == true, beginsSnapshot {
             // No table to read: the position records that the snapshot is done.
-            guard exchange(try PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
-                  exchange(nil) != .stopped else { return }
+            guard try exchange(PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
+                  try exchange(nil) != .stopped else { return }
         }
         var progress = SnapshotProgressLog(logger: logger)
         var pace = SnapshotPace(rowsPerSecond: configuration.rowsPerSecond)
@@ -109,8 +109,8 @@ final class SnapshotReader: Sendable {
                 logger.warning("snapshot: the table was dropped before its snapshot; it has no rows to read", metadata: ["table": "\(table)"])
                 cursor.tables!.removeFirst()
                 cursor.after = nil
-                guard exchange(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
-                      exchange(nil) != .stopped else { return }
+                guard try exchange(PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
+                      try exchange(nil) != .stopped else { return }
                 continue
             }
             let estimate = try estimatedRows(parts[0], parts[1], on: snapshot.connection)
@@ -124,7 +124,7 @@ final class SnapshotReader: Sendable {
                 var next = cursor
                 if reader.isFinished {
                     // The table's last chunk is handed over: once it is out, the table is done.
-                    outcome = exchange(nil)
+                    outcome = try exchange(nil)
                     tableRead = outcome == .emitted
                 } else {
                     let (rows, watermarks) = try snapshot.readChunk(reader, limit: configuration.chunkRows)
@@ -134,14 +134,14 @@ final class SnapshotReader: Sendable {
                     } else {
                         next.after = reader.lastKey
                     }
-                    var chunk = try PendingChunk(table: table, rows: rows, watermarks: watermarks, cursorAfter: next)
+                    var chunk = PendingChunk(table: table, rows: rows, watermarks: watermarks, cursorAfter: next)
                     chunk.beginsTable = beginsTable
                     chunk.estimatedRows = estimate
                     chunk.beginsSnapshot = beginsSnapshot
                     chunk.endsTable = reader.isFinished
                     chunk.endsSnapshot = next.isDone
                     chunk.schemaVersion = version
-                    outcome = exchange(chunk)
+                    outcome = try exchange(chunk)
                     if outcome == .emitted {
                         handed = Handed(cursor: cursor, beginsTable: beginsTable, beginsSnapshot: beginsSnapshot)
                         (cursor, beginsTable, beginsSnapshot) = (next, false, false)
@@ -173,8 +173,8 @@ final class SnapshotReader: Sendable {
                         logger.warning("snapshot: the table was dropped during its snapshot", metadata: ["table": "\(table)"])
                         cursor.tables!.removeFirst()
                         cursor.after = nil
-                        guard exchange(try PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
-                              exchange(nil) != .stopped else { return }
+                        guard try exchange(PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
+                              try exchange(nil) != .stopped else { return }
                         tableRead = true
                     }
                 }

@@ -63,15 +63,14 @@ struct SnapshotWindow {
 
     /// The snapshot thread's chunk: it drops the rows of the keys changed past its low watermark, and waits;
     /// one read before a DDL statement on its table that the stream has read since is refused.
-    mutating func offer(_ chunk: PendingChunk) {
+    mutating func offer(_ chunk: PendingChunk) throws {
         refused = chunk.schemaVersion != schemaVersion && chunk.rows != nil
         guard !refused else { return }
         var chunk = chunk
         changed.removeAll { change in
-            guard chunk.watermarks.isNewer(file: change.file, position: change.position, gtid: change.gtid) else { return true }
-            chunk.drop(change.key)
-            return false
+            !chunk.watermarks.isNewer(file: change.file, position: change.position, gtid: change.gtid)
         }
+        for change in changed { try chunk.drop(change.key) }
         pending = chunk
     }
 
@@ -93,7 +92,7 @@ struct SnapshotWindow {
                 let key = try Self.key(of: event, row: row, image: image, writer: writer)
                 changed.append(ChangedKey(key: key, file: event.binlogFile, position: event.position, gtid: gtid))
                 if let watermarks = pending?.watermarks, watermarks.isNewer(file: event.binlogFile, position: event.position, gtid: gtid) {
-                    pending!.drop(key)
+                    try pending!.drop(key)
                 }
             }
         }
