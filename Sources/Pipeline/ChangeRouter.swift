@@ -85,10 +85,18 @@ public final class ChangeRouter {
         let route = self.route(database: marker.database, table: marker.table, qualifiedName: qualifiedName)
         writer.reset()
         ChangeMessageEncoder.writeSnapshotMarker(marker, timestamp: timestamp, context: context, to: writer)
+        return tableMessage(route: route, database: marker.database, qualifiedName: qualifiedName, type: marker.kind.rawValue,
+                            file: marker.binlogFile, position: marker.position, gtid: "", token: token)
+    }
+
+    /// The message whose value the writer holds, keyed as its table (or database) is, not as a row: DDL and
+    /// snapshot markers.
+    private func tableMessage(route: Route, database: String, qualifiedName: String, type: String, file: String, position: UInt64,
+                              gtid: String, token: UInt64) -> OutgoingMessage {
         keyWriter.reset()
         switch key {
         case .none: break
-        case .database: keyWriter.raw(marker.database)
+        case .database: keyWriter.raw(database)
         case .table, .column: keyWriter.raw(qualifiedName)
         case .primaryKey:
             keyWriter.raw(route.keyPrefix)
@@ -97,8 +105,7 @@ public final class ChangeRouter {
         let hasKey = key != .none
         return OutgoingMessage(
             topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
-            headers: headers ? messageHeaders(type: marker.kind.rawValue, route: route, qualifiedName: qualifiedName, file: marker.binlogFile,
-                                              position: marker.position, gtid: "") : [],
+            headers: headers ? messageHeaders(type: type, route: route, qualifiedName: qualifiedName, file: file, position: position, gtid: gtid) : [],
             token: token)
     }
 
@@ -121,21 +128,8 @@ public final class ChangeRouter {
         let route = self.route(database: target.database, table: target.table, qualifiedName: target.description)
         writer.reset()
         ChangeMessageEncoder.writeDDL(change, placement: placement, context: context, to: writer)
-        keyWriter.reset()
-        switch key {
-        case .none: break
-        case .database: keyWriter.raw(target.database)
-        case .table, .column: keyWriter.raw(target.description)
-        case .primaryKey:
-            keyWriter.raw(route.keyPrefix)
-            keyWriter.byte(UInt8(ascii: "}"))
-        }
-        let hasKey = key != .none
-        return OutgoingMessage(
-            topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,
-            headers: headers ? messageHeaders(type: "ddl", route: route, qualifiedName: target.description, file: change.binlogFile,
-                                              position: change.position, gtid: placement.gtid) : [],
-            token: token)
+        return tableMessage(route: route, database: target.database, qualifiedName: target.description, type: "ddl",
+                            file: change.binlogFile, position: change.position, gtid: placement.gtid, token: token)
     }
 
     /// The key writer's bytes (when the message has a key) and the value writer's, in one new array.

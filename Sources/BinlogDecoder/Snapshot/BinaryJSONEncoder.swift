@@ -235,20 +235,8 @@ enum BinaryJSONEncoder {
         }
 
         private mutating func hex4() throws(EventFailure) -> UInt32 {
-            guard text.count - offset >= 4 else { throw failure("a \\u escape ends early") }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let byte = text[offset]
-                offset += 1
-                let digit: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: throw failure("a \\u escape with a non-hex digit")
-                }
-                value = value << 4 | UInt32(digit)
-            }
+            guard let value = HexDigits.value4(text, at: offset) else { throw failure("a \\u escape that is not four hex digits") }
+            offset += 4
             return value
         }
 

@@ -150,17 +150,7 @@ struct JSONPath: Sendable, Equatable {
             var index = 0
             func hex4(_ at: Int) throws(EventFailure) -> UInt32 {
                 guard at + 4 <= content.count else { throw fail("a truncated \\u escape") }
-                var value: UInt32 = 0
-                for byte in content[at..<(at + 4)] {
-                    let digit: UInt8
-                    switch byte {
-                    case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                    case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                    case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                    default: throw fail("a \\u escape with a non-hex digit")
-                    }
-                    value = value << 4 | UInt32(digit)
-                }
+                guard let value = HexDigits.value4(content, at: at) else { throw fail("a \\u escape with a non-hex digit") }
                 return value
             }
             while index < content.count {

@@ -91,8 +91,7 @@ final class SnapshotReader: Sendable {
         var cursor = start
         if cursor.tables?.isEmpty == true, beginsSnapshot {
             // No table to read: the position records that the snapshot is done.
-            guard try exchange(PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
-                  try exchange(nil) != .stopped else { return }
+            guard try hand(PendingChunk(table: "", rows: nil, watermarks: .immediate, cursorAfter: cursor), exchange: exchange) else { return }
         }
         var progress = SnapshotProgressLog(logger: logger)
         var pace = SnapshotPace(rowsPerSecond: configuration.rowsPerSecond)
@@ -107,10 +106,7 @@ final class SnapshotReader: Sendable {
                                               mariaDB: snapshot.isMariaDB, after: cursor.after)
             } catch SnapshotError.noSuchTable {
                 logger.warning("snapshot: the table was dropped before its snapshot; it has no rows to read", metadata: ["table": "\(table)"])
-                cursor.tables!.removeFirst()
-                cursor.after = nil
-                guard try exchange(PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
-                      try exchange(nil) != .stopped else { return }
+                guard try skipTable(table, cursor: &cursor, exchange: exchange) else { return }
                 continue
             }
             let estimate = try estimatedRows(parts[0], parts[1], on: snapshot.connection)
@@ -171,10 +167,7 @@ final class SnapshotReader: Sendable {
                                                       mariaDB: snapshot.isMariaDB, after: cursor.after)
                     } catch SnapshotError.noSuchTable {
                         logger.warning("snapshot: the table was dropped during its snapshot", metadata: ["table": "\(table)"])
-                        cursor.tables!.removeFirst()
-                        cursor.after = nil
-                        guard try exchange(PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor)) != .stopped,
-                              try exchange(nil) != .stopped else { return }
+                        guard try skipTable(table, cursor: &cursor, exchange: exchange) else { return }
                         tableRead = true
                     }
                 }
@@ -185,6 +178,21 @@ final class SnapshotReader: Sendable {
             progress.finished()
             publish(progress.progress(tablesLeft: 0, done: true))
         }
+    }
+
+    /// Moves the cursor past `table` (dropped before or during its snapshot) and hands that over; false
+    /// when the pipeline stops.
+    private func skipTable(_ table: String, cursor: inout SnapshotCursor,
+                           exchange: (PendingChunk?) throws -> SnapshotWindow.Outcome) throws -> Bool {
+        cursor.tables!.removeFirst()
+        cursor.after = nil
+        return try hand(PendingChunk(table: table, rows: nil, watermarks: .immediate, cursorAfter: cursor), exchange: exchange)
+    }
+
+    /// Hands over a chunk without rows (it only moves the cursor) and waits until it is out; false when
+    /// the pipeline stops.
+    private func hand(_ chunk: PendingChunk, exchange: (PendingChunk?) throws -> SnapshotWindow.Outcome) throws -> Bool {
+        try exchange(chunk) != .stopped && exchange(nil) != .stopped
     }
 
     /// The base tables the pipeline's filters include, in name order.
