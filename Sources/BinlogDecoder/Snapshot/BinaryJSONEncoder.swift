@@ -200,44 +200,14 @@ enum BinaryJSONEncoder {
         }
 
         private mutating func string() throws(EventFailure) -> [UInt8] {
-            offset += 1
-            var result: [UInt8] = []
-            while offset < text.count {
-                let byte = text[offset]
-                offset += 1
-                switch byte {
-                case UInt8(ascii: "\""): return result
-                case UInt8(ascii: "\\"):
-                    guard offset < text.count else { throw failure("an escape ends the text") }
-                    let escaped = text[offset]
-                    offset += 1
-                    switch escaped {
-                    case UInt8(ascii: "b"): result.append(0x08)
-                    case UInt8(ascii: "f"): result.append(0x0c)
-                    case UInt8(ascii: "n"): result.append(0x0a)
-                    case UInt8(ascii: "r"): result.append(0x0d)
-                    case UInt8(ascii: "t"): result.append(0x09)
-                    case UInt8(ascii: "u"):
-                        var scalar = try hex4()
-                        if scalar & 0xfc00 == 0xd800, text.count - offset >= 6, text[offset] == UInt8(ascii: "\\"),
-                           text[offset + 1] == UInt8(ascii: "u") {
-                            offset += 2
-                            let low = try hex4()
-                            scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
-                        }
-                        result.append(contentsOf: String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
-                    default: result.append(escaped)
-                    }
-                default: result.append(byte)
-                }
+            guard let end = JSONStringContent.end(in: text, quoteAt: offset) else { throw failure("a string does not end") }
+            let content = UnsafeRawBufferPointer(rebasing: text[(offset + 1)..<(end - 1)])
+            offset = end
+            do throws(EventFailure) {
+                return try JSONStringContent.unescape(content, what: "string")
+            } catch {
+                throw failure(error.reason)
             }
-            throw failure("a string does not end")
-        }
-
-        private mutating func hex4() throws(EventFailure) -> UInt32 {
-            guard let value = HexDigits.value4(text, at: offset) else { throw failure("a \\u escape that is not four hex digits") }
-            offset += 4
-            return value
         }
 
         private mutating func number() throws(EventFailure) -> Value {

@@ -82,17 +82,11 @@ struct JSONPath: Sendable, Equatable {
             if text[offset] == UInt8(ascii: "*") { throw fail("a wildcard leg names no single place") }
             let start = offset
             if text[offset] == UInt8(ascii: "\"") {
-                offset += 1
-                while !atEnd {
-                    let byte = text[offset]
-                    offset += 1
-                    if byte == UInt8(ascii: "\\") {
-                        offset += 1
-                    } else if byte == UInt8(ascii: "\"") {
-                        return .member(try unescape(UnsafeRawBufferPointer(rebasing: text[(start + 1)..<(offset - 1)])))
-                    }
+                guard let end = JSONStringContent.end(in: text, quoteAt: start) else {
+                    throw fail("a quoted member name has no closing quote")
                 }
-                throw fail("a quoted member name has no closing quote")
+                offset = end
+                return .member(try unescape(UnsafeRawBufferPointer(rebasing: text[(start + 1)..<(end - 1)])))
             }
             while !atEnd {
                 let byte = text[offset]
@@ -142,61 +136,13 @@ struct JSONPath: Sendable, Equatable {
             return (UInt32(value), fromEnd)
         }
 
-        /// The content of a JSON string: `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` and `\uXXXX`
-        /// (surrogate pairs joined) resolved; the result must be well-formed UTF-8.
+        /// A member name's content with its JSON escapes resolved (`JSONStringContent`).
         private func unescape(_ content: UnsafeRawBufferPointer) throws(EventFailure) -> [UInt8] {
-            var result: [UInt8] = []
-            result.reserveCapacity(content.count)
-            var index = 0
-            func hex4(_ at: Int) throws(EventFailure) -> UInt32 {
-                guard at + 4 <= content.count else { throw fail("a truncated \\u escape") }
-                guard let value = HexDigits.value4(content, at: at) else { throw fail("a \\u escape with a non-hex digit") }
-                return value
+            do throws(EventFailure) {
+                return try JSONStringContent.unescape(content, what: "member name")
+            } catch {
+                throw fail(error.reason)
             }
-            while index < content.count {
-                let byte = content[index]
-                guard byte == UInt8(ascii: "\\") else {
-                    guard byte >= 0x20 else { throw fail("a control character in a member name") }
-                    result.append(byte)
-                    index += 1
-                    continue
-                }
-                guard index + 1 < content.count else { throw fail("a member name ends in a backslash") }
-                let escaped = content[index + 1]
-                index += 2
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): result.append(escaped)
-                case UInt8(ascii: "b"): result.append(0x08)
-                case UInt8(ascii: "f"): result.append(0x0c)
-                case UInt8(ascii: "n"): result.append(0x0a)
-                case UInt8(ascii: "r"): result.append(0x0d)
-                case UInt8(ascii: "t"): result.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4(index)
-                    index += 4
-                    if (0xd800...0xdbff).contains(scalar) {
-                        guard index + 6 <= content.count, content[index] == UInt8(ascii: "\\"), content[index + 1] == UInt8(ascii: "u") else {
-                            throw fail("an unpaired surrogate in a \\u escape")
-                        }
-                        let low = try hex4(index + 2)
-                        guard (0xdc00...0xdfff).contains(low) else { throw fail("an unpaired surrogate in a \\u escape") }
-                        scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
-                        index += 6
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw fail("an unpaired surrogate in a \\u escape") }
-                    result.append(contentsOf: UTF8.encode(unicode)!)
-                default:
-                    throw fail("an unknown escape \\\(Character(Unicode.Scalar(escaped)))")
-                }
-            }
-            var check = 0
-            while check < result.count {
-                if result[check] < 0x80 { check += 1; continue }
-                let length = result.withUnsafeBytes { UTF8Validation.sequenceLength($0, at: check) }
-                guard length > 0 else { throw fail("a member name that is not UTF-8") }
-                check += length
-            }
-            return result
         }
     }
 }
