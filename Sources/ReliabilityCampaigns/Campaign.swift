@@ -6,7 +6,7 @@ import TestBench
 public enum Campaign {
     public static func run(_ kind: CampaignKind, options: CampaignOptions) throws -> CampaignResult {
         let began = Date()
-        let bench = try CampaignBench(options: options)
+        let bench = try CampaignBench(kind: kind, options: options)
         defer { bench.stop() }
         if kind == .disk {
             try bench.daemon.startWithPrivateStateDirectory(bytes: DiskFaults.stateDirectoryBytes)
@@ -27,8 +27,16 @@ public enum Campaign {
             bench.status()
             options.progress("\(kind.rawValue) round \(index + 1)/\(options.rounds): \(bench.writer.ledger.count) changes committed")
         }
+        if kind == .snapshot, !bench.waitForSnapshotEnd() {
+            bench.note("the snapshot did not end; the daemon's log ends:\n\(bench.daemon.log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
+        }
         try bench.writer.stop()
-        let delivery = try awaitDelivery(bench)
+        let (delivery, consumed) = try awaitDelivery(bench)
+        var snapshot: SnapshotReport?
+        if kind == .snapshot {
+            snapshot = try SnapshotChecker.check(consumed: consumed, source: try bench.sandbox.connect().query("SELECT id, seq, note FROM campaign.items"))
+            snapshot?.resumedStarts = bench.daemon.allLogs.components(separatedBy: "snapshot of a table goes on").count - 1
+        }
         bench.status()
         if delivery.lost > 0 {
             let lastLines = bench.daemon.log.split(separator: "\n").suffix(20).joined(separator: "\n")
@@ -38,14 +46,19 @@ public enum Campaign {
             bench.note("the daemon exited \(exit) after the final SIGTERM")
         }
         let leaks = secretLeaks(bench)
+        if !bench.findings.isEmpty || delivery.lost > 0 || snapshot?.differences != nil {
+            bench.daemon.keepsDirectory = true
+            bench.note("the daemon's configuration, state and logs are kept in \(bench.daemon.directory)")
+        }
         return CampaignResult(kind: kind, profile: options.profile, rounds: options.rounds, seconds: Date().timeIntervalSince(began), delivery: delivery,
-                              writerResolutions: bench.writer.resolvedAfterFailure, findings: bench.findings, secretLeaks: leaks)
+                              writerResolutions: bench.writer.resolvedAfterFailure, findings: bench.findings, secretLeaks: leaks,
+                              snapshot: snapshot)
     }
 
     /// Reads the topic until every committed change is there (or three minutes pass) and checks it, as a
     /// read_committed consumer (what `exactly_once` promises to). A topic the mock cluster pruned (5 MiB
     /// per partition) cannot be checked: that is an error.
-    private static func awaitDelivery(_ bench: CampaignBench) throws -> DeliveryReport {
+    private static func awaitDelivery(_ bench: CampaignBench) throws -> (DeliveryReport, [ConsumedMessage]) {
         let expected = bench.writer.ledger.changes
         let consumer = try KafkaTestConsumer(bootstrapServers: bench.bootstrapServers, isolationLevel: .readCommitted)
         let deadline = Date().addingTimeInterval(180)
@@ -54,8 +67,9 @@ public enum Campaign {
                 if try consumer.droppedMessages(topic: CampaignBench.topic) {
                     throw CampaignError("the mock cluster dropped the oldest messages of \(CampaignBench.topic) (it keeps 5 MiB per partition): run fewer rounds or a lower --rate")
                 }
-                let report = try DeliveryChecker.check(expected: expected, consumed: try consumer.readAll(topic: CampaignBench.topic, timeoutSeconds: 120))
-                if report.lost == 0 || Date() > deadline { return report }
+                let consumed = try consumer.readAll(topic: CampaignBench.topic, timeoutSeconds: 120)
+                let report = try DeliveryChecker.check(expected: expected, consumed: consumed)
+                if report.lost == 0 || Date() > deadline { return (report, consumed) }
             }
             bench.options.progress("waiting for the daemon to catch up")
             Thread.sleep(forTimeInterval: 2)

@@ -8,7 +8,6 @@ import TestBench
 final class CampaignBench {
     static let topic = "campaign"
     static let pipelineName = "campaign"
-    static let partitions = 64
     static let positionsTopic = "campaign.positions"
 
     private(set) var sandbox: MariaDBSandbox
@@ -20,6 +19,7 @@ final class CampaignBench {
     let daemon: DaemonProcess
     let writer: CampaignWriter
     let options: CampaignOptions
+    let kind: CampaignKind
     /// Whether a /status or /metrics page the daemon served during the campaign held the password.
     private(set) var passwordServed = false
     /// Problems the rounds saw; the campaign fails if any.
@@ -28,29 +28,34 @@ final class CampaignBench {
     /// (applied in place), even ones the Kafka settings (the pipeline restarts).
     private var variant = 0
 
-    init(options: CampaignOptions) throws {
+    init(kind: CampaignKind, options: CampaignOptions) throws {
         self.options = options
+        self.kind = kind
         let sandbox = try SandboxServer.start(options.server)
         self.sandbox = sandbox
+        let existingRows = kind == .snapshot ? options.snapshotRows : 0
         do {
             if options.profile == .exactlyOnce {
                 (cluster, broker) = (nil, try TransactionalKafkaBroker.start())
             } else {
                 // The mock keeps 5 MiB per partition and drops older messages: 64 partitions hold about 700k
-                // changes, half an hour of the writer at 400 changes/s (the checker refuses a pruned topic).
-                (cluster, broker) = (try KafkaMockProcess.start(brokers: 3, topics: ["\(Self.topic):\(Self.partitions):3"]), nil)
+                // changes, half an hour of the writer at 400 changes/s (the checker refuses a pruned topic);
+                // a snapshot's rows need one more partition per 4,000.
+                let partitions = 64 + existingRows / 4_000
+                (cluster, broker) = (try KafkaMockProcess.start(brokers: 3, topics: ["\(Self.topic):\(partitions):3"]), nil)
             }
         } catch {
             try? sandbox.stop()
             throw error
         }
         writer = CampaignWriter(options: sandbox.connectionOptions(database: "campaign"),
-                                changesPerSecond: options.changesPerSecond, seed: options.seed)
+                                changesPerSecond: options.changesPerSecond, seed: options.seed, existingRows: existingRows)
         do {
             let root = try sandbox.connect()
             try root.execute("CREATE DATABASE campaign")
             try root.execute("USE campaign")
             try root.execute(WorkloadPlanner.createTable)
+            try Self.fill(existingRows, on: root)
             try root.execute("CREATE USER 'binlogo_campaign'@'%' IDENTIFIED BY '\(password)'")
             try root.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO 'binlogo_campaign'@'%'")
             daemon = try DaemonProcess(pipelines: [], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
@@ -61,6 +66,18 @@ final class CampaignBench {
             try? sandbox.stop()
             throw error
         }
+    }
+
+    /// Inserts rows 1…`count` as `WorkloadPlanner(existingRows:)` expects them, in statements of 100,000
+    /// rows, outside the binlog (the daemon starts at the current position and snapshots them).
+    private static func fill(_ count: Int, on connection: MySQLConnection) throws {
+        guard count > 0 else { return }
+        try connection.execute("SET SESSION sql_log_bin = 0")
+        for first in stride(from: 1, through: count, by: 100_000) {
+            let range = first...min(count, first + 99_999)
+            try connection.execute("INSERT INTO items (id, seq, note) SELECT \(WorkloadPlanner.existingRow(id: "seq")) FROM \(numbers(range))")
+        }
+        try connection.execute("SET SESSION sql_log_bin = 1")
     }
 
     var bootstrapServers: String { cluster?.bootstrapServers ?? broker!.bootstrapServers }
@@ -77,7 +94,7 @@ final class CampaignBench {
         return """
               - name: \(Self.pipelineName)
                 mysql: {host: 127.0.0.1, port: \(sandbox.port), user: binlogo_campaign, password: "\(password)", server_id: 8101, start: current, heartbeat_seconds: 1\(exactlyOnce ? ", transaction_lookahead_mb: 1" : "")\(sandbox.serverPublicKeyYAML)}
-                filters: {include: ["campaign.*"], exclude: [\(exclude)]}
+                filters: {include: ["campaign.*"], exclude: [\(exclude)]}\(kind == .snapshot ? "\n    snapshot: {mode: initial, rows_per_second: \(snapshotPace)}" : "")
                 output:
                   kafka:
                     brokers: ["\(bootstrapServers)"]
@@ -87,6 +104,10 @@ final class CampaignBench {
                 queue: {max_messages: 2000, max_bytes: 4MiB}
             """
     }
+
+    /// The snapshot's rate limit: the table in about two seconds per round, so that checkpoints (written
+    /// every second) fall between the kills and the daemon resumes from its cursor, not only from the start.
+    private var snapshotPace: Int { max(2_000, options.snapshotRows / (2 * max(1, options.rounds))) }
 
     /// Rewrites the configuration with the next variant of the pipeline (for a SIGHUP).
     func changePipeline() throws {

@@ -1,6 +1,6 @@
 import TestBench
 
-/// The five fault campaigns of the reliability issue.
+/// The fault campaigns: the five of the reliability issue, and kill -9 during a snapshot.
 public enum CampaignKind: String, CaseIterable, Sendable {
     /// `kill -9` of the daemon at random moments, during checkpoint writes and during reloads (and, under
     /// `exactly_once`, inside large transactions).
@@ -14,10 +14,16 @@ public enum CampaignKind: String, CaseIterable, Sendable {
     case kafka
     /// The state directory read-only or full when a checkpoint is due.
     case disk
+    /// `kill -9` of the daemon at moments spread over an initial snapshot of a large table (and in reloads
+    /// during it), while the writer changes the table: the table rebuilt from the topic must equal the
+    /// source's, and under `exactly_once` no row is read twice.
+    case snapshot
 
     /// Whether repeats are allowed: only a crash may repeat changes after the last stored checkpoint, and
     /// not even a crash under `exactly_once`.
-    public func allowsDuplicates(_ profile: CampaignProfile) -> Bool { self == .crash && profile != .exactlyOnce }
+    public func allowsDuplicates(_ profile: CampaignProfile) -> Bool {
+        (self == .crash || self == .snapshot) && profile != .exactlyOnce
+    }
 
     func makeFaults(options: CampaignOptions) -> any CampaignFaults {
         switch self {
@@ -27,6 +33,7 @@ public enum CampaignKind: String, CaseIterable, Sendable {
         case .kafka where options.profile == .exactlyOnce: return BrokerProcessFaults()
         case .kafka: return KafkaFaults()
         case .disk: return DiskFaults()
+        case .snapshot: return SnapshotCrashFaults(rows: options.snapshotRows, rounds: options.rounds)
         }
     }
 }

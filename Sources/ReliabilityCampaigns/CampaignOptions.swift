@@ -15,11 +15,14 @@ public struct CampaignOptions: Sendable {
     /// The pipeline's delivery profile, and with it the broker: the mock cluster for `idempotent`, a broker
     /// with real transactions for `exactly_once`, read back as a read_committed consumer.
     public var profile: CampaignProfile
+    /// The rows in `items` before the daemon starts, for the snapshot campaign to read.
+    public var snapshotRows: Int
 
     public init(rounds: Int, seed: UInt64 = 1, outageSeconds: Double = 30, changesPerSecond: Int = 400,
-                server: ServerFlavor? = nil, profile: CampaignProfile = .idempotent,
+                server: ServerFlavor? = nil, profile: CampaignProfile = .idempotent, snapshotRows: Int = 1_000_000,
                 progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.server = server
+        self.snapshotRows = snapshotRows
         self.profile = profile
         self.rounds = rounds
         self.seed = seed

@@ -18,6 +18,7 @@ public final class CampaignWriter: Sendable {
     private let options: MySQLConnectionOptions
     private let changesPerSecond: Int
     private let seed: UInt64
+    private let existingRows: Int
     private let stopRequested = Atomic<Bool>(false)
     /// Set when the campaign ends early: the writer gives up at once, even on an unresolved transaction.
     private let abandoned = Atomic<Bool>(false)
@@ -30,11 +31,12 @@ public final class CampaignWriter: Sendable {
     /// Large transactions committed so far.
     private let largeCommitted = Atomic<Int>(0)
 
-    /// `options`: a connection to the campaign's database, where `items` exists.
-    public init(options: MySQLConnectionOptions, changesPerSecond: Int, seed: UInt64) {
+    /// `options`: a connection to the campaign's database, where `items` exists, with rows 1…`existingRows`.
+    public init(options: MySQLConnectionOptions, changesPerSecond: Int, seed: UInt64, existingRows: Int = 0) {
         self.options = options
         self.changesPerSecond = changesPerSecond
         self.seed = seed
+        self.existingRows = existingRows
     }
 
     /// Asks for one transaction of `rows` inserted rows next; returns how many large ones were committed
@@ -91,7 +93,7 @@ public final class CampaignWriter: Sendable {
     }
 
     private func run() throws {
-        var planner = WorkloadPlanner(seed: seed)
+        var planner = WorkloadPlanner(seed: seed, existingRows: existingRows)
         var session = connect()
         let began = Date()
         var written = 0

@@ -22,9 +22,24 @@ struct WorkloadPlanner {
     private var liveIndex: [Int64: Int] = [:]
     private var seqs: [Int64: Int32] = [:]
 
-    init(seed: UInt64) {
+    /// `existingRows`: rows 1…n already in the table with `seq` 1 (the snapshot campaign's), which the
+    /// workload updates and deletes like its own.
+    init(seed: UInt64, existingRows: Int = 0) {
         random = SeededGenerator(seed: seed)
+        if existingRows > 0 {
+            liveIDs = Array(1...Int64(existingRows))
+            liveIndex.reserveCapacity(existingRows)
+            seqs.reserveCapacity(existingRows)
+            for (index, id) in liveIDs.enumerated() {
+                liveIndex[id] = index
+                seqs[id] = 1
+            }
+            nextID = Int64(existingRows) + 1
+        }
     }
+
+    /// The rows `init(existingRows:)` assumes, for `INSERT INTO items … SELECT seq, … FROM numbers(…)`.
+    static func existingRow(id: String) -> String { "\(id), 1, CONCAT('existing ', \(id))" }
 
     static let createTable = "CREATE TABLE items (id BIGINT PRIMARY KEY, seq INT NOT NULL, note VARCHAR(64) NOT NULL)"
 

@@ -127,11 +127,15 @@ public final class DaemonProcess {
         """
     }
 
+    /// Set to keep the directory (configuration, state, every run's log) after the object goes away, for a
+    /// failure to be looked into.
+    public var keepsDirectory = false
+
     deinit {
         if let process, process.isRunning {
             process.signal(SIGKILL)
             process.wait()
         }
-        try? FileManager.default.removeItem(atPath: directory)
+        if !keepsDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 }

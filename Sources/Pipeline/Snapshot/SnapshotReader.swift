@@ -110,8 +110,8 @@ final class SnapshotReader: Sendable {
                 continue
             }
             let estimate = try estimatedRows(parts[0], parts[1], on: snapshot.connection)
-            progress.beginTable(table, estimate: estimate)
-            publish(progress.progress(tablesLeft: (cursor.tables?.count ?? 1) - 1, done: false))
+            progress.beginTable(table, estimate: estimate, rowsBefore: cursor.rows ?? 0)
+            publish(progress.progress(tablesLeft: Self.tablesAfterTheFirst(cursor), done: false))
             var beginsTable = cursor.after == nil
             var handed: Handed?
             var tableRead = false
@@ -142,7 +142,7 @@ final class SnapshotReader: Sendable {
                         handed = Handed(cursor: cursor, beginsTable: beginsTable, beginsSnapshot: beginsSnapshot)
                         (cursor, beginsTable, beginsSnapshot) = (next, false, false)
                         progress.read(rows?.rowCount ?? 0)
-                        publish(progress.progress(tablesLeft: (cursor.tables?.count ?? 1) - 1, done: false))
+                        publish(progress.progress(tablesLeft: Self.tablesAfterTheFirst(cursor), done: false))
                         pace.wait(after: rows?.rowCount ?? 0, isStopping: { isStopping })
                     }
                 }
@@ -179,6 +179,10 @@ final class SnapshotReader: Sendable {
             publish(progress.progress(tablesLeft: 0, done: true))
         }
     }
+
+    /// The tables after the one being read, for the progress: none once the last table's last chunk moved
+    /// the cursor past it.
+    private static func tablesAfterTheFirst(_ cursor: SnapshotCursor) -> Int { max(0, (cursor.tables?.count ?? 1) - 1) }
 
     /// Moves the cursor past `table` (dropped before or during its snapshot) and hands that over; false
     /// when the pipeline stops.
