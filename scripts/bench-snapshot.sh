@@ -56,6 +56,31 @@ bench_snapshot snap "$(( limit ? (rows < limit * 10 ? rows : limit * 10) : rows 
 wait "$writer_pid"
 during=$(cat "$work/writer.out")
 
+# The same three writer runs with the server on a core of its own, as where the daemon and Kafka run on
+# other machines: the server and the writer (the application) on core 1; the daemon, the mock cluster and
+# the dump tool on core 0. What is left of the writer's slowdown is the snapshot's load on the server
+# (its reads, and any lock), without the daemon's and Kafka's CPU taking the server's core.
+cores=$(nproc)
+if [ "$cores" -ge 2 ]; then
+  server_pid=$(cat "$server_dir/mysqld.pid")
+  taskset -a -cp 1 "$server_pid" >/dev/null
+  taskset -a -cp 0 "$kafka_pid" >/dev/null
+  taskset -cp 0 $$ >/dev/null  # this script, and so the dump tool and the daemon it starts
+  separate_writer() { taskset -c 1 python3 scripts/bench_writer.py 127.0.0.1 "$BINLOGO_MYSQL_PORT" bench snap "$rows" 200 10; }
+  separate_alone=$(separate_writer)
+  separate_writer >"$work/writer-dump-separate.out" &
+  writer_pid=$!
+  while kill -0 "$writer_pid" 2>/dev/null; do bench_snapshot_dump snap; done
+  wait "$writer_pid"
+  separate_dump=$(cat "$work/writer-dump-separate.out")
+  separate_writer >"$work/writer-separate.out" &
+  writer_pid=$!
+  bench_snapshot snap "$(( limit ? (rows < limit * 10 ? rows : limit * 10) : rows ))" 9103 "$limit"
+  wait "$writer_pid"
+  separate_during=$(cat "$work/writer-separate.out")
+  for pid in "$server_pid" "$kafka_pid" $$; do taskset -a -cp "0-$((cores - 1))" "$pid" >/dev/null; done
+fi
+
 dump_rate=$(calc 0 "$rows / $dump_seconds")
 snapshot_rate=$(calc 0 "$rows / $snapshot_seconds")
 printf '\nsnapshot of %s rows (%s), %s:\n' "$(thousands "$rows")" "$bench_server" "$(machine)"
@@ -69,3 +94,10 @@ printf '  writer commit latency, 200/s: alone p50 %s ms p99 %s ms (%s commits); 
   "$a50" "$a99" "$acount" "${limit:+ at $limit rows/s}" "$d50" "$d99" "$dcount" "$(calc 2 "$d99 / $a99")"
 printf '  writer commit latency during %s (the reference): p50 %s ms p99 %s ms (%s commits); p99 ratio %s\n' \
   "$dump_tool" "$r50" "$r99" "$rcount" "$(calc 2 "$r99 / $a99")"
+if [ -n "${separate_alone:-}" ]; then
+  read -r a50 a99 amax acount <<<"$separate_alone"
+  read -r d50 d99 dmax dcount <<<"$separate_during"
+  read -r r50 r99 rmax rcount <<<"$separate_dump"
+  printf '  the server and the writer on core 1, the rest on core 0: writer alone p50 %s ms p99 %s ms; during a snapshot%s p50 %s ms p99 %s ms, p99 ratio %s; during %s p50 %s ms p99 %s ms, p99 ratio %s\n' \
+    "$a50" "$a99" "${limit:+ at $limit rows/s}" "$d50" "$d99" "$(calc 2 "$d99 / $a99")" "$dump_tool" "$r50" "$r99" "$(calc 2 "$r99 / $a99")"
+fi

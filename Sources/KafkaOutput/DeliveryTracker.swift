@@ -13,8 +13,12 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
         /// Every token up to this one is done.
         var doneThrough: UInt64 = 0
         var doneAbove: Set<UInt64> = []
-        /// Ends of transactions not yet checkpointed, oldest first: (last token, position).
-        var pending: [(UInt64, Position)] = []
+        /// Ends of transactions not yet checkpointed, oldest first: each one's last token, and its position
+        /// at the same index. Two arrays, not one of tuples: code generic over `Position` looks a tuple
+        /// type's metadata up in a locked runtime cache at every access, and acknowledgements (one per
+        /// message) mostly only compare tokens.
+        var pendingTokens: [UInt64] = []
+        var pendingPositions: [Position] = []
         var pendingHead = 0
         var checkpoint: Position?
         var failure: (token: UInt64, error: KafkaError)?
@@ -44,7 +48,8 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
     /// The transaction whose messages were just handed out ends at `position`.
     public func endTransaction(at position: Position) {
         state.withLock { state in
-            state.pending.append((state.nextToken - 1, position))
+            state.pendingTokens.append(state.nextToken - 1)
+            state.pendingPositions.append(position)
             Self.advance(&state)
         }
     }
@@ -106,20 +111,29 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
 
     private static func markDone(_ token: UInt64, _ state: inout State) {
         guard token > state.doneThrough else { return }
+        if token == state.doneThrough + 1 && state.doneAbove.isEmpty {
+            // In order, the common case: no set to look into.
+            state.doneThrough = token
+            return
+        }
         state.doneAbove.insert(token)
         while state.doneAbove.remove(state.doneThrough + 1) != nil { state.doneThrough += 1 }
     }
 
     private static func advance(_ state: inout State) {
         let frozenBefore = state.failure?.token ?? UInt64.max
-        while state.pendingHead < state.pending.count {
-            let (lastToken, position) = state.pending[state.pendingHead]
+        var head = state.pendingHead
+        while head < state.pendingTokens.count {
+            let lastToken = state.pendingTokens[head]
             guard lastToken <= state.doneThrough, lastToken < frozenBefore else { break }
-            state.checkpoint = position
-            state.pendingHead += 1
+            head += 1
         }
-        if state.pendingHead > 1024 && state.pendingHead * 2 > state.pending.count {
-            state.pending.removeFirst(state.pendingHead)
+        guard head > state.pendingHead else { return }
+        state.checkpoint = state.pendingPositions[head - 1]
+        state.pendingHead = head
+        if head > 1024 && head * 2 > state.pendingTokens.count {
+            state.pendingTokens.removeFirst(head)
+            state.pendingPositions.removeFirst(head)
             state.pendingHead = 0
         }
     }
