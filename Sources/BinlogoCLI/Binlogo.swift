@@ -5,7 +5,7 @@ struct Binlogo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "binlogo",
         abstract: "Stream MySQL/MariaDB row changes to Kafka as JSON.",
-        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, PositionCommand.self, DumpCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, StatusCommand.self, PositionCommand.self, SnapshotCommand.self, DumpCommand.self, VersionCommand.self]
     )
 
     /// As ArgumentParser's own `main`, except that a wrong argument is one line on stderr (the

@@ -29,16 +29,7 @@ struct PositionCommand: ParsableCommand {
 
         /// The pipeline's configuration and its checkpoint store.
         func pipelineAndStore() throws -> (pipeline: PipelineConfiguration, store: CheckpointStore) {
-            let configuration: DaemonConfiguration
-            do {
-                configuration = try ConfigurationLoader.load(path: config)
-            } catch {
-                throw CommandFailure("binlogo position: \(error)")
-            }
-            guard let found = configuration.pipelines.first(where: { $0.name == pipeline }) else {
-                let known = configuration.pipelines.map(\.name).joined(separator: ", ")
-                throw CommandFailure("binlogo position: no pipeline \(pipeline) in \(config) (pipelines: \(known.isEmpty ? "none" : known))")
-            }
+            let (configuration, found) = try configuredPipeline(pipeline, in: config, command: "binlogo position")
             return (found, CheckpointStore(directory: configuration.stateDirectory, pipeline: pipeline))
         }
     }

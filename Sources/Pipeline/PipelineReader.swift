@@ -15,6 +15,12 @@ struct PipelineReader {
     var commitPoints: CommitPoints
     /// The snapshot's cursor and the chunk waiting for the stream (inactive without a snapshot).
     var snapshot = SnapshotWindow()
+    /// The signal table (`database.table`) whose inserted rows are requests to this pipeline, never published.
+    var signalTable: String?
+    /// The pipeline's name, as signal rows address it.
+    var pipelineName = ""
+    /// Requests read from the signal table and not yet acted on (`takeSignals`).
+    private var signals: [SnapshotSignal] = []
     /// Tables whose partial JSON updates came without the old document, already named in the log.
     private var tablesWithUnappliedJSONDiffs: Set<String> = []
 
@@ -75,6 +81,12 @@ struct PipelineReader {
 
     private mutating func rows(_ event: RowsEvent, context: TransactionContext, emit: (Change) throws -> Void) throws {
         metrics.read.increment(by: Int64(event.rowCount))
+        if let signalTable, event.table.qualifiedName == signalTable {
+            let (signals, refused) = try SnapshotSignal.signals(in: event, for: pipelineName)
+            for reason in refused { logger.warning("signal refused", metadata: ["reason": "\(reason)"]) }
+            self.signals += signals
+            return
+        }
         if snapshot.table != nil { try snapshot.observe(event, gtid: context.gtid) }
         guard filter.passes(event) else {
             metrics.filtered.increment(by: Int64(event.rowCount))
@@ -85,6 +97,12 @@ struct PipelineReader {
                            metadata: ["table": "\(event.table.qualifiedName)", "position": "\(event.binlogFile):\(event.position)"])
         }
         try marker.rows(event, 0..<event.rowCount, context: context, emit: emit)
+    }
+
+    /// The requests read from the signal table since the last call, oldest first.
+    mutating func takeSignals() -> [SnapshotSignal] {
+        defer { signals.removeAll() }
+        return signals
     }
 
     /// The pending chunk's rows that the stream did not change inside its window, as `read` messages (one

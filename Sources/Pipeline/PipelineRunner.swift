@@ -57,6 +57,8 @@ public final class PipelineRunner: Sendable {
     /// Signalled when the pending snapshot chunk went out, and when one was handed over.
     private let chunkEmitted = DispatchSemaphore(value: 0)
     private let chunkOffered = DispatchSemaphore(value: 0)
+    /// Whether the thread that emits chunks while the stream idles runs (started with the first snapshot).
+    private let emitterStarted = Mutex(false)
 
     private struct RunnerState {
         var status: Status = .starting
@@ -128,9 +130,14 @@ public final class PipelineRunner: Sendable {
                                  context: MessageContext(pipelineName: configuration.name, excludedColumns: filters.excludeColumns),
                                  logger: logger),
             metrics: PipelineMetrics(pipeline: configuration.name), logger: logger))
+        reader.withLock { reader in
+            reader.signalTable = configuration.snapshot.signalTable
+            reader.pipelineName = configuration.name
+        }
         self.source = BinlogSource(configuration: configuration.source, logger: logger)
-        self.snapshotReader = configuration.snapshot.mode == .never ? nil
-            : SnapshotReader(configuration: configuration.snapshot, source: configuration.source, filters: configuration.filters, logger: logger)
+        self.snapshotReader = configuration.snapshot.mayTakeSnapshots
+            ? SnapshotReader(configuration: configuration.snapshot, source: configuration.source, filters: configuration.filters, logger: logger)
+            : nil
     }
 
     public var status: Status { state.withLock { $0.status } }
@@ -268,26 +275,86 @@ public final class PipelineRunner: Sendable {
             transactional?.reassertOwnership(committed: committed.value.map { CommittedPosition(position: $0) })
         }, isRelevant: { [self] event in reader.withLock { $0.filter.passes(event) } })
         state.withLock { if $0.status == .starting { $0.status = .running } }
-        if let snapshotReader, let cursor, !cursor.isDone {
+        if let cursor, !cursor.isDone { startSnapshot(at: cursor) }
+    }
+
+    /// Starts the snapshot's reading thread at `cursor` (and, with the first snapshot, the thread that
+    /// emits chunks while the stream idles); false while a cancelled snapshot's thread has not ended.
+    @discardableResult
+    private func startSnapshot(at cursor: SnapshotCursor) -> Bool {
+        guard let snapshotReader else { return false }
+        let started = snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
+                                           schemaVersion: { [self] in reader.withLock { $0.snapshot.schemaVersion } },
+                                           exchange: { [self] chunk in try exchange(chunk) }, onFailure: { [self] reason in fail(reason) })
+        let startsEmitter = started && emitterStarted.withLock { started in
+            defer { started = true }
+            return !started
+        }
+        if startsEmitter {
             let emitter = Thread { [self] in
                 nameCurrentThread("binlogo-snapout")
                 emitChunksWhileIdle()
             }
             emitter.start()
-            snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
-                                 schemaVersion: { [self] in reader.withLock { $0.snapshot.schemaVersion } },
-                                 exchange: { [self] chunk in try exchange(chunk) }, onFailure: { [self] reason in fail(reason) })
         }
+        return started
     }
 
-    /// The snapshot to take or go on with: at a pipeline's first start (no position stored) a new one, else
-    /// the one the stored position carries; none for a pipeline that streamed before the snapshot was configured.
+    /// The snapshot to take or go on with: the one the stored position carries; at a pipeline's first start
+    /// (no position stored) with `snapshot: initial`, a new one; else none (`initial` takes none for a
+    /// pipeline that streamed before it was configured).
     private func snapshotCursor(resumingAt stored: SourcePosition?) -> SnapshotCursor? {
-        guard configuration.snapshot.mode != .never else { return nil }
-        guard let stored else { return SnapshotCursor(tables: nil) }
-        if let cursor = stored.snapshot { return cursor }
+        guard configuration.snapshot.mayTakeSnapshots else { return nil }
+        if let cursor = stored?.snapshot { return cursor }
+        guard configuration.snapshot.mode == .initial else { return nil }
+        guard stored != nil else { return SnapshotCursor(tables: nil) }
         logger.info("snapshot: initial reads the tables at a pipeline's first start; this pipeline has a position from before, so it takes none")
         return nil
+    }
+
+    /// Acts on requests read from the signal table, in order, right after `event`, the one that carried
+    /// them (whose position does not include them yet: read again after a crash, they are acted on again).
+    private func act(on signals: [SnapshotSignal], after event: SourceEvent) {
+        for signal in signals {
+            let origin: Logger.Metadata = ["position": "\(signal.binlogFile):\(signal.position)"]
+            switch signal.action {
+            case .snapshot:
+                let refusal: String? = reader.withLock { reader in
+                    if reader.snapshot.isReading || snapshotReader?.isRunning == true {
+                        return "a snapshot is under way: cancel it first (action cancel), or ask again once it ended"
+                    }
+                    let outside = signal.tables.filter { !reader.filter.passes(qualifiedName: $0) }
+                    if !outside.isEmpty { return "the pipeline's filters leave out \(outside.joined(separator: ", "))" }
+                    reader.snapshot.request(SnapshotCursor(tables: nil, condition: signal.condition, chosenTables: signal.tables),
+                                            boundary: event.mayResumeHere ? event.resumePosition : nil)
+                    return nil
+                }
+                if let refusal {
+                    logger.warning("snapshot signal refused", metadata: origin.merging(["reason": "\(refusal)"]) { $1 })
+                    continue
+                }
+                logger.info("snapshot requested through the signal table", metadata: origin.merging([
+                    "tables": "\(signal.tables.joined(separator: ","))", "condition": "\(signal.condition ?? "none")"]) { $1 })
+                let cursor = reader.withLock { $0.snapshot.cursor } ?? SnapshotCursor(tables: nil)
+                if !startSnapshot(at: cursor) {
+                    reader.withLock { $0.snapshot.cancel() }
+                    logger.warning("snapshot signal refused", metadata: origin.merging(["reason": "the cancelled snapshot's reading has not ended yet; ask again"]) { $1 })
+                }
+            case .cancel:
+                let cancelled = reader.withLock { reader -> Bool in
+                    guard reader.snapshot.isReading else { return false }
+                    reader.snapshot.cancel()
+                    return true
+                }
+                guard cancelled else {
+                    logger.info("cancel signal: no snapshot is under way", metadata: origin)
+                    continue
+                }
+                snapshotReader?.cancel()
+                chunkEmitted.signal()
+                logger.warning("snapshot cancelled through the signal table: the tables not yet read are left unread", metadata: origin)
+            }
+        }
     }
 
     /// A token for the next message, its send time sampled for the latency metric.
@@ -359,10 +426,14 @@ public final class PipelineRunner: Sendable {
         // room in the queue (backpressure) never holds the lock the checkpoint task also takes.
         /// Under a snapshot: the resume position with the snapshot's cursor.
         var stampedResume: SourcePosition?
+        /// Whether a signal read in this event started or cancelled a snapshot.
+        var signalled = false
         if !event.steps.isEmpty || event.endsEventGroup || snapshotting {
             let exactlyOnce = transactional != nil
+            var signals: [SnapshotSignal] = []
             let (batch, point, emittedChunk): ([OutgoingMessage], SourcePosition?, Bool) = try reader.withLock { reader in
                 var batch = try reader.messages(for: event.steps, token: nextToken)
+                signals = reader.takeSignals()
                 var point: SourcePosition?
                 if reader.commitPoints.rows.isActive {
                     let passed = reader.commitPoints.passed(event, published: !batch.isEmpty)
@@ -379,12 +450,22 @@ public final class PipelineRunner: Sendable {
                 return (batch, point.map(reader.snapshot.stamped), emits)
             }
             try queue.put(batch, reaching: point.map { CommittedPosition(position: $0) })
+            if !signals.isEmpty {
+                act(on: signals, after: event)
+                signalled = true
+            }
             if emittedChunk {
                 chunkEmitted.signal()
                 if !event.endsTransaction, transactional == nil { deliveries.endTransaction(at: stampedResume ?? event.resumePosition) }
             }
         }
         if event.endsTransaction, transactional == nil { deliveries.endTransaction(at: stampedResume ?? event.resumePosition) }
+        if signalled, event.mayResumeHere {
+            // The position past the signal, with the cursor it set: a cancel is recorded even if the stream idles.
+            let position = reader.withLock { $0.snapshot.stamped(event.resumePosition) }
+            try queue.put([], reaching: transactional == nil ? nil : CommittedPosition(position: position))
+            if transactional == nil { deliveries.endTransaction(at: position) }
+        }
         // Reading progress shows even while a prepared XA transaction holds the checkpoint back, so that
         // the checkpoint's age grows where an operator can see it.
         if event.endsEventGroup {

@@ -91,6 +91,10 @@ import Testing
                 mysql: {user: u, server_id: 3}
                 output: {stdout: {}}
                 snapshot: {mode: initial, chunk_rows: 2500, rows_per_second: 40000}
+              - name: signalled
+                mysql: {user: u, server_id: 4}
+                output: {stdout: {}}
+                snapshot: {signal_table: ops.binlogo_signals}
             """
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-config-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -98,8 +102,10 @@ import Testing
         try yaml.write(to: directory.appendingPathComponent("binlogo.yaml"), atomically: true, encoding: .utf8)
         let pipelines = try ConfigurationLoader.load(path: directory.appendingPathComponent("binlogo.yaml").path).pipelines
         #expect(pipelines.map(\.snapshot) == [SnapshotConfiguration(), SnapshotConfiguration(mode: .initial),
-                                              SnapshotConfiguration(mode: .initial, chunkRows: 2500, rowsPerSecond: 40_000)])
+                                              SnapshotConfiguration(mode: .initial, chunkRows: 2500, rowsPerSecond: 40_000),
+                                              SnapshotConfiguration(signalTable: "ops.binlogo_signals")])
         #expect(pipelines[0].snapshot.mode == .never && pipelines[1].snapshot.chunkRows == 10_000)
+        #expect(pipelines.map(\.snapshot.mayTakeSnapshots) == [false, true, true, true])
     }
 
     @Test func exactlyOnceSettings() throws {

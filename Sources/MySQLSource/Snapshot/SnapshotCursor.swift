@@ -8,11 +8,18 @@ public struct SnapshotCursor: Sendable, Equatable, Codable, CustomStringConverti
     public var after: [String]?
     /// The rows of the first table emitted so far (for its end marker and the progress).
     public var rows: Int?
+    /// A condition (SQL) the rows read must meet, for every table of the snapshot; nil for all rows.
+    public var condition: String?
+    /// The tables a snapshot asked for through the signal table, until it lists them in `tables`; nil for
+    /// every table the pipeline includes.
+    public var chosenTables: [String]?
 
-    public init(tables: [String]?, after: [String]? = nil, rows: Int? = nil) {
+    public init(tables: [String]?, after: [String]? = nil, rows: Int? = nil, condition: String? = nil, chosenTables: [String]? = nil) {
         self.tables = tables
         self.after = after
         self.rows = rows
+        self.condition = condition
+        self.chosenTables = chosenTables
     }
 
     public var isDone: Bool { tables?.isEmpty == true }
@@ -20,6 +27,7 @@ public struct SnapshotCursor: Sendable, Equatable, Codable, CustomStringConverti
     public var description: String {
         guard let tables else { return "snapshot not begun" }
         guard let table = tables.first else { return "snapshot done" }
-        return "snapshot of \(table)" + (after.map { " after key (\($0.joined(separator: ", ")))" } ?? "") + ", \(tables.count - 1) more tables"
+        return "snapshot of \(table)" + (after.map { " after key (\($0.joined(separator: ", ")))" } ?? "")
+            + (condition.map { " where \($0)" } ?? "") + ", \(tables.count - 1) more tables"
     }
 }

@@ -15,10 +15,15 @@ public final class TableChunkReader {
     private let from: String
     /// The last key read, as SQL literals in key order; nil before the first chunk.
     public private(set) var lastKey: [String]?
+    /// The condition the rows must meet (SQL), nil for all rows.
+    private let condition: String?
     private var builder: SnapshotRowsBuilder
 
-    /// - Parameter after: the key to resume after (from `lastKey` of an earlier reader).
-    public init(database: String, table name: String, on connection: MySQLConnection, mariaDB: Bool, after: [String]? = nil) throws {
+    /// - Parameters:
+    ///   - after: the key to resume after (from `lastKey` of an earlier reader).
+    ///   - condition: SQL the rows must meet (a snapshot asked for with a WHERE condition); nil for all rows.
+    public init(database: String, table name: String, on connection: MySQLConnection, mariaDB: Bool, after: [String]? = nil,
+                condition: String? = nil) throws {
         let columns = try SnapshotSchema.columns(of: database, name, on: connection)
         guard !columns.isEmpty else { throw SnapshotError.noSuchTable("\(database).\(name)") }
         let keyNames = try SnapshotSchema.primaryKey(of: database, name, on: connection)
@@ -29,6 +34,7 @@ public final class TableChunkReader {
         selectList = columns.map(\.selectExpression).joined(separator: ", ")
         from = "\(SnapshotColumn.quoteIdentifier(database)).\(SnapshotColumn.quoteIdentifier(name))"
         lastKey = after
+        self.condition = condition
         builder = SnapshotRowsBuilder(table: table)
     }
 
@@ -40,8 +46,10 @@ public final class TableChunkReader {
     /// The SELECT of the next chunk of at most `limit` rows.
     public func chunkQuery(limit: Int) -> String {
         let order = keyColumns.map { SnapshotColumn.quoteIdentifier(columns[$0].name) }.joined(separator: ", ")
+        let keyset = lastKey.map { Self.after($0, columns: keyColumns.map { columns[$0] }) }
+        let conditions = (keyset.map { ["(\($0))"] } ?? []) + (condition.map { ["(\($0))"] } ?? [])
         var sql = "SELECT \(selectList) FROM \(from)"
-        if let lastKey { sql += " WHERE \(Self.after(lastKey, columns: keyColumns.map { columns[$0] }))" }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         return sql + " ORDER BY \(order) LIMIT \(limit)"
     }
 

@@ -306,7 +306,7 @@ public enum ConfigurationLoader {
         return filters
     }
 
-    /// `snapshot: initial`, or `snapshot: {mode: initial, chunk_rows: 10000, rows_per_second: 50000}`.
+    /// `snapshot: initial`, or `snapshot: {mode: initial, chunk_rows: 10000, rows_per_second: 50000, signal_table: binlogo.signals}`.
     static func parseSnapshot(_ node: ConfigNode) throws(ConfigurationError) -> SnapshotConfiguration {
         var snapshot = SnapshotConfiguration()
         func mode(_ node: ConfigNode) throws(ConfigurationError) -> SnapshotConfiguration.Mode {
@@ -320,10 +320,18 @@ public enum ConfigurationLoader {
             snapshot.mode = try mode(node)
             return snapshot
         }
-        let keys = try node.mapping(allowed: ["mode", "chunk_rows", "rows_per_second"])
+        let keys = try node.mapping(allowed: ["mode", "chunk_rows", "rows_per_second", "signal_table"])
         if let modeNode = keys["mode"] { snapshot.mode = try mode(modeNode) }
         snapshot.chunkRows = try keys["chunk_rows"]?.integer(in: 1...1_000_000) ?? snapshot.chunkRows
         snapshot.rowsPerSecond = try keys["rows_per_second"]?.integer(in: 1...100_000_000)
+        if let signalNode = keys["signal_table"] {
+            let name = try signalNode.string()
+            guard name.split(separator: ".", omittingEmptySubsequences: false).count == 2, !name.hasPrefix("."), !name.hasSuffix("."),
+                  !name.contains("*") else {
+                throw signalNode.error("signal_table \(name) is not DATABASE.TABLE, e.g. signal_table: binlogo.signals")
+            }
+            snapshot.signalTable = name
+        }
         return snapshot
     }
 

@@ -13,10 +13,17 @@ public struct SnapshotConfiguration: Sendable, Equatable {
     public var chunkRows: Int
     /// At most this many rows a second (spreads the snapshot's load on the server); nil for no limit.
     public var rowsPerSecond: Int?
+    /// The table (`database.table`) in the source whose inserted rows ask a running pipeline for a snapshot
+    /// of chosen tables, or cancel one (`SnapshotSignal`); nil for none.
+    public var signalTable: String?
 
-    public init(mode: Mode = .never, chunkRows: Int = 10_000, rowsPerSecond: Int? = nil) {
+    public init(mode: Mode = .never, chunkRows: Int = 10_000, rowsPerSecond: Int? = nil, signalTable: String? = nil) {
         self.mode = mode
         self.chunkRows = chunkRows
         self.rowsPerSecond = rowsPerSecond
+        self.signalTable = signalTable
     }
+
+    /// Whether the pipeline may take a snapshot: at its first start, or when its signal table asks.
+    public var mayTakeSnapshots: Bool { mode != .never || signalTable != nil }
 }

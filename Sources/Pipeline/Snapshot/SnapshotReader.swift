@@ -18,6 +18,9 @@ final class SnapshotReader: Sendable {
 
     private struct State {
         var stopping = false
+        /// Whether the reading thread runs (a new snapshot waits until the cancelled one's thread ended).
+        var running = false
+        var cancelled = false
         var connection: SnapshotConnection?
         var progress: SnapshotProgress?
     }
@@ -26,7 +29,9 @@ final class SnapshotReader: Sendable {
     var progress: SnapshotProgress? { state.withLock { $0.progress } }
 
     private func publish(_ progress: SnapshotProgress) {
-        state.withLock { $0.progress = progress }
+        state.withLock { state in
+            if !state.cancelled { state.progress = progress }
+        }
     }
 
     init(configuration: SnapshotConfiguration, source: SourceConfiguration, filters: PipelineConfiguration.Filters, logger: Logger) {
@@ -42,8 +47,16 @@ final class SnapshotReader: Sendable {
     ///   - schemaVersion: the stream's count of DDL statements on the table, read before its columns are.
     ///   - exchange: hands a chunk over once the one before is out (nil: only waits for that), and returns
     ///     the outcome of the one before (see `PipelineRunner.exchange`).
+    /// Returns false, starting nothing, while the thread of a cancelled snapshot has not ended yet.
+    @discardableResult
     func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, schemaVersion: @escaping @Sendable () -> Int,
-               exchange: @escaping @Sendable (PendingChunk?) throws -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void) {
+               exchange: @escaping @Sendable (PendingChunk?) throws -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void) -> Bool {
+        let starts = state.withLock { state -> Bool in
+            guard !state.running else { return false }
+            (state.running, state.stopping, state.cancelled, state.progress) = (true, false, false, nil)
+            return true
+        }
+        guard starts else { return false }
         let thread = Thread { [self] in
             nameCurrentThread("binlogo-snap")
             do {
@@ -51,9 +64,13 @@ final class SnapshotReader: Sendable {
             } catch {
                 if !isStopping { onFailure("snapshot: \(error)") }
             }
-            state.withLock { $0.connection = nil }
+            state.withLock { state in
+                state.connection = nil
+                state.running = false
+            }
         }
         thread.start()
+        return true
     }
 
     /// Ends the snapshot at its next chunk; a query in progress is cut short (the chunk is read again at the next start).
@@ -65,7 +82,19 @@ final class SnapshotReader: Sendable {
         connection?.connection.interrupt()
     }
 
+    /// Ends the snapshot for good (a cancel signal): as `stop`, and the progress says `cancelled`.
+    func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            state.progress = SnapshotProgress(state: "cancelled")
+        }
+        stop()
+    }
+
     var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Whether the reading thread still runs.
+    var isRunning: Bool { state.withLock { $0.running } }
 
     /// The chunk handed over and not yet known to be out: where it began, to read it again if refused.
     private struct Handed {
@@ -83,7 +112,7 @@ final class SnapshotReader: Sendable {
         /// Whether the next chunk is the snapshot's very first (a snapshot whose first chunk went out before goes on).
         var beginsSnapshot = start.tables == nil
         if start.tables == nil {
-            start = SnapshotCursor(tables: try includedTables(on: snapshot.connection))
+            start = SnapshotCursor(tables: try start.chosenTables ?? includedTables(on: snapshot.connection), condition: start.condition)
             logger.info("snapshot begins", metadata: ["tables": "\(start.tables!.count)"])
         } else if !start.isDone {
             logger.info("snapshot goes on", metadata: ["at": "\(start)"])
@@ -103,7 +132,7 @@ final class SnapshotReader: Sendable {
             var reader: TableChunkReader
             do {
                 reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
-                                              mariaDB: snapshot.isMariaDB, after: cursor.after)
+                                              mariaDB: snapshot.isMariaDB, after: cursor.after, condition: cursor.condition)
             } catch SnapshotError.noSuchTable {
                 logger.warning("snapshot: the table was dropped before its snapshot; it has no rows to read", metadata: ["table": "\(table)"])
                 guard try skipTable(table, cursor: &cursor, exchange: exchange) else { return }
@@ -164,7 +193,7 @@ final class SnapshotReader: Sendable {
                     version = schemaVersion()
                     do {
                         reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
-                                                      mariaDB: snapshot.isMariaDB, after: cursor.after)
+                                                      mariaDB: snapshot.isMariaDB, after: cursor.after, condition: cursor.condition)
                     } catch SnapshotError.noSuchTable {
                         logger.warning("snapshot: the table was dropped during its snapshot", metadata: ["table": "\(table)"])
                         guard try skipTable(table, cursor: &cursor, exchange: exchange) else { return }

@@ -36,8 +36,12 @@ struct SnapshotWindow {
         case stopped
     }
 
+    /// Set when the snapshot was cancelled: its reading thread gets `.stopped` and offers nothing more.
+    private var cancelled = false
+
     /// The outcome of the chunk offered last, once it is out: a refusal is reported once.
     mutating func takeOutcome() -> Outcome {
+        if cancelled { return .stopped }
         if pending != nil { return .waiting }
         defer { refused = false }
         return refused ? .schemaChanged : .emitted
@@ -52,6 +56,30 @@ struct SnapshotWindow {
     }
 
     var isActive: Bool { cursor != nil }
+
+    /// Whether a snapshot is under way (a cursor with tables left to read).
+    var isReading: Bool { cursor.map { !$0.isDone } ?? false }
+
+    /// A snapshot asked for through the signal table begins with `cursor`: the positions carry it from now
+    /// on. `boundary`: where the stream stands, if between two transactions (the window did not follow the
+    /// stream while no snapshot was under way).
+    mutating func request(_ cursor: SnapshotCursor, boundary: SourcePosition?) {
+        self.cursor = cursor
+        self.boundary = boundary
+        cancelled = false
+        pending = nil
+        table = nil
+        changed.removeAll()
+    }
+
+    /// Ends the snapshot where it stands: the pending chunk is dropped, and the cursor says done.
+    mutating func cancel() {
+        cancelled = true
+        pending = nil
+        table = nil
+        changed.removeAll()
+        cursor = SnapshotCursor(tables: [])
+    }
 
     /// The snapshot of `table` begins (or goes on after a restart): the stream's changes to it are recorded from now on.
     mutating func begin(table: String) {
