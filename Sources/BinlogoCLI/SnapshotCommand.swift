@@ -72,8 +72,8 @@ private struct SignalWriter {
         } catch {
             throw CommandFailure("binlogo snapshot: \(error)")
         }
-        let quotedTable = table.split(separator: ".").map { "`\($0.replacingOccurrences(of: "`", with: "``"))`" }.joined(separator: ".")
-        let values = [options.pipeline, action, tables, condition].map { $0.map(Self.literal) ?? "NULL" }.joined(separator: ", ")
+        let quotedTable = SignalTable(name: table, pipeline: options.pipeline).quotedName
+        let values = [options.pipeline, action, tables, condition].map { $0.map(SignalTable.textLiteral) ?? "NULL" }.joined(separator: ", ")
         do {
             try connection.execute("INSERT INTO \(quotedTable) (pipeline, action, tables, `condition`) VALUES (\(values))")
         } catch where error.code == 1146 {
@@ -92,13 +92,4 @@ private struct SignalWriter {
             throw CommandFailure("binlogo snapshot: \(error)")
         }
     }
-
-    /// A text as an SQL literal that reads the same under every sql_mode: its UTF-8 bytes in hex.
-    static func literal(_ text: String) -> String {
-        "CONVERT(X'\(text.utf8.map { String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined())' USING utf8mb4)"
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -2,6 +2,7 @@ import BinlogDecoder
 import Foundation
 import KafkaOutput
 import Logging
+import MySQLSource
 
 /// The reading thread's own state after the transaction assembler: the filter, the commit marks and
 /// the router. It turns the steps of one event into its outgoing messages, in order.
@@ -84,7 +85,14 @@ struct PipelineReader {
         if let signalTable, event.table.qualifiedName == signalTable {
             let (signals, refused) = try SnapshotSignal.signals(in: event, for: pipelineName)
             for reason in refused { logger.warning("signal refused", metadata: ["reason": "\(reason)"]) }
-            self.signals += signals
+            for signal in signals {
+                // A chunk's watermark row: where it stands in the binlog is what the window needs, in stream order.
+                if signal.action == .watermark {
+                    snapshot.watermarkFound(signal.tables[0], at: BinlogPoint(file: event.binlogFile, position: event.position))
+                } else {
+                    self.signals.append(signal)
+                }
+            }
             return
         }
         if snapshot.table != nil { try snapshot.observe(event, gtid: context.gtid) }

@@ -136,7 +136,8 @@ public final class PipelineRunner: Sendable {
         }
         self.source = BinlogSource(configuration: configuration.source, logger: logger)
         self.snapshotReader = configuration.snapshot.mayTakeSnapshots
-            ? SnapshotReader(configuration: configuration.snapshot, source: configuration.source, filters: configuration.filters, logger: logger)
+            ? SnapshotReader(configuration: configuration.snapshot, pipeline: configuration.name, source: configuration.source,
+                             filters: configuration.filters, logger: logger)
             : nil
     }
 
@@ -323,8 +324,8 @@ public final class PipelineRunner: Sendable {
                     if reader.snapshot.isReading || snapshotReader?.isRunning == true {
                         return "a snapshot is under way: cancel it first (action cancel), or ask again once it ended"
                     }
-                    let outside = signal.tables.filter { !reader.filter.passes(qualifiedName: $0) }
-                    if !outside.isEmpty { return "the pipeline's filters leave out \(outside.joined(separator: ", "))" }
+                    let outside = signal.tables.filter { !reader.filter.passes(qualifiedName: $0) || $0 == configuration.snapshot.signalTable }
+                    if !outside.isEmpty { return "the pipeline's filters leave out \(outside.joined(separator: ", ")) (or it is the signal table)" }
                     reader.snapshot.request(SnapshotCursor(tables: nil, condition: signal.condition, chosenTables: signal.tables),
                                             boundary: event.mayResumeHere ? event.resumePosition : nil)
                     return nil
@@ -353,6 +354,8 @@ public final class PipelineRunner: Sendable {
                 snapshotReader?.cancel()
                 chunkEmitted.signal()
                 logger.warning("snapshot cancelled through the signal table: the tables not yet read are left unread", metadata: origin)
+            case .watermark:
+                break  // taken by the window as the stream reads it (`PipelineReader`)
             }
         }
     }

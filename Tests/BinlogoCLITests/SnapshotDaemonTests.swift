@@ -32,25 +32,7 @@ import Testing
         let initialRows = 30_000
         try connection.execute("INSERT INTO items SELECT seq, seq FROM \(numbers(1...initialRows))")
 
-        let writing = Atomic<Bool>(true)
-        let writerDone = DispatchSemaphore(value: 0)
-        let writer = Thread {
-            defer { writerDone.signal() }
-            guard let writes = try? database.connect() else { return }
-            var generator = SeededGenerator(seed: 61)
-            var nextID = initialRows + 1
-            while writing.load(ordering: .relaxed) {
-                let id = Int.random(in: 1...nextID, using: &generator)
-                switch Int.random(in: 0..<3, using: &generator) {
-                case 0: try? writes.execute("UPDATE items SET v = v + 1 WHERE id = \(id)")
-                case 1: try? writes.execute("DELETE FROM items WHERE id = \(id)")
-                default:
-                    try? writes.execute("INSERT INTO items VALUES (\(nextID), 0)")
-                    nextID += 1
-                }
-                Thread.sleep(forTimeInterval: 0.002)
-            }
-        }
+        let writer = RandomRowWriter(database: database, table: "items", firstNewID: initialRows + 1, seed: 61, pause: 0.002)
         writer.start()
 
         var cursors: [String] = []
@@ -68,8 +50,7 @@ import Testing
         }
         try daemon.start()
         #expect(waitUntil(seconds: 120) { (try? lastPosition(broker, topic: positions))?.contains("\"tables\":[]") == true }, "\(daemon.log)")
-        writing.store(false, ordering: .relaxed)
-        writerDone.wait()
+        writer.stop()
         let end = try connection.currentBinlogPosition()
         #expect(waitUntil(seconds: 60) {
             guard let record = try? lastPosition(broker, topic: positions), let object = try? JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any],

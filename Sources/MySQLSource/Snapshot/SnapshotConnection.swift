@@ -1,4 +1,5 @@
 import BinlogDecoder
+import Foundation
 
 /// The connection a snapshot reads tables on, and how it brackets each chunk in the binlog so that the
 /// stream can tell which of its changes are newer than the chunk's rows (the DBLog method):
@@ -9,20 +10,34 @@ import BinlogDecoder
 /// - MySQL (GTIDs on): `gtid_executed` read before the SELECT (a transaction is in it only once its rows
 ///   are committed, so every later one may be newer than the chunk), and the binlog position read after
 ///   it: once the stream is there, every transaction the SELECT could have seen has been read.
+/// - MySQL without GTIDs, given the pipeline's signal table: a row inserted there before the SELECT and
+///   one after it (`watermark`, `low:ID` and `high:ID`). MySQL commits in binlog order, so a transaction
+///   logged before the low row was committed before the SELECT began (the chunk has its rows), and one the
+///   SELECT may have seen is logged before the high row. The stream finds both rows in the binlog, and
+///   with them the chunk's points (`Watermarks.resolving`). The two rows are deleted again at once.
 ///
 /// One thread reads with it; another may only `interrupt()` its connection (hence `@unchecked Sendable`).
 public final class SnapshotConnection: @unchecked Sendable {
     public let connection: MySQLConnection
     public let isMariaDB: Bool
     private let statusStatement: String
+    /// Where chunks are bracketed by rows (MySQL without GTIDs); nil otherwise.
+    private let watermarkTable: SignalTable?
+    private let user: String
 
-    public init(options: MySQLConnectionOptions) throws {
+    /// - Parameter signals: the pipeline's signal table, if it has one: on MySQL without GTIDs the chunks
+    ///   are bracketed by rows written there (the user needs INSERT and DELETE on it).
+    public init(options: MySQLConnectionOptions, signals: SignalTable? = nil) throws {
         connection = try MySQLConnection(options)
+        user = options.user
         let version = try MySQLServerVersion(of: connection)
         isMariaDB = version.isMariaDB
         statusStatement = version.binlogStatusStatement
         if !isMariaDB, try connection.queryValue("SELECT @@global.gtid_mode") != "ON" {
-            throw SnapshotError.needsGTIDs
+            guard let signals else { throw SnapshotError.needsGTIDs }
+            watermarkTable = signals
+        } else {
+            watermarkTable = nil
         }
         try TableChunkReader.prepareSession(connection)
     }
@@ -34,6 +49,9 @@ public final class SnapshotConnection: @unchecked Sendable {
             case point(BinlogPoint)
             /// Transactions whose GTID is not in this set (MySQL: `gtid_executed` before the SELECT).
             case executed(MySQLGTIDSet)
+            /// The signal-table row of this id, not yet found by the stream: every change the stream has
+            /// read so far is logged before it, so none is newer.
+            case signalled(String)
         }
 
         public var low: Low
@@ -41,17 +59,35 @@ public final class SnapshotConnection: @unchecked Sendable {
         /// keeps one (a dump by GTIDs reports no file position until an event comes), else by the position.
         public var high: BinlogPoint
         public var highGTIDs: MySQLGTIDSet?
+        /// The id of the signal-table row that is the high watermark, until the stream finds it.
+        public var highSignal: String?
 
-        public init(low: Low, high: BinlogPoint, highGTIDs: MySQLGTIDSet? = nil) {
+        public init(low: Low, high: BinlogPoint, highGTIDs: MySQLGTIDSet? = nil, highSignal: String? = nil) {
             self.low = low
             self.high = high
             self.highGTIDs = highGTIDs
+            self.highSignal = highSignal
         }
 
         /// Whether a stream that stands at `position` has read everything the chunk may have seen.
         public func isReached(by position: SourcePosition) -> Bool {
+            if highSignal != nil { return false }
             if let highGTIDs, let read = position.gtidSet { return read.contains(highGTIDs) }
             return position.hasReached(high)
+        }
+
+        /// Whether the stream's finding the signal-table row `id` at `point` settles a watermark of these.
+        public func awaits(_ id: String) -> Bool {
+            if case .signalled(id) = low { return true }
+            return highSignal == id
+        }
+
+        /// The watermarks once the stream found the signal-table row `id` at `point`.
+        public func resolving(_ id: String, at point: BinlogPoint) -> Watermarks {
+            var resolved = self
+            if case .signalled(id) = low { resolved.low = .point(point) }
+            if highSignal == id { (resolved.high, resolved.highSignal) = (point, nil) }
+            return resolved
         }
 
         /// For a chunk without rows (it only moves the cursor): it may go out at once.
@@ -60,6 +96,7 @@ public final class SnapshotConnection: @unchecked Sendable {
         /// Whether a change of the transaction `gtid` in the event at `file:position` may be newer than the chunk.
         public func isNewer(file: String, position: UInt64, gtid: String) -> Bool {
             switch low {
+            case .signalled: return false
             case .point(let point): return BinlogPoint(file: file, position: position) >= point
             case .executed(let set):
                 guard let (uuid, tag, number) = Self.parse(gtid) else { return true }
@@ -95,6 +132,7 @@ public final class SnapshotConnection: @unchecked Sendable {
                 throw error
             }
         }
+        if let watermarkTable { return try readChunk(reader, limit: limit, bracketedIn: watermarkTable) }
         let executed = try MySQLGTIDSet(parsing: try connection.queryValue("SELECT @@global.gtid_executed") ?? "")
         let event = try reader.readChunk(limit: limit, on: connection)
         // The position and the executed set of the same moment (the statement's last column).
@@ -104,5 +142,29 @@ public final class SnapshotConnection: @unchecked Sendable {
         }
         let highGTIDs = try MySQLGTIDSet(parsing: (status.last ?? nil) ?? "")
         return (event, Watermarks(low: .executed(executed), high: BinlogPoint(file: file, position: position), highGTIDs: highGTIDs))
+    }
+
+    /// A chunk between two rows written to the signal table (MySQL without GTIDs), each committed on its own.
+    private func readChunk(_ reader: TableChunkReader, limit: Int, bracketedIn table: SignalTable) throws -> (RowsEvent?, Watermarks) {
+        let id = UUID().uuidString.lowercased()
+        let (low, high) = ("low:\(id)", "high:\(id)")
+        let pipeline = SignalTable.textLiteral(table.pipeline)
+        func write(_ sql: String) throws {
+            do {
+                try connection.execute(sql)
+            } catch where error.code == 1146 {
+                throw SnapshotError.noSignalTable(table.name)
+            } catch where error.code == 1142 {
+                throw SnapshotError.signalTableNotWritable(table.name, user: user)
+            }
+        }
+        func insert(_ mark: String) throws {
+            try write("INSERT INTO \(table.quotedName) (pipeline, action, tables) VALUES (\(pipeline), '\(SignalTable.watermarkAction)', '\(mark)')")
+        }
+        try insert(low)
+        let event = try reader.readChunk(limit: limit, on: connection)
+        try insert(high)
+        try write("DELETE FROM \(table.quotedName) WHERE pipeline = \(pipeline) AND action = '\(SignalTable.watermarkAction)' AND tables IN ('\(low)', '\(high)')")
+        return (event, Watermarks(low: .signalled(low), high: BinlogPoint(file: "", position: .max), highSignal: high))
     }
 }

@@ -114,13 +114,19 @@ public enum SnapshotError: Error, CustomStringConvertible, Equatable {
     case noPrimaryKey(String)
     case needsGTIDs
     case noBinlogStatus(String)
+    case noSignalTable(String)
+    case signalTableNotWritable(String, user: String)
 
     public var description: String {
         switch self {
         case .noSuchTable(let table): return "snapshot of \(table): no such table"
         case .noPrimaryKey(let table): return "snapshot of \(table): the table has no primary key, which chunked reads need; add one (ALTER TABLE \(table) ADD PRIMARY KEY (…))"
         case .needsGTIDs:
-            return "snapshots on MySQL need gtid_mode=ON, to tell the stream's changes from the snapshot's without writing to the server; run SET PERSIST enforce_gtid_consistency = ON; SET PERSIST gtid_mode = OFF_PERMISSIVE; SET PERSIST gtid_mode = ON_PERMISSIVE; SET PERSIST gtid_mode = ON; (one at a time, as MySQL's manual describes) or set snapshot: never"
+            return "snapshots on MySQL without GTIDs need the pipeline's signal table, to bracket each chunk in the binlog with two rows: set snapshot: {signal_table: binlogo.signals} (binlogo snapshot start prints its CREATE TABLE; the user needs INSERT, DELETE on it); or, to take snapshots without writing to the server, turn GTIDs on: SET PERSIST enforce_gtid_consistency = ON; SET PERSIST gtid_mode = OFF_PERMISSIVE; SET PERSIST gtid_mode = ON_PERMISSIVE; SET PERSIST gtid_mode = ON; (one at a time, as MySQL's manual describes)"
+        case .noSignalTable(let table):
+            return "snapshot: the signal table \(table) does not exist, and without GTIDs each chunk is bracketed by rows written there; create it: \(SignalTable.createStatement(SignalTable.quote(table)));"
+        case .signalTableNotWritable(let table, let user):
+            return "snapshot: \(user) may not write the signal table \(table), where each chunk is bracketed by two rows without GTIDs; grant it: GRANT INSERT, DELETE ON \(SignalTable.quote(table)) TO '\(user)'@'%';"
         case .noBinlogStatus(let statement):
             return "snapshot: \(statement) returned no binlog position; the binlog must be on (log_bin) and the user needs REPLICATION CLIENT"
         }

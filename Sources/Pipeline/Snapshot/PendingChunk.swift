@@ -8,7 +8,8 @@ struct PendingChunk: Sendable {
     /// The chunk's table (`database.table`) and its rows (nil when it has none).
     let table: String
     let rows: RowsEvent?
-    let watermarks: SnapshotConnection.Watermarks
+    /// Signal-table watermarks (MySQL without GTIDs) are settled as the stream finds their rows.
+    var watermarks: SnapshotConnection.Watermarks
     /// The cursor once this chunk is out.
     let cursorAfter: SnapshotCursor
     /// Markers around the chunk: a `snapshot_start` before the table's first chunk (with the server's

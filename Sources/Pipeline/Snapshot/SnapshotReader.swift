@@ -11,6 +11,7 @@ import ThreadNames
 /// memory holds two chunks at most whatever the table's size.
 final class SnapshotReader: Sendable {
     private let configuration: SnapshotConfiguration
+    private let pipeline: String
     private let source: SourceConfiguration
     private let filters: PipelineConfiguration.Filters
     private let logger: Logger
@@ -34,8 +35,10 @@ final class SnapshotReader: Sendable {
         }
     }
 
-    init(configuration: SnapshotConfiguration, source: SourceConfiguration, filters: PipelineConfiguration.Filters, logger: Logger) {
+    init(configuration: SnapshotConfiguration, pipeline: String, source: SourceConfiguration, filters: PipelineConfiguration.Filters,
+         logger: Logger) {
         self.configuration = configuration
+        self.pipeline = pipeline
         self.source = source
         self.filters = filters
         self.logger = logger
@@ -105,7 +108,8 @@ final class SnapshotReader: Sendable {
 
     private func run(from start: SnapshotCursor, begin: (String) -> Void, schemaVersion: () -> Int,
                      exchange: (PendingChunk?) throws -> SnapshotWindow.Outcome) throws {
-        let snapshot = try SnapshotConnection(options: try source.resolvedConnection())
+        let snapshot = try SnapshotConnection(options: try source.resolvedConnection(),
+                                              signals: configuration.signalTable.map { SignalTable(name: $0, pipeline: pipeline) })
         state.withLock { $0.connection = snapshot }
         if isStopping { return }
         var start = start
@@ -238,7 +242,8 @@ final class SnapshotReader: Sendable {
             """).compactMap { row in
             guard let database = row[0], let table = row[1] else { return nil }
             let name = "\(database).\(table)"
-            return filter.passes(qualifiedName: name) ? name : nil
+            // The signal table's rows are requests and watermarks, never data.
+            return filter.passes(qualifiedName: name) && name != configuration.signalTable ? name : nil
         }
     }
 

@@ -1,5 +1,6 @@
 import BinlogDecoder
 import Foundation
+import MySQLSource
 
 /// A request read from the pipeline's signal table (`snapshot.signal_table`): a row inserted there on
 /// the source reaches every pipeline reading that server through the binlog itself, in order with the
@@ -20,6 +21,8 @@ public struct SnapshotSignal: Sendable, Equatable {
         case snapshot
         /// End the snapshot in progress where it stands.
         case cancel
+        /// Brackets a snapshot chunk in the binlog (MySQL without GTIDs); `tables` holds its id, `low:…` or `high:…`.
+        case watermark
     }
 
     var action: Action
@@ -30,10 +33,7 @@ public struct SnapshotSignal: Sendable, Equatable {
     var position: UInt64
 
     /// The SQL that creates the signal table `name` (`database.table`), for error messages and the docs.
-    public static func createTable(_ name: String) -> String {
-        "CREATE TABLE \(name) (id BIGINT AUTO_INCREMENT PRIMARY KEY, pipeline VARCHAR(255) NOT NULL, action VARCHAR(32) NOT NULL, "
-            + "tables TEXT NULL, `condition` TEXT NULL, created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))"
-    }
+    public static func createTable(_ name: String) -> String { SignalTable.createStatement(name) }
 
     /// The signals for `pipeline` among the rows `event` inserted into the signal table. A row that is not
     /// a valid request is returned in `refused` with the reason, to be logged; rows for other pipelines,
@@ -59,6 +59,11 @@ public struct SnapshotSignal: Sendable, Equatable {
             let origin = "\(event.table.qualifiedName) row \(row + 1) at \(event.binlogFile):\(event.position)"
             guard let actionText = try text("action"), let action = Action(rawValue: actionText.lowercased()) else {
                 refused.append("\(origin): action \(try text("action") ?? "NULL") is not snapshot or cancel")
+                continue
+            }
+            if action == .watermark {
+                signals.append(SnapshotSignal(action: .watermark, tables: [try text("tables") ?? ""], condition: nil,
+                                              binlogFile: event.binlogFile, position: event.position))
                 continue
             }
             let tables = (try text("tables") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

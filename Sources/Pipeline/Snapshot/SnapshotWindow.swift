@@ -38,6 +38,9 @@ struct SnapshotWindow {
 
     /// Set when the snapshot was cancelled: its reading thread gets `.stopped` and offers nothing more.
     private var cancelled = false
+    /// Watermark rows of the signal table (MySQL without GTIDs) the stream found before their chunk was
+    /// offered: id → where.
+    private var foundWatermarks: [String: BinlogPoint] = [:]
 
     /// The outcome of the chunk offered last, once it is out: a refusal is reported once.
     mutating func takeOutcome() -> Outcome {
@@ -95,6 +98,11 @@ struct SnapshotWindow {
         refused = chunk.schemaVersion != schemaVersion && chunk.rows != nil
         guard !refused else { return }
         var chunk = chunk
+        for (id, point) in foundWatermarks where chunk.watermarks.awaits(id) {
+            chunk.watermarks = chunk.watermarks.resolving(id, at: point)
+        }
+        // The rows found belong to this chunk or to none still to come (each chunk writes its own).
+        foundWatermarks.removeAll()
         changed.removeAll { change in
             !chunk.watermarks.isNewer(file: change.file, position: change.position, gtid: change.gtid)
         }
@@ -123,6 +131,15 @@ struct SnapshotWindow {
                     try pending!.drop(key)
                 }
             }
+        }
+    }
+
+    /// The stream found the signal-table row `id` that brackets a chunk (MySQL without GTIDs) at `point`.
+    mutating func watermarkFound(_ id: String, at point: BinlogPoint) {
+        if let watermarks = pending?.watermarks, watermarks.awaits(id) {
+            pending!.watermarks = watermarks.resolving(id, at: point)
+        } else if foundWatermarks.count < 64 {
+            foundWatermarks[id] = point
         }
     }
 
