@@ -35,6 +35,9 @@ struct CampaignCommand: ParsableCommand {
     @Option(help: "Rows in the table the snapshot campaign reads.")
     var snapshotRows: Int = 1_000_000
 
+    @Flag(name: .customLong("without-gtids"), help: "With --server mysql: gtid_mode=OFF (MySQL's default) instead of ON; snapshot chunks are then bracketed by signal-table rows.")
+    var withoutGTIDs = false
+
     static let defaultRounds: [CampaignKind: Int] = [.crash: 50, .graceful: 50, .database: 20, .kafka: 20, .disk: 20, .snapshot: 20]
 
     func validate() throws {
@@ -44,6 +47,7 @@ struct CampaignCommand: ParsableCommand {
         if let rounds, rounds < 1 { throw ValidationError("--rounds must be at least 1") }
         if rate < 1 { throw ValidationError("--rate must be at least 1") }
         if snapshotRows < 1 { throw ValidationError("--snapshot-rows must be at least 1") }
+        if withoutGTIDs && server != "mysql" { throw ValidationError("--without-gtids is for --server mysql (MariaDB's GTIDs are always on)") }
         if ServerFlavor(rawValue: server) == nil { throw ValidationError("--server \(server) is not mariadb or mysql") }
         if CampaignProfile(rawValue: profile) == nil { throw ValidationError("--profile \(profile) is not idempotent or exactly_once") }
     }
@@ -54,7 +58,7 @@ struct CampaignCommand: ParsableCommand {
         for kind in kinds {
             let options = CampaignOptions(rounds: rounds ?? Self.defaultRounds[kind]!, seed: seed, outageSeconds: outageSeconds,
                                           changesPerSecond: rate, server: ServerFlavor(rawValue: server),
-                                          profile: CampaignProfile(rawValue: profile)!, snapshotRows: snapshotRows,
+                                          profile: CampaignProfile(rawValue: profile)!, snapshotRows: snapshotRows, withoutGTIDs: withoutGTIDs,
                                           progress: { line($0) })
             let result = try Campaign.run(kind, options: options)
             line("\(result)")

@@ -71,10 +71,10 @@ public final class BinlogReplicationStream {
         cmariadb_rpl_set_start_position(replication, UInt(start.position))
         _ = start.file.withCString { cmariadb_rpl_set_filename(replication, $0, strlen($0)) }
         guard mariadb_rpl_open(replication) == 0 else {
-            let error = connection.lastError(
+            // Not closed here: every stored property is set, so deinit runs and closes it (closing it here
+            // too freed it twice when a stop shut the socket down under the dump request).
+            throw connection.lastError(
                 context: "open the binlog dump at \(start.file):\(start.position) on \(connection.options.endpointDescription)")
-            mariadb_rpl_close(replication)
-            throw error
         }
     }
 

@@ -285,6 +285,7 @@ public final class PipelineRunner: Sendable {
     private func startSnapshot(at cursor: SnapshotCursor) -> Bool {
         guard let snapshotReader else { return false }
         let started = snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
+                                           identify: { [self] columns in reader.withLock { $0.snapshot.identify(keyColumns: columns) } },
                                            schemaVersion: { [self] in reader.withLock { $0.snapshot.schemaVersion } },
                                            exchange: { [self] chunk in try exchange(chunk) }, onFailure: { [self] reason in fail(reason) })
         let startsEmitter = started && emitterStarted.withLock { started in

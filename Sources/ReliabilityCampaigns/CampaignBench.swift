@@ -9,6 +9,7 @@ final class CampaignBench {
     static let topic = "campaign"
     static let pipelineName = "campaign"
     static let positionsTopic = "campaign.positions"
+    static let signalTable = "campaign.signals"
 
     private(set) var sandbox: MariaDBSandbox
     /// The mock cluster (`idempotent`), with its fault injection.
@@ -31,7 +32,7 @@ final class CampaignBench {
     init(kind: CampaignKind, options: CampaignOptions) throws {
         self.options = options
         self.kind = kind
-        let sandbox = try SandboxServer.start(options.server)
+        let sandbox = try SandboxServer.start(options.server, options: options.withoutGTIDs ? ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"] : [])
         self.sandbox = sandbox
         let existingRows = kind == .snapshot ? options.snapshotRows : 0
         do {
@@ -56,8 +57,13 @@ final class CampaignBench {
             try root.execute("USE campaign")
             try root.execute(WorkloadPlanner.createTable)
             try Self.fill(existingRows, on: root)
+            if kind == .snapshot {
+                // Requests, and on MySQL without GTIDs the rows that bracket each chunk.
+                try root.execute(SignalTable.createStatement(Self.signalTable))
+            }
             try root.execute("CREATE USER 'binlogo_campaign'@'%' IDENTIFIED BY '\(password)'")
             try root.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO 'binlogo_campaign'@'%'")
+            if kind == .snapshot { try root.execute("GRANT INSERT, DELETE ON \(Self.signalTable) TO 'binlogo_campaign'@'%'") }
             daemon = try DaemonProcess(pipelines: [], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
             try daemon.rewrite(pipelines: [pipeline()])
         } catch {
@@ -94,7 +100,7 @@ final class CampaignBench {
         return """
               - name: \(Self.pipelineName)
                 mysql: {host: 127.0.0.1, port: \(sandbox.port), user: binlogo_campaign, password: "\(password)", server_id: 8101, start: current, heartbeat_seconds: 1\(exactlyOnce ? ", transaction_lookahead_mb: 1" : "")\(sandbox.serverPublicKeyYAML)}
-                filters: {include: ["campaign.*"], exclude: [\(exclude)]}\(kind == .snapshot ? "\n    snapshot: {mode: initial, rows_per_second: \(snapshotPace)}" : "")
+                filters: {include: ["campaign.*"], exclude: [\(exclude)]}\(kind == .snapshot ? "\n    snapshot: {mode: initial, rows_per_second: \(snapshotPace), signal_table: \(Self.signalTable)}" : "")
                 output:
                   kafka:
                     brokers: ["\(bootstrapServers)"]

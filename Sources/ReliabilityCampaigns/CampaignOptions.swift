@@ -17,12 +17,16 @@ public struct CampaignOptions: Sendable {
     public var profile: CampaignProfile
     /// The rows in `items` before the daemon starts, for the snapshot campaign to read.
     public var snapshotRows: Int
+    /// MySQL with `gtid_mode=OFF` (its default) instead of ON: positions by file, and snapshot chunks
+    /// bracketed by rows in the signal table.
+    public var withoutGTIDs: Bool
 
     public init(rounds: Int, seed: UInt64 = 1, outageSeconds: Double = 30, changesPerSecond: Int = 400,
                 server: ServerFlavor? = nil, profile: CampaignProfile = .idempotent, snapshotRows: Int = 1_000_000,
-                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+                withoutGTIDs: Bool = false, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.server = server
         self.snapshotRows = snapshotRows
+        self.withoutGTIDs = withoutGTIDs
         self.profile = profile
         self.rounds = rounds
         self.seed = seed

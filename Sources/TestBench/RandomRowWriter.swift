@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Changes `table (id INT PRIMARY KEY, v INT NOT NULL)` on a thread of its own until stopped, each change
+/// Changes the rows of `table`, keyed by `id INT` with a column `v INT NOT NULL` (others nullable), on a thread of its own until stopped, each change
 /// its own transaction: `UPDATE … SET v = v + 1`, `DELETE` and `INSERT` of a new id, a third each, on
 /// ids drawn from the seed, for tests where the table must change the whole time something reads it.
 public final class RandomRowWriter: Sendable {
@@ -38,7 +38,7 @@ public final class RandomRowWriter: Sendable {
                 case 0: statement = "UPDATE \(table) SET v = v + 1 WHERE id = \(id)"
                 case 1: statement = "DELETE FROM \(table) WHERE id = \(id)"
                 default:
-                    statement = "INSERT INTO \(table) VALUES (\(nextID), 0)"
+                    statement = "INSERT INTO \(table) (id, v) VALUES (\(nextID), 0)"
                     nextID += 1
                 }
                 if (try? connection.execute(statement)) != nil { writes.add(1, ordering: .relaxed) }

@@ -224,6 +224,53 @@ import Testing
         harness.runner.stop()
     }
 
+    /// A table without a primary key is read by its unique index on NOT NULL columns, and the stream's changes
+    /// during a chunk are matched by that index: with a writer throughout, the rebuilt table equals SELECT *.
+    /// A table with neither stops the snapshot with one line naming it and the fix.
+    @Test func aUniqueIndexOnNotNullColumnsStandsInForThePrimaryKey() throws {
+        let harness = try PipelineHarness(prefix: "snapunique", adjust: {
+            $0.snapshot = SnapshotConfiguration(mode: .initial, chunkRows: 200)
+            $0.filters.exclude = ["*.keyless"]
+        })
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE nokey (v INT NOT NULL, id INT NOT NULL, note VARCHAR(10) NULL, UNIQUE KEY a_nullable (note), UNIQUE KEY by_id (id))")
+        let initialRows = 8_000
+        try connection.execute("INSERT INTO nokey (id, v) SELECT seq, seq FROM \(numbers(1...initialRows))")
+        let writer = RandomRowWriter(database: harness.database, table: "nokey", firstNewID: initialRows + 1, seed: 29)
+        writer.start()
+        try harness.start()
+        let finished = waitUntil(seconds: 120) { harness.runner.savedCheckpoint?.snapshot?.isDone == true }
+        let writes = writer.stop()
+        #expect(finished, "snapshot done: \(String(describing: harness.runner.savedCheckpoint)); \(harness.runner.status)")
+        #expect(try harness.waitForCheckpointAtEnd())
+        harness.runner.stop()
+        let messages = try harness.messages()
+        var rebuilt = TableRebuilder()
+        try rebuilt.apply(messages)
+        let expected = TableRebuilder.select(try connection.query("SELECT id, v FROM nokey"), columns: ["id", "v"])
+        let differences = TableRebuilder.firstDifferences(rebuilt.tables["\(harness.database.name).nokey"] ?? [:], expected)
+        #expect(differences == nil, "rebuilt table differs from SELECT *: \(differences ?? "")")
+        let values = try PipelineHarness.values(messages)
+        let ids = values.filter { $0.head["type"] as? String == "read" }.compactMap { $0.newImage?["id"] as? Int }
+        #expect(Set(ids).count == ids.count && ids.count > initialRows / 2, "\(ids.count) reads of \(Set(ids).count) ids")
+        #expect(writes > 100, "\(writes) writes during the snapshot")
+        var keysOfRow: [Int: Set<String>] = [:]
+        for (message, value) in zip(messages, values) {
+            if let id = (value.newImage ?? value.oldImage)?["id"] as? Int { keysOfRow[id, default: []].insert(message.keyText ?? "") }
+        }
+        #expect(keysOfRow.values.allSatisfy { $0.count == 1 }, "a row's read and stream messages share one Kafka key")
+
+        let keyless = try PipelineHarness(prefix: "snapkeyless", adjust: { $0.snapshot = SnapshotConfiguration(mode: .initial) })
+        try keyless.database.connect().execute("CREATE TABLE keyless (a INT NULL, UNIQUE KEY (a))")
+        try keyless.start()
+        #expect(waitUntil(seconds: 30) { if case .failed = keyless.runner.status { return true } else { return false } })
+        if case .failed(let reason) = keyless.runner.status {
+            #expect(reason.contains("\(keyless.database.name).keyless") && reason.contains("unique index on NOT NULL columns")
+                        && reason.contains("ADD PRIMARY KEY") && !reason.contains("\n"), "\(reason)")
+        }
+        keyless.runner.stop()
+    }
+
     /// MySQL's default, GTIDs off, with a signal table: each chunk is bracketed by two rows written there, which
     /// the stream finds in the binlog; with a writer changing the table throughout, the table rebuilt from the
     /// topic equals SELECT *, no row is read twice, and the watermark rows are neither published nor left behind.

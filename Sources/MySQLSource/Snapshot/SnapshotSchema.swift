@@ -21,6 +21,31 @@ public enum SnapshotSchema {
         }
     }
 
+    /// For a table without a primary key, the columns of a unique index whose columns are all NOT NULL, in
+    /// index order: it identifies each row as a primary key would. The one the server shows as `PRI` in
+    /// `columns` (as the stream's table maps key the table's messages), else the first by name; empty when
+    /// there is none.
+    public static func uniqueKey(of database: String, _ table: String, columns: [SnapshotColumn], on connection: MySQLConnection) throws -> [String] {
+        var indexes: [(name: String, columns: [String], usable: Bool)] = []
+        for row in try connection.query("""
+            SELECT INDEX_NAME, COLUMN_NAME, NULLABLE FROM information_schema.STATISTICS
+            WHERE TABLE_SCHEMA = '\(SchemaCache.quote(database))' AND TABLE_NAME = '\(SchemaCache.quote(table))' AND NON_UNIQUE = 0
+            ORDER BY INDEX_NAME, SEQ_IN_INDEX
+            """) {
+            guard let index = row[0] else { continue }
+            if indexes.last?.name != index { indexes.append((index, [], true)) }
+            // A column that may be NULL, or an expression (no column), cannot tell every row apart.
+            if let column = row[1], row[2] != "YES" {
+                indexes[indexes.count - 1].columns.append(column)
+            } else {
+                indexes[indexes.count - 1].usable = false
+            }
+        }
+        let usable = indexes.filter { $0.usable && !$0.columns.isEmpty }
+        let shownAsPrimary = Set(columns.filter(\.isPrimaryKey).map(\.name))
+        return (usable.first { Set($0.columns) == shownAsPrimary } ?? usable.first)?.columns ?? []
+    }
+
     /// The primary key's columns in key order (`information_schema.COLUMNS` lists them in table order).
     public static func primaryKey(of database: String, _ table: String, on connection: MySQLConnection) throws -> [String] {
         try connection.query("""

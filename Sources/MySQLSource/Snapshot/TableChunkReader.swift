@@ -9,8 +9,10 @@ import BinlogDecoder
 public final class TableChunkReader {
     public let table: TableMap
     public let columns: [SnapshotColumn]
-    /// The key columns (indexes into `columns`) in key order.
+    /// The key columns (indexes into `columns`) in key order: the primary key, or a unique index on NOT NULL columns.
     private let keyColumns: [Int]
+    /// Their names, by which the stream's changes to the table are matched with the chunk's rows.
+    public let keyColumnNames: [String]
     private let selectList: String
     private let from: String
     /// The last key read, as SQL literals in key order; nil before the first chunk.
@@ -26,11 +28,16 @@ public final class TableChunkReader {
                 condition: String? = nil) throws {
         let columns = try SnapshotSchema.columns(of: database, name, on: connection)
         guard !columns.isEmpty else { throw SnapshotError.noSuchTable("\(database).\(name)") }
-        let keyNames = try SnapshotSchema.primaryKey(of: database, name, on: connection)
+        let primaryKey = try SnapshotSchema.primaryKey(of: database, name, on: connection)
+        let keyNames = primaryKey.isEmpty ? try SnapshotSchema.uniqueKey(of: database, name, columns: columns, on: connection) : primaryKey
         guard !keyNames.isEmpty else { throw SnapshotError.noPrimaryKey("\(database).\(name)") }
         self.columns = columns
-        self.table = try TableMap(snapshotOf: database, table: name, columns: columns, primaryKey: keyNames, mariaDB: mariaDB)
+        // The table map's key is the stream's: the primary key, or without one the columns the server shows as
+        // `PRI` (`SchemaCache`), so that a row's snapshot and stream messages share one Kafka key.
+        let mapKey = primaryKey.isEmpty ? columns.filter(\.isPrimaryKey).map(\.name) : primaryKey
+        self.table = try TableMap(snapshotOf: database, table: name, columns: columns, primaryKey: mapKey, mariaDB: mariaDB)
         keyColumns = keyNames.compactMap { key in columns.firstIndex { $0.name == key } }
+        keyColumnNames = keyNames
         selectList = columns.map(\.selectExpression).joined(separator: ", ")
         from = "\(SnapshotColumn.quoteIdentifier(database)).\(SnapshotColumn.quoteIdentifier(name))"
         lastKey = after
@@ -120,7 +127,7 @@ public enum SnapshotError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .noSuchTable(let table): return "snapshot of \(table): no such table"
-        case .noPrimaryKey(let table): return "snapshot of \(table): the table has no primary key, which chunked reads need; add one (ALTER TABLE \(table) ADD PRIMARY KEY (…))"
+        case .noPrimaryKey(let table): return "snapshot of \(table): the table has neither a primary key nor a unique index on NOT NULL columns, one of which chunked reads need; add one (ALTER TABLE \(table) ADD PRIMARY KEY (…)), or leave the table out (filters.exclude)"
         case .needsGTIDs:
             return "snapshots on MySQL without GTIDs need the pipeline's signal table, to bracket each chunk in the binlog with two rows: set snapshot: {signal_table: binlogo.signals} (binlogo snapshot start prints its CREATE TABLE; the user needs INSERT, DELETE on it); or, to take snapshots without writing to the server, turn GTIDs on: SET PERSIST enforce_gtid_consistency = ON; SET PERSIST gtid_mode = OFF_PERMISSIVE; SET PERSIST gtid_mode = ON_PERMISSIVE; SET PERSIST gtid_mode = ON; (one at a time, as MySQL's manual describes)"
         case .noSignalTable(let table):

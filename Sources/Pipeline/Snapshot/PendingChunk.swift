@@ -2,7 +2,7 @@ import BinlogDecoder
 import MySQLSource
 
 /// A chunk of snapshot rows waiting for the stream to reach its high watermark (the DBLog window):
-/// its rows whose primary key the stream changed past the low watermark are dropped (the stream carries
+/// its rows whose key the stream changed past the low watermark are dropped (the stream carries
 /// their newer values), and the rest go out once the stream has read up to the high watermark.
 struct PendingChunk: Sendable {
     /// The chunk's table (`database.table`) and its rows (nil when it has none).
@@ -35,14 +35,16 @@ struct PendingChunk: Sendable {
         keeps = Array(repeating: true, count: rows?.rowCount ?? 0)
     }
 
-    /// Drops the row of `key`, which the stream changed past the low watermark.
-    mutating func drop(_ key: [UInt8]) throws {
+    /// Drops the row of `key` (made of the columns `keyColumns`), which the stream changed past the low watermark.
+    mutating func drop(_ key: [UInt8], keyColumns: [String]) throws {
         guard let rows else { return }
         if rowOfKey == nil {
             var keys: [[UInt8]: Int] = [:]
             keys.reserveCapacity(rows.rowCount)
             let writer = JSONWriter(capacity: 128)
-            for row in 0..<rows.rowCount { keys[try SnapshotWindow.key(of: rows, row: row, image: .after, writer: writer)] = row }
+            if let columns = SnapshotWindow.keyIndexes(keyColumns, in: rows.table) {
+                for row in 0..<rows.rowCount { keys[try SnapshotWindow.key(of: rows, row: row, image: .after, columns: columns, writer: writer)] = row }
+            }
             rowOfKey = keys
         }
         if let index = rowOfKey?[key] { keeps[index] = false }

@@ -47,12 +47,14 @@ final class SnapshotReader: Sendable {
     /// Starts reading at `cursor`; `onFailure` gets what ended the snapshot early.
     /// - Parameters:
     ///   - begin: called before a table's first chunk is read: the stream records its changes to it from then on.
+    ///   - identify: called with the columns the table's chunks are read by, before the first chunk is read.
     ///   - schemaVersion: the stream's count of DDL statements on the table, read before its columns are.
     ///   - exchange: hands a chunk over once the one before is out (nil: only waits for that), and returns
     ///     the outcome of the one before (see `PipelineRunner.exchange`).
     /// Returns false, starting nothing, while the thread of a cancelled snapshot has not ended yet.
     @discardableResult
-    func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, schemaVersion: @escaping @Sendable () -> Int,
+    func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, identify: @escaping @Sendable ([String]) -> Void,
+               schemaVersion: @escaping @Sendable () -> Int,
                exchange: @escaping @Sendable (PendingChunk?) throws -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void) -> Bool {
         let starts = state.withLock { state -> Bool in
             guard !state.running else { return false }
@@ -63,7 +65,7 @@ final class SnapshotReader: Sendable {
         let thread = Thread { [self] in
             nameCurrentThread("binlogo-snap")
             do {
-                try run(from: cursor, begin: begin, schemaVersion: schemaVersion, exchange: exchange)
+                try run(from: cursor, begin: begin, identify: identify, schemaVersion: schemaVersion, exchange: exchange)
             } catch {
                 if !isStopping { onFailure("snapshot: \(error)") }
             }
@@ -106,7 +108,7 @@ final class SnapshotReader: Sendable {
         var beginsSnapshot: Bool
     }
 
-    private func run(from start: SnapshotCursor, begin: (String) -> Void, schemaVersion: () -> Int,
+    private func run(from start: SnapshotCursor, begin: (String) -> Void, identify: ([String]) -> Void, schemaVersion: () -> Int,
                      exchange: (PendingChunk?) throws -> SnapshotWindow.Outcome) throws {
         let snapshot = try SnapshotConnection(options: try source.resolvedConnection(),
                                               signals: configuration.signalTable.map { SignalTable(name: $0, pipeline: pipeline) })
@@ -137,6 +139,7 @@ final class SnapshotReader: Sendable {
             do {
                 reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
                                               mariaDB: snapshot.isMariaDB, after: cursor.after, condition: cursor.condition)
+                identify(reader.keyColumnNames)
             } catch SnapshotError.noSuchTable {
                 logger.warning("snapshot: the table was dropped before its snapshot; it has no rows to read", metadata: ["table": "\(table)"])
                 guard try skipTable(table, cursor: &cursor, exchange: exchange) else { return }
@@ -198,6 +201,7 @@ final class SnapshotReader: Sendable {
                     do {
                         reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
                                                       mariaDB: snapshot.isMariaDB, after: cursor.after, condition: cursor.condition)
+                        identify(reader.keyColumnNames)
                     } catch SnapshotError.noSuchTable {
                         logger.warning("snapshot: the table was dropped during its snapshot", metadata: ["table": "\(table)"])
                         guard try skipTable(table, cursor: &cursor, exchange: exchange) else { return }

@@ -84,9 +84,15 @@ struct SnapshotWindow {
         cursor = SnapshotCursor(tables: [])
     }
 
-    /// The snapshot of `table` begins (or goes on after a restart): the stream's changes to it are recorded from now on.
+    /// The columns (by name) that tell the rows of the table being snapshotted apart: its primary key, or
+    /// the unique index its chunks are read by (`identify`).
+    private var keyColumns: [String] = []
+
+    /// The snapshot of `table` begins (or goes on after a restart): the stream's changes to it are recorded
+    /// from now on, once `identify` named its key (before the first chunk's low watermark).
     mutating func begin(table: String) {
         self.table = table
+        keyColumns = []
         changed.removeAll()
         rowsOfTable = cursor?.rows ?? 0
         schemaVersion = 0
@@ -106,7 +112,7 @@ struct SnapshotWindow {
         changed.removeAll { change in
             !chunk.watermarks.isNewer(file: change.file, position: change.position, gtid: change.gtid)
         }
-        for change in changed { try chunk.drop(change.key) }
+        for change in changed { try chunk.drop(change.key, keyColumns: keyColumns) }
         pending = chunk
     }
 
@@ -117,18 +123,25 @@ struct SnapshotWindow {
         return chunk
     }
 
+    /// The key the table's chunks are read by (`TableChunkReader.keyColumnNames`), told by the reading thread
+    /// before it reads a chunk.
+    mutating func identify(keyColumns: [String]) {
+        self.keyColumns = keyColumns
+    }
+
     /// Records a streamed rows event of the table being snapshotted (the keys of every row image), and
     /// drops the pending chunk's rows it makes stale.
     mutating func observe(_ event: RowsEvent, gtid: String) throws {
-        guard let table, event.table.qualifiedName == table, !event.table.primaryKey.isEmpty else { return }
+        guard let table, event.table.qualifiedName == table,
+              let columns = Self.keyIndexes(keyColumns, in: event.table) else { return }
         let images: [RowsEvent.Image] = event.kind == .update ? [.before, .after] : [event.kind == .delete ? .before : .after]
         let writer = JSONWriter(capacity: 128)
         for row in 0..<event.rowCount {
             for image in images {
-                let key = try Self.key(of: event, row: row, image: image, writer: writer)
+                let key = try Self.key(of: event, row: row, image: image, columns: columns, writer: writer)
                 changed.append(ChangedKey(key: key, file: event.binlogFile, position: event.position, gtid: gtid))
                 if let watermarks = pending?.watermarks, watermarks.isNewer(file: event.binlogFile, position: event.position, gtid: gtid) {
-                    try pending!.drop(key)
+                    try pending!.drop(key, keyColumns: keyColumns)
                 }
             }
         }
@@ -150,11 +163,23 @@ struct SnapshotWindow {
         if pending.take() != nil { refused = true }
     }
 
-    /// A row's primary key values as JSON, in table order (the binlog lists key columns in key order only
-    /// with full metadata), the same for a streamed row and a snapshot row of the same key.
-    static func key(of event: RowsEvent, row: Int, image: RowsEvent.Image, writer: JSONWriter) throws -> [UInt8] {
+    /// The indexes of the columns `names` in `table`, in table order; nil when there are none or one is
+    /// unknown (the rows cannot be matched).
+    static func keyIndexes(_ names: [String], in table: TableMap) -> [Int]? {
+        guard !names.isEmpty else { return nil }
+        var indexes: [Int] = []
+        for name in names {
+            guard let index = table.columns.firstIndex(where: { $0.name == name }) else { return nil }
+            indexes.append(index)
+        }
+        return indexes.sorted()
+    }
+
+    /// A row's key values (`columns`, in table order: the binlog lists key columns in key order only with
+    /// full metadata) as JSON, the same for a streamed row and a snapshot row of the same key.
+    static func key(of event: RowsEvent, row: Int, image: RowsEvent.Image, columns: [Int], writer: JSONWriter) throws -> [UInt8] {
         writer.reset()
-        for column in event.table.primaryKey.sorted() {
+        for column in columns {
             writer.byte(UInt8(ascii: ","))
             if try !event.writeValue(row: row, image: image, column: column, to: writer),
                try !event.writeValue(row: row, image: .before, column: column, to: writer) {
