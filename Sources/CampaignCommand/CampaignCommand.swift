@@ -11,10 +11,10 @@ struct CampaignCommand: ParsableCommand {
         commandName: "binlogo-campaign",
         abstract: "Run binlogo's fault campaigns and check that no committed change is lost, repeated or reordered.")
 
-    @Argument(help: "crash, graceful, database, kafka, disk, snapshot, or all.")
+    @Argument(help: "crash, graceful, database, kafka, disk, snapshot, snapshot-faults, or all.")
     var campaigns: [String] = ["all"]
 
-    @Option(help: "Rounds per campaign (default: crash 50, graceful 50, database 20, kafka 20, disk 20, snapshot 20).")
+    @Option(help: "Rounds per campaign (default: crash 50, graceful 50, database 20, kafka 20, disk 20, snapshot 20, snapshot-faults 20).")
     var rounds: Int?
 
     @Option(help: "Seed of the faults' timing and of the writer's workload.")
@@ -38,7 +38,8 @@ struct CampaignCommand: ParsableCommand {
     @Flag(name: .customLong("without-gtids"), help: "With --server mysql: gtid_mode=OFF (MySQL's default) instead of ON; snapshot chunks are then bracketed by signal-table rows.")
     var withoutGTIDs = false
 
-    static let defaultRounds: [CampaignKind: Int] = [.crash: 50, .graceful: 50, .database: 20, .kafka: 20, .disk: 20, .snapshot: 20]
+    static let defaultRounds: [CampaignKind: Int] = [.crash: 50, .graceful: 50, .database: 20, .kafka: 20, .disk: 20, .snapshot: 20,
+                                                     .snapshotFaults: 20]
 
     func validate() throws {
         for name in campaigns where name != "all" && CampaignKind(rawValue: name) == nil {

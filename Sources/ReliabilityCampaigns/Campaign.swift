@@ -27,13 +27,16 @@ public enum Campaign {
             bench.status()
             options.progress("\(kind.rawValue) round \(index + 1)/\(options.rounds): \(bench.writer.ledger.count) changes committed")
         }
-        if kind == .snapshot, !bench.waitForSnapshotEnd() {
+        if kind == .snapshotFaults, let failure = bench.daemon.allLogs.split(separator: "\n").first(where: { $0.contains("pipeline failed") }) {
+            bench.note("the pipeline failed instead of connecting again: \(failure)")
+        }
+        if kind.takesSnapshot, !bench.waitForSnapshotEnd() {
             bench.note("the snapshot did not end; the daemon's log ends:\n\(bench.daemon.log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
         }
         try bench.writer.stop()
         let (delivery, consumed) = try awaitDelivery(bench)
         var snapshot: SnapshotReport?
-        if kind == .snapshot {
+        if kind.takesSnapshot {
             snapshot = try SnapshotChecker.check(consumed: consumed, source: try bench.sandbox.connect().query("SELECT id, seq, note FROM campaign.items"))
             snapshot?.resumedStarts = bench.daemon.allLogs.components(separatedBy: "snapshot of a table goes on").count - 1
         }

@@ -33,8 +33,9 @@ final class CampaignBench {
         self.options = options
         self.kind = kind
         let sandbox = try SandboxServer.start(options.server, options: options.withoutGTIDs ? ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"] : [])
+        // (`serverOptions` says the same once self is whole.)
         self.sandbox = sandbox
-        let existingRows = kind == .snapshot ? options.snapshotRows : 0
+        let existingRows = kind.takesSnapshot ? options.snapshotRows : 0
         do {
             if options.profile == .exactlyOnce {
                 (cluster, broker) = (nil, try TransactionalKafkaBroker.start())
@@ -57,13 +58,13 @@ final class CampaignBench {
             try root.execute("USE campaign")
             try root.execute(WorkloadPlanner.createTable)
             try Self.fill(existingRows, on: root)
-            if kind == .snapshot {
+            if kind.takesSnapshot {
                 // Requests, and on MySQL without GTIDs the rows that bracket each chunk.
                 try root.execute(SignalTable.createStatement(Self.signalTable))
             }
             try root.execute("CREATE USER 'binlogo_campaign'@'%' IDENTIFIED BY '\(password)'")
             try root.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO 'binlogo_campaign'@'%'")
-            if kind == .snapshot { try root.execute("GRANT INSERT, DELETE ON \(Self.signalTable) TO 'binlogo_campaign'@'%'") }
+            if kind.takesSnapshot { try root.execute("GRANT INSERT, DELETE ON \(Self.signalTable) TO 'binlogo_campaign'@'%'") }
             daemon = try DaemonProcess(pipelines: [], httpListen: "127.0.0.1:\(try freeLoopbackPort())")
             try daemon.rewrite(pipelines: [pipeline()])
         } catch {
@@ -100,7 +101,7 @@ final class CampaignBench {
         return """
               - name: \(Self.pipelineName)
                 mysql: {host: 127.0.0.1, port: \(sandbox.port), user: binlogo_campaign, password: "\(password)", server_id: 8101, start: current, heartbeat_seconds: 1\(exactlyOnce ? ", transaction_lookahead_mb: 1" : "")\(sandbox.serverPublicKeyYAML)}
-                filters: {include: ["campaign.*"], exclude: [\(exclude)]}\(kind == .snapshot ? "\n    snapshot: {mode: initial, rows_per_second: \(snapshotPace), signal_table: \(Self.signalTable)}" : "")
+                filters: {include: ["campaign.*"], exclude: [\(exclude)]}\(kind.takesSnapshot ? "\n    snapshot: {mode: initial, rows_per_second: \(snapshotPace), signal_table: \(Self.signalTable)}" : "")
                 output:
                   kafka:
                     brokers: ["\(bootstrapServers)"]
@@ -148,8 +149,11 @@ final class CampaignBench {
     }
 
     func restartServer() throws {
-        sandbox = try sandbox.restart()
+        sandbox = try sandbox.restart(options: serverOptions)
     }
+
+    /// The server's options beyond the sandbox script's: GTIDs off on MySQL with `--without-gtids`.
+    private var serverOptions: [String] { options.withoutGTIDs ? ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"] : [] }
 
     /// The pid of the sandbox's mariadbd.
     func serverPID() throws -> pid_t {

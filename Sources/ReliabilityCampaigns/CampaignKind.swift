@@ -1,6 +1,6 @@
 import TestBench
 
-/// The fault campaigns: the five of the reliability issue, and kill -9 during a snapshot.
+/// The fault campaigns: the five of the reliability issue, and kill -9 and other faults during a snapshot.
 public enum CampaignKind: String, CaseIterable, Sendable {
     /// `kill -9` of the daemon at random moments, during checkpoint writes and during reloads (and, under
     /// `exactly_once`, inside large transactions).
@@ -18,6 +18,14 @@ public enum CampaignKind: String, CaseIterable, Sendable {
     /// during it), while the writer changes the table: the table rebuilt from the topic must equal the
     /// source's, and under `exactly_once` no row is read twice.
     case snapshot
+    /// Faults during an initial snapshot of a large table while the writer changes it: the server restarted,
+    /// the snapshot's connection killed, the replication connection killed, a Kafka broker down (under
+    /// `exactly_once`, the snapshot's connection killed again): the snapshot and the stream connect again and
+    /// go on; nothing lost, nothing repeated.
+    case snapshotFaults = "snapshot-faults"
+
+    /// Whether the campaign's table is filled first and read by an initial snapshot.
+    var takesSnapshot: Bool { self == .snapshot || self == .snapshotFaults }
 
     /// Whether repeats are allowed: only a crash may repeat changes after the last stored checkpoint, and
     /// not even a crash under `exactly_once`.
@@ -34,6 +42,7 @@ public enum CampaignKind: String, CaseIterable, Sendable {
         case .kafka: return KafkaFaults()
         case .disk: return DiskFaults()
         case .snapshot: return SnapshotCrashFaults(rows: options.snapshotRows, rounds: options.rounds)
+        case .snapshotFaults: return SnapshotFaults(rows: options.snapshotRows, rounds: options.rounds)
         }
     }
 }

@@ -236,24 +236,8 @@ import Testing
         try connection.execute("CREATE TABLE nokey (v INT NOT NULL, id INT NOT NULL, note VARCHAR(10) NULL, UNIQUE KEY a_nullable (note), UNIQUE KEY by_id (id))")
         let initialRows = 8_000
         try connection.execute("INSERT INTO nokey (id, v) SELECT seq, seq FROM \(numbers(1...initialRows))")
-        let writer = RandomRowWriter(database: harness.database, table: "nokey", firstNewID: initialRows + 1, seed: 29)
-        writer.start()
-        try harness.start()
-        let finished = waitUntil(seconds: 120) { harness.runner.savedCheckpoint?.snapshot?.isDone == true }
-        let writes = writer.stop()
-        #expect(finished, "snapshot done: \(String(describing: harness.runner.savedCheckpoint)); \(harness.runner.status)")
-        #expect(try harness.waitForCheckpointAtEnd())
-        harness.runner.stop()
-        let messages = try harness.messages()
-        var rebuilt = TableRebuilder()
-        try rebuilt.apply(messages)
-        let expected = TableRebuilder.select(try connection.query("SELECT id, v FROM nokey"), columns: ["id", "v"])
-        let differences = TableRebuilder.firstDifferences(rebuilt.tables["\(harness.database.name).nokey"] ?? [:], expected)
-        #expect(differences == nil, "rebuilt table differs from SELECT *: \(differences ?? "")")
+        let messages = try snapshotWhileWriting(harness, table: "nokey", initialRows: initialRows, seed: 29)
         let values = try PipelineHarness.values(messages)
-        let ids = values.filter { $0.head["type"] as? String == "read" }.compactMap { $0.newImage?["id"] as? Int }
-        #expect(Set(ids).count == ids.count && ids.count > initialRows / 2, "\(ids.count) reads of \(Set(ids).count) ids")
-        #expect(writes > 100, "\(writes) writes during the snapshot")
         var keysOfRow: [Int: Set<String>] = [:]
         for (message, value) in zip(messages, values) {
             if let id = (value.newImage ?? value.oldImage)?["id"] as? Int { keysOfRow[id, default: []].insert(message.keyText ?? "") }
@@ -287,7 +271,16 @@ import Testing
         try connection.execute("CREATE TABLE items (id INT PRIMARY KEY, v INT NOT NULL)")
         let initialRows = 8_000
         try connection.execute("INSERT INTO items SELECT seq, seq FROM \(numbers(1...initialRows))")
-        let writer = RandomRowWriter(database: harness.database, table: "items", firstNewID: initialRows + 1, seed: 23)
+        let values = try PipelineHarness.values(try snapshotWhileWriting(harness, table: "items", initialRows: initialRows, seed: 23))
+        #expect(!values.contains { $0.head["table"] as? String == "signals" }, "watermark rows are not published")
+        #expect(try connection.queryValue("SELECT COUNT(*) FROM signals") == "0", "watermark rows are deleted again")
+    }
+
+    /// Takes the harness's initial snapshot of `table` (ids 1…`initialRows`, column `v`) while a
+    /// `RandomRowWriter` changes it the whole time; expects the table rebuilt from the topic to equal
+    /// `SELECT id, v`, no row read twice, most rows read and the writer busy; returns the messages.
+    private func snapshotWhileWriting(_ harness: PipelineHarness, table: String, initialRows: Int, seed: UInt64) throws -> [ConsumedMessage] {
+        let writer = RandomRowWriter(database: harness.database, table: table, firstNewID: initialRows + 1, seed: seed)
         writer.start()
         try harness.start()
         let finished = waitUntil(seconds: 120) { harness.runner.savedCheckpoint?.snapshot?.isDone == true }
@@ -295,18 +288,15 @@ import Testing
         #expect(finished, "snapshot done: \(String(describing: harness.runner.savedCheckpoint)); \(harness.runner.status)")
         #expect(try harness.waitForCheckpointAtEnd())
         harness.runner.stop()
-
         let messages = try harness.messages()
         var rebuilt = TableRebuilder()
         try rebuilt.apply(messages.filter { !$0.valueText.contains("\"table\":\"signals\"") })
-        let expected = TableRebuilder.select(try connection.query("SELECT id, v FROM items"), columns: ["id", "v"])
-        let differences = TableRebuilder.firstDifferences(rebuilt.tables["\(harness.database.name).items"] ?? [:], expected)
+        let expected = TableRebuilder.select(try harness.database.connect().query("SELECT id, v FROM \(table)"), columns: ["id", "v"])
+        let differences = TableRebuilder.firstDifferences(rebuilt.tables["\(harness.database.name).\(table)"] ?? [:], expected)
         #expect(differences == nil, "rebuilt table differs from SELECT *: \(differences ?? "")")
-        let values = try PipelineHarness.values(messages)
-        let ids = values.filter { $0.head["type"] as? String == "read" }.compactMap { $0.newImage?["id"] as? Int }
+        let ids = try PipelineHarness.values(messages).filter { $0.head["type"] as? String == "read" }.compactMap { $0.newImage?["id"] as? Int }
         #expect(Set(ids).count == ids.count && ids.count > initialRows / 2, "\(ids.count) reads of \(Set(ids).count) ids")
-        #expect(!values.contains { $0.head["table"] as? String == "signals" }, "watermark rows are not published")
-        #expect(try connection.queryValue("SELECT COUNT(*) FROM signals") == "0", "watermark rows are deleted again")
         #expect(writes > 100, "\(writes) writes during the snapshot")
+        return messages
     }
 }

@@ -43,6 +43,13 @@ import Testing
         #expect(result.snapshot?.resumedStarts ?? 0 >= 1, "a restart went on from the stored cursor: \(result)")
     }
 
+    /// The server restarted, the snapshot's and the replication connection killed and a broker down during
+    /// the snapshot: the snapshot connects again and goes on; nothing lost, nothing repeated.
+    @Test func faultsDuringASnapshotLoseAndRepeatNothing() throws {
+        let result = try run(.snapshotFaults, rounds: 4, snapshotRows: 60_000)
+        #expect(result.snapshot?.rowsReadTwice == 0 && result.delivery.duplicated == 0, "\(result)")
+    }
+
     @Test func readOnlyAndFullStateDirectoryKeepTheLastCheckpoint() throws {
         try run(.disk, rounds: 2)
     }

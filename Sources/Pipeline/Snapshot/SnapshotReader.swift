@@ -110,8 +110,7 @@ final class SnapshotReader: Sendable {
 
     private func run(from start: SnapshotCursor, begin: (String) -> Void, identify: ([String]) -> Void, schemaVersion: () -> Int,
                      exchange: (PendingChunk?) throws -> SnapshotWindow.Outcome) throws {
-        let snapshot = try SnapshotConnection(options: try source.resolvedConnection(),
-                                              signals: configuration.signalTable.map { SignalTable(name: $0, pipeline: pipeline) })
+        var snapshot = try connect()
         state.withLock { $0.connection = snapshot }
         if isStopping { return }
         var start = start
@@ -159,7 +158,8 @@ final class SnapshotReader: Sendable {
                     outcome = try exchange(nil)
                     tableRead = outcome == .emitted
                 } else {
-                    let (rows, watermarks) = try snapshot.readChunk(reader, limit: configuration.chunkRows)
+                    let (rows, watermarks) = try readChunk(&reader, on: &snapshot, database: parts[0], table: parts[1],
+                                                           condition: cursor.condition)
                     if reader.isFinished {
                         next.tables!.removeFirst()
                         next.after = nil
@@ -216,6 +216,46 @@ final class SnapshotReader: Sendable {
             publish(progress.progress(tablesLeft: 0, done: true))
         }
     }
+
+    /// A connection for the snapshot, with the pipeline's signal table for watermarks where it needs them.
+    private func connect() throws -> SnapshotConnection {
+        try SnapshotConnection(options: try source.resolvedConnection(),
+                               signals: configuration.signalTable.map { SignalTable(name: $0, pipeline: pipeline) })
+    }
+
+    /// Reads `reader`'s next chunk. When the connection is lost (the server restarted, the connection was
+    /// killed) it connects again, with the stream's reconnect policy, and reads the same chunk again after
+    /// the same key; any other error ends the snapshot.
+    private func readChunk(_ reader: inout TableChunkReader, on snapshot: inout SnapshotConnection, database: String, table: String,
+                           condition: String?) throws -> (RowsEvent?, SnapshotConnection.Watermarks) {
+        var attempt = 0
+        while true {
+            do {
+                if attempt > 0 {
+                    snapshot = try connect()
+                    state.withLock { $0.connection = snapshot }
+                    reader = try TableChunkReader(database: database, table: table, on: snapshot.connection, mariaDB: snapshot.isMariaDB,
+                                                  after: reader.lastKey, condition: condition)
+                    logger.info("snapshot: connected again", metadata: ["table": "\(database).\(table)", "attempts": "\(attempt)"])
+                }
+                return try snapshot.readChunk(reader, limit: configuration.chunkRows)
+            } catch let error as MySQLError where Self.connectionLostCodes.contains(error.code) && !isStopping {
+                attempt += 1
+                if let maximum = source.reconnect.maximumAttempts, attempt > maximum { throw error }
+                let delay = source.reconnect.delay(beforeAttempt: attempt)
+                logger.warning("snapshot: the connection to the server was lost, connecting again", metadata: [
+                    "error": "\(error)", "attempt": "\(attempt)", "delay_seconds": "\((delay * 100).rounded() / 100)"])
+                let deadline = Date().addingTimeInterval(delay)
+                while Date() < deadline, !isStopping { Thread.sleep(forTimeInterval: 0.05) }
+                if isStopping { throw error }
+            }
+        }
+    }
+
+    /// Errors that say the connection is gone rather than the query wrong: can't connect (2002, 2003),
+    /// gone away or lost (2006, 2013, 2055), shutdown in progress (1053), killed (MariaDB 1927, MySQL 1317
+    /// for an interrupted query), idle timeout (MySQL 4031).
+    private static let connectionLostCodes: Set<UInt32> = [2002, 2003, 2006, 2013, 2055, 1053, 1927, 1317, 4031]
 
     /// The tables after the one being read, for the progress: none once the last table's last chunk moved
     /// the cursor past it.

@@ -11,19 +11,7 @@ struct SnapshotCrashFaults: CampaignFaults {
     let rounds: Int
 
     mutating func round(_ index: Int, on bench: CampaignBench, random: inout SeededGenerator) throws {
-        let share = Double(rows) / Double(rounds)
-        let target = Int(share * (Double(index) + Double.random(in: 0.1...0.9, using: &random)))
-        var progress: CampaignBench.SnapshotProgress?
-        let reached = waitUntil(seconds: 600) {
-            progress = bench.snapshotProgress
-            guard let progress else { return false }
-            return progress.done || progress.tableRows >= target
-        }
-        if !reached {
-            bench.note("round \(index): the snapshot did not reach \(target) rows within 10 minutes (at \(progress?.tableRows ?? 0))")
-        } else if progress?.done == true {
-            bench.note("round \(index): the snapshot ended before its kill at \(target) rows")
-        }
+        bench.waitForSnapshotShare(index, of: rounds, rows: rows, random: &random)
         if index % 2 == 1 {
             try bench.changePipeline()
             bench.daemon.signal(SIGHUP)
