@@ -36,6 +36,9 @@ struct SnapshotCommand: ParsableCommand {
             if let bad = tables.first(where: { $0.split(separator: ".", omittingEmptySubsequences: false).count != 2 }) {
                 throw ValidationError("--table \(bad) is not database.table")
             }
+            if let condition, let problem = SnapshotCondition.problem(condition) {
+                throw ValidationError("--where: \(problem)")
+            }
         }
 
         func run() throws {
@@ -80,8 +83,8 @@ private struct SignalWriter {
             throw CommandFailure("binlogo snapshot: the signal table \(table) does not exist; create it: \(SnapshotSignal.createTable(quotedTable));")
         } catch where error.code == 1142 {
             // The server checks privileges before it looks for the table: it may be missing too.
-            let grant = "GRANT INSERT ON \(quotedTable) TO '\(connectionOptions.user)'@'%';"
-            let parts = table.split(separator: ".").map { String($0).replacingOccurrences(of: "'", with: "''") }
+            let grant = "GRANT INSERT ON \(quotedTable) TO '\(SchemaCache.quote(connectionOptions.user))'@'%';"
+            let parts = table.split(separator: ".").map { SchemaCache.quote(String($0)) }
             let exists = (try? connection.queryValue(
                 "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '\(parts[0])' AND TABLE_NAME = '\(parts[1])'")) ?? nil
             if exists == "0" {

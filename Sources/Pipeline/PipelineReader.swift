@@ -109,6 +109,7 @@ struct PipelineReader {
 
     /// The requests read from the signal table since the last call, oldest first.
     mutating func takeSignals() -> [SnapshotSignal] {
+        guard !signals.isEmpty else { return [] }
         defer { signals.removeAll() }
         return signals
     }

@@ -49,7 +49,7 @@ public final class PipelineRunner: Sendable {
     private let checkpointFailures: Counter
     private let latency: AckLatencySampler
     private let health: PipelineHealth
-    /// The snapshot's reading thread, when the pipeline takes one.
+    /// The snapshot's reading thread, when the pipeline may take a snapshot (`initial`, or a signal table).
     private let snapshotReader: SnapshotReader?
     /// Held while messages are made and queued, by the source thread and by a snapshot chunk going out
     /// while the stream is idle, so that the queue gets them in the order they were made.
@@ -147,6 +147,8 @@ public final class PipelineRunner: Sendable {
     public var snapshot: PipelineStatus {
         let writer = checkpoints.withLock { $0 }
         let (saved, checkpointError) = (writer?.saved, writer?.lastError)
+        // Taken before the state's lock, which `writeCheckpoint` never holds while it holds the reader's.
+        let snapshotProgress = snapshotProgress
         return state.withLock { state in
             PipelineStatus(name: configuration.name, state: state.status.label, checkpoint: saved,
                            readPosition: state.readPosition, gtid: state.gtid, secondsBehind: state.secondsBehind,
@@ -287,7 +289,14 @@ public final class PipelineRunner: Sendable {
         let started = snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
                                            identify: { [self] columns in reader.withLock { $0.snapshot.identify(keyColumns: columns) } },
                                            schemaVersion: { [self] in reader.withLock { $0.snapshot.schemaVersion } },
-                                           exchange: { [self] chunk in try exchange(chunk) }, onFailure: { [self] reason in fail(reason) })
+                                           exchange: { [self] chunk in try exchange(chunk) }, onFailure: { [self] reason in fail(reason) },
+                                           onRefused: { [self] reason in
+                                               reader.withLock { reader in
+                                                   if reader.snapshot.isReading { reader.snapshot.cancel() }
+                                               }
+                                               logger.error("snapshot request refused: the snapshot is cancelled, the pipeline goes on",
+                                                            metadata: ["error": "\(reason)"])
+                                           })
         let startsEmitter = started && emitterStarted.withLock { started in
             defer { started = true }
             return !started
@@ -321,6 +330,10 @@ public final class PipelineRunner: Sendable {
             let origin: Logger.Metadata = ["position": "\(signal.binlogFile):\(signal.position)"]
             switch signal.action {
             case .snapshot:
+                guard status == .running else {
+                    logger.info("snapshot signal left for the next start: the pipeline is stopping", metadata: origin)
+                    continue
+                }
                 let refusal: String? = reader.withLock { reader in
                     if reader.snapshot.isReading || snapshotReader?.isRunning == true {
                         return "a snapshot is under way: cancel it first (action cancel), or ask again once it ended"
@@ -572,10 +585,12 @@ public final class PipelineRunner: Sendable {
 
     private func writeCheckpoint() {
         let depth = queue.depth
+        // Read before the reader's lock: `/status` takes the two the other way round.
+        let behind = state.withLock { $0.secondsBehind }
         reader.withLock { reader in
             reader.metrics.queueDepth.record(depth.messages)
             reader.metrics.inFlight.record(deliveries.inFlight)
-            if let behind = state.withLock({ $0.secondsBehind }) { reader.metrics.secondsBehind.record(behind) }
+            if let behind { reader.metrics.secondsBehind.record(behind) }
         }
         let writer = checkpoints.withLock { $0 }
         health.recordMetrics(deliveries: deliveries, saved: writer?.saved, read: state.withLock { $0.readPosition })

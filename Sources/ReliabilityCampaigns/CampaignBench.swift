@@ -32,8 +32,7 @@ final class CampaignBench {
     init(kind: CampaignKind, options: CampaignOptions) throws {
         self.options = options
         self.kind = kind
-        let sandbox = try SandboxServer.start(options.server, options: options.withoutGTIDs ? ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"] : [])
-        // (`serverOptions` says the same once self is whole.)
+        let sandbox = try SandboxServer.start(options.server, options: Self.serverOptions(options))
         self.sandbox = sandbox
         let existingRows = kind.takesSnapshot ? options.snapshotRows : 0
         do {
@@ -149,11 +148,13 @@ final class CampaignBench {
     }
 
     func restartServer() throws {
-        sandbox = try sandbox.restart(options: serverOptions)
+        sandbox = try sandbox.restart(options: Self.serverOptions(options))
     }
 
     /// The server's options beyond the sandbox script's: GTIDs off on MySQL with `--without-gtids`.
-    private var serverOptions: [String] { options.withoutGTIDs ? ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"] : [] }
+    private static func serverOptions(_ options: CampaignOptions) -> [String] {
+        options.withoutGTIDs ? ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"] : []
+    }
 
     /// The pid of the sandbox's mariadbd.
     func serverPID() throws -> pid_t {

@@ -105,6 +105,40 @@ import Testing
         #expect(reads == expected, "\(reads.count) reads of \(Set(reads).count) ids; \(expected.count) rows meet the condition")
     }
 
+    /// A request whose condition the server refuses (an unknown column) ends that snapshot, not the pipeline;
+    /// one shaped to leave its parentheses (`1) UNION SELECT … (1`) is refused before anything is read.
+    @Test func aRequestTheServerRefusesEndsTheSnapshotNotThePipeline() throws {
+        let (harness, connection) = try Self.harness("snaprefused", chunkRows: 100)
+        try connection.execute("CREATE TABLE items (id INT PRIMARY KEY)")
+        try connection.execute("INSERT INTO items SELECT seq FROM \(numbers(1...500))")
+        try harness.start()
+        let items = "\(harness.database.name).items"
+        try connection.execute("""
+            INSERT INTO signals (pipeline, action, tables, `condition`) VALUES
+              ('snaprefused', 'snapshot', '\(items)', '1) UNION SELECT 1 FROM mysql.user WHERE (1'),
+              ('snaprefused', 'snapshot', '\(items)', 'no_such_column > 1')
+            """)
+        #expect(waitUntil(seconds: 30) { harness.runner.snapshot.snapshot?.state == "cancelled" }, "\(String(describing: harness.runner.snapshot.snapshot))")
+        try connection.execute("INSERT INTO items VALUES (1000)")
+        #expect(try harness.waitForCheckpointAtEnd())
+        #expect(harness.runner.status == .running, "\(harness.runner.status)")
+        try connection.execute("INSERT INTO signals (pipeline, action, tables, `condition`) VALUES ('snaprefused', 'snapshot', '\(items)', 'id <= 3')")
+        #expect(waitUntil(seconds: 30) { (try? Self.reads(harness)) == [1, 2, 3] }, "a later request reads: \((try? Self.reads(harness)) ?? [])")
+        harness.runner.stop()
+        let values = try PipelineHarness.values(try harness.messages())
+        #expect(values.contains { $0.head["type"] as? String == "insert" && $0.newImage?["id"] as? Int == 1000 }, "the stream went on")
+    }
+
+    @Test func conditionsThatWouldLeaveTheirParenthesesAreRefused() {
+        for good in ["id > 5", "note = 'a)b' AND (v < 3 OR v > 9)", "name = 'it''s'", "`odd)name` = 1", "x = \"a;b\""] {
+            #expect(SnapshotCondition.problem(good) == nil, "\(good)")
+        }
+        for bad in ["1) UNION SELECT password FROM mysql.user WHERE (1", "id > 1; DROP TABLE t", "id > 1 -- rest", "id > 1 # rest",
+                    "id /* x */ > 1", "(id > 1", "note = 'open"] {
+            #expect(SnapshotCondition.problem(bad) != nil, "\(bad)")
+        }
+    }
+
     /// The ids of the `read` messages on the harness's topic, in the order of one partition's offsets per key.
     private static func reads(_ harness: PipelineHarness) throws -> [Int] {
         try PipelineHarness.values(try harness.messages()).filter { $0.head["type"] as? String == "read" }

@@ -35,6 +35,10 @@ public final class SnapshotConnection: @unchecked Sendable {
         statusStatement = version.binlogStatusStatement
         if !isMariaDB, try connection.queryValue("SELECT @@global.gtid_mode") != "ON" {
             guard let signals else { throw SnapshotError.needsGTIDs }
+            // The watermark rows bracket a chunk only if commits reach the binlog in the order they happen,
+            // and each row is committed on its own.
+            if try connection.queryValue("SELECT @@global.binlog_order_commits") == "0" { throw SnapshotError.unorderedCommits }
+            try connection.execute("SET SESSION autocommit = 1")
             watermarkTable = signals
         } else {
             watermarkTable = nil
@@ -76,7 +80,7 @@ public final class SnapshotConnection: @unchecked Sendable {
             return position.hasReached(high)
         }
 
-        /// Whether the stream's finding the signal-table row `id` at `point` settles a watermark of these.
+        /// Whether the stream's finding the signal-table row `id` settles a watermark of these.
         public func awaits(_ id: String) -> Bool {
             if case .signalled(id) = low { return true }
             return highSignal == id

@@ -105,10 +105,7 @@ public final class TableChunkReader {
         case "date", "time", "datetime", "timestamp":
             return "'\(String(decoding: value, as: UTF8.self))'"
         default:
-            let hex = "X'" + value.map { byte in
-                let digits = Array("0123456789ABCDEF".utf8)
-                return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-            }.joined() + "'"
+            let hex = SignalTable.hexLiteral(value)
             guard let collation = column.collationName, let charset = collation.split(separator: "_").first else { return hex }
             return "CONVERT(\(hex) USING \(charset)) COLLATE \(collation)"
         }
@@ -120,6 +117,7 @@ public enum SnapshotError: Error, CustomStringConvertible, Equatable {
     case noSuchTable(String)
     case noPrimaryKey(String)
     case needsGTIDs
+    case unorderedCommits
     case noBinlogStatus(String)
     case noSignalTable(String)
     case signalTableNotWritable(String, user: String)
@@ -130,10 +128,12 @@ public enum SnapshotError: Error, CustomStringConvertible, Equatable {
         case .noPrimaryKey(let table): return "snapshot of \(table): the table has neither a primary key nor a unique index on NOT NULL columns, one of which chunked reads need; add one (ALTER TABLE \(table) ADD PRIMARY KEY (…)), or leave the table out (filters.exclude)"
         case .needsGTIDs:
             return "snapshots on MySQL without GTIDs need the pipeline's signal table, to bracket each chunk in the binlog with two rows: set snapshot: {signal_table: binlogo.signals} (binlogo snapshot start prints its CREATE TABLE; the user needs INSERT, DELETE on it); or, to take snapshots without writing to the server, turn GTIDs on: SET PERSIST enforce_gtid_consistency = ON; SET PERSIST gtid_mode = OFF_PERMISSIVE; SET PERSIST gtid_mode = ON_PERMISSIVE; SET PERSIST gtid_mode = ON; (one at a time, as MySQL's manual describes)"
+        case .unorderedCommits:
+            return "snapshots on MySQL without GTIDs need commits in binlog order, for the rows that bracket each chunk to bracket it; run SET PERSIST binlog_order_commits = ON;"
         case .noSignalTable(let table):
             return "snapshot: the signal table \(table) does not exist, and without GTIDs each chunk is bracketed by rows written there; create it: \(SignalTable.createStatement(SignalTable.quote(table)));"
         case .signalTableNotWritable(let table, let user):
-            return "snapshot: \(user) may not write the signal table \(table), where each chunk is bracketed by two rows without GTIDs; grant it: GRANT INSERT, DELETE ON \(SignalTable.quote(table)) TO '\(user)'@'%';"
+            return "snapshot: \(user) may not write the signal table \(table), where each chunk is bracketed by two rows without GTIDs; grant it: GRANT INSERT, DELETE ON \(SignalTable.quote(table)) TO '\(SchemaCache.quote(user))'@'%';"
         case .noBinlogStatus(let statement):
             return "snapshot: \(statement) returned no binlog position; the binlog must be on (log_bin) and the user needs REPLICATION CLIENT"
         }

@@ -5,8 +5,9 @@ import MySQLSource
 import Synchronization
 import ThreadNames
 
-/// Reads a pipeline's snapshot on a thread and a connection of its own: the included tables one after
-/// another, each in primary-key chunks bracketed by watermarks (`SnapshotConnection`). A chunk is read
+/// Reads a pipeline's snapshot on a thread and a connection of its own: the included (or requested) tables
+/// one after another, each in key chunks (the primary key, or a unique index on NOT NULL columns) bracketed
+/// by watermarks (`SnapshotConnection`). A chunk is read
 /// while the one before waits to go out, and handed over once that one is out (`exchange`), so that
 /// memory holds two chunks at most whatever the table's size.
 final class SnapshotReader: Sendable {
@@ -53,9 +54,12 @@ final class SnapshotReader: Sendable {
     ///     the outcome of the one before (see `PipelineRunner.exchange`).
     /// Returns false, starting nothing, while the thread of a cancelled snapshot has not ended yet.
     @discardableResult
+    ///   - onRefused: what ended a snapshot asked for through the signal table when the request itself was at
+    ///     fault (its condition, a table without a usable key): the snapshot is over, the pipeline goes on.
     func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, identify: @escaping @Sendable ([String]) -> Void,
                schemaVersion: @escaping @Sendable () -> Int,
-               exchange: @escaping @Sendable (PendingChunk?) throws -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void) -> Bool {
+               exchange: @escaping @Sendable (PendingChunk?) throws -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void,
+               onRefused: @escaping @Sendable (String) -> Void) -> Bool {
         let starts = state.withLock { state -> Bool in
             guard !state.running else { return false }
             (state.running, state.stopping, state.cancelled, state.progress) = (true, false, false, nil)
@@ -67,7 +71,16 @@ final class SnapshotReader: Sendable {
             do {
                 try run(from: cursor, begin: begin, identify: identify, schemaVersion: schemaVersion, exchange: exchange)
             } catch {
-                if !isStopping { onFailure("snapshot: \(error)") }
+                if isStopping {
+                } else if cursor.chosenTables != nil, Self.isTheRequestsFault(error) {
+                    state.withLock { state in
+                        state.cancelled = true
+                        state.progress = SnapshotProgress(state: "cancelled")
+                    }
+                    onRefused("snapshot: \(error)")
+                } else {
+                    onFailure("snapshot: \(error)")
+                }
             }
             state.withLock { state in
                 state.connection = nil
@@ -117,7 +130,8 @@ final class SnapshotReader: Sendable {
         /// Whether the next chunk is the snapshot's very first (a snapshot whose first chunk went out before goes on).
         var beginsSnapshot = start.tables == nil
         if start.tables == nil {
-            start = SnapshotCursor(tables: try start.chosenTables ?? includedTables(on: snapshot.connection), condition: start.condition)
+            start = SnapshotCursor(tables: try start.chosenTables ?? includedTables(on: snapshot.connection), condition: start.condition,
+                                   chosenTables: start.chosenTables)
             logger.info("snapshot begins", metadata: ["tables": "\(start.tables!.count)"])
         } else if !start.isDone {
             logger.info("snapshot goes on", metadata: ["at": "\(start)"])
@@ -228,6 +242,9 @@ final class SnapshotReader: Sendable {
     /// the same key; any other error ends the snapshot.
     private func readChunk(_ reader: inout TableChunkReader, on snapshot: inout SnapshotConnection, database: String, table: String,
                            condition: String?) throws -> (RowsEvent?, SnapshotConnection.Watermarks) {
+        // Where this chunk starts: a read may move `lastKey` past its rows and then fail (at COMMIT, at the
+        // watermark after it), which throws those rows away.
+        let resumeKey = reader.lastKey
         var attempt = 0
         while true {
             do {
@@ -235,7 +252,7 @@ final class SnapshotReader: Sendable {
                     snapshot = try connect()
                     state.withLock { $0.connection = snapshot }
                     reader = try TableChunkReader(database: database, table: table, on: snapshot.connection, mariaDB: snapshot.isMariaDB,
-                                                  after: reader.lastKey, condition: condition)
+                                                  after: resumeKey, condition: condition)
                     logger.info("snapshot: connected again", metadata: ["table": "\(database).\(table)", "attempts": "\(attempt)"])
                 }
                 return try snapshot.readChunk(reader, limit: configuration.chunkRows)
@@ -250,6 +267,15 @@ final class SnapshotReader: Sendable {
                 if isStopping { throw error }
             }
         }
+    }
+
+    /// Whether an error is the request's: a table without a usable key, or a condition the server refuses
+    /// (syntax 1064, unknown or ambiguous column 1054/1052, no such function 1305, wrong arguments 1582/1583,
+    /// mixed collations 1267, no privilege 1142/1143).
+    private static func isTheRequestsFault(_ error: any Error) -> Bool {
+        if case SnapshotError.noPrimaryKey = error { return true }
+        guard let error = error as? MySQLError else { return false }
+        return [1064, 1054, 1052, 1305, 1582, 1583, 1267, 1142, 1143].contains(error.code)
     }
 
     /// Errors that say the connection is gone rather than the query wrong: can't connect (2002, 2003),

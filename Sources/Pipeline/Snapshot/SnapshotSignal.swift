@@ -58,7 +58,7 @@ public struct SnapshotSignal: Sendable, Equatable {
             guard target == pipeline || target == "*" else { continue }
             let origin = "\(event.table.qualifiedName) row \(row + 1) at \(event.binlogFile):\(event.position)"
             guard let actionText = try text("action"), let action = Action(rawValue: actionText.lowercased()) else {
-                refused.append("\(origin): action \(try text("action") ?? "NULL") is not snapshot or cancel")
+                refused.append("\(origin): action \(try text("action") ?? "NULL") is not snapshot, cancel or watermark")
                 continue
             }
             if action == .watermark {
@@ -78,6 +78,10 @@ public struct SnapshotSignal: Sendable, Equatable {
                 }
             }
             let condition = try text("condition").flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            if let condition, let problem = SnapshotCondition.problem(condition) {
+                refused.append("\(origin): \(problem): \(condition)")
+                continue
+            }
             signals.append(SnapshotSignal(action: action, tables: tables, condition: condition,
                                           binlogFile: event.binlogFile, position: event.position))
         }

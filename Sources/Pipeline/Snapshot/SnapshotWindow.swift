@@ -91,6 +91,7 @@ struct SnapshotWindow {
     /// The snapshot of `table` begins (or goes on after a restart): the stream's changes to it are recorded
     /// from now on, once `identify` named its key (before the first chunk's low watermark).
     mutating func begin(table: String) {
+        guard !cancelled else { return }
         self.table = table
         keyColumns = []
         changed.removeAll()
@@ -120,12 +121,18 @@ struct SnapshotWindow {
     mutating func takePending() -> PendingChunk? {
         guard let chunk = pending.take() else { return nil }
         cursor = chunk.cursorAfter
+        if chunk.endsTable {
+            // Nothing reads the table's changes any more: stop recording them.
+            (table, keyColumns) = (nil, [])
+            changed.removeAll()
+        }
         return chunk
     }
 
     /// The key the table's chunks are read by (`TableChunkReader.keyColumnNames`), told by the reading thread
     /// before it reads a chunk.
     mutating func identify(keyColumns: [String]) {
+        guard !cancelled else { return }
         self.keyColumns = keyColumns
     }
 
@@ -169,7 +176,10 @@ struct SnapshotWindow {
         guard !names.isEmpty else { return nil }
         var indexes: [Int] = []
         for name in names {
-            guard let index = table.columns.firstIndex(where: { $0.name == name }) else { return nil }
+            guard let index = table.columns.firstIndex(where: { $0.name == name }) else {
+                // Column names unknown (a table map without them): the table map's own key, if it has one.
+                return table.primaryKey.isEmpty ? nil : table.primaryKey.sorted()
+            }
             indexes.append(index)
         }
         return indexes.sorted()
