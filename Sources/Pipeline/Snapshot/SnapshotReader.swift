@@ -150,9 +150,7 @@ final class SnapshotReader: Sendable {
             var version = schemaVersion()
             var reader: TableChunkReader
             do {
-                reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
-                                              mariaDB: snapshot.isMariaDB, after: cursor.after, condition: cursor.condition)
-                identify(reader.keyColumnNames)
+                reader = try chunkReader(parts, after: cursor.after, condition: cursor.condition, on: snapshot, identify: identify)
             } catch SnapshotError.noSuchTable {
                 logger.warning("snapshot: the table was dropped before its snapshot; it has no rows to read", metadata: ["table": "\(table)"])
                 guard try skipTable(table, cursor: &cursor, exchange: exchange) else { return }
@@ -172,8 +170,8 @@ final class SnapshotReader: Sendable {
                     outcome = try exchange(nil)
                     tableRead = outcome == .emitted
                 } else {
-                    let (rows, watermarks) = try readChunk(&reader, on: &snapshot, database: parts[0], table: parts[1],
-                                                           condition: cursor.condition)
+                    let (rows, watermarks) = try readChunk(&reader, on: &snapshot, table: parts, condition: cursor.condition,
+                                                           identify: identify)
                     if reader.isFinished {
                         next.tables!.removeFirst()
                         next.after = nil
@@ -213,9 +211,7 @@ final class SnapshotReader: Sendable {
                     tableRead = false
                     version = schemaVersion()
                     do {
-                        reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection,
-                                                      mariaDB: snapshot.isMariaDB, after: cursor.after, condition: cursor.condition)
-                        identify(reader.keyColumnNames)
+                        reader = try chunkReader(parts, after: cursor.after, condition: cursor.condition, on: snapshot, identify: identify)
                     } catch SnapshotError.noSuchTable {
                         logger.warning("snapshot: the table was dropped during its snapshot", metadata: ["table": "\(table)"])
                         guard try skipTable(table, cursor: &cursor, exchange: exchange) else { return }
@@ -237,11 +233,21 @@ final class SnapshotReader: Sendable {
                                signals: configuration.signalTable.map { SignalTable(name: $0, pipeline: pipeline) })
     }
 
+    /// The chunk reader of the table `parts` (database, table) after the key `after`, its key told to the
+    /// window (`identify`) before any chunk is read.
+    private func chunkReader(_ parts: [String], after: [String]?, condition: String?, on snapshot: SnapshotConnection,
+                             identify: ([String]) -> Void) throws -> TableChunkReader {
+        let reader = try TableChunkReader(database: parts[0], table: parts[1], on: snapshot.connection, mariaDB: snapshot.isMariaDB,
+                                          after: after, condition: condition)
+        identify(reader.keyColumnNames)
+        return reader
+    }
+
     /// Reads `reader`'s next chunk. When the connection is lost (the server restarted, the connection was
     /// killed) it connects again, with the stream's reconnect policy, and reads the same chunk again after
     /// the same key; any other error ends the snapshot.
-    private func readChunk(_ reader: inout TableChunkReader, on snapshot: inout SnapshotConnection, database: String, table: String,
-                           condition: String?) throws -> (RowsEvent?, SnapshotConnection.Watermarks) {
+    private func readChunk(_ reader: inout TableChunkReader, on snapshot: inout SnapshotConnection, table parts: [String],
+                           condition: String?, identify: ([String]) -> Void) throws -> (RowsEvent?, SnapshotConnection.Watermarks) {
         // Where this chunk starts: a read may move `lastKey` past its rows and then fail (at COMMIT, at the
         // watermark after it), which throws those rows away.
         let resumeKey = reader.lastKey
@@ -251,9 +257,8 @@ final class SnapshotReader: Sendable {
                 if attempt > 0 {
                     snapshot = try connect()
                     state.withLock { $0.connection = snapshot }
-                    reader = try TableChunkReader(database: database, table: table, on: snapshot.connection, mariaDB: snapshot.isMariaDB,
-                                                  after: resumeKey, condition: condition)
-                    logger.info("snapshot: connected again", metadata: ["table": "\(database).\(table)", "attempts": "\(attempt)"])
+                    reader = try chunkReader(parts, after: resumeKey, condition: condition, on: snapshot, identify: identify)
+                    logger.info("snapshot: connected again", metadata: ["table": "\(parts.joined(separator: "."))", "attempts": "\(attempt)"])
                 }
                 return try snapshot.readChunk(reader, limit: configuration.chunkRows)
             } catch let error as MySQLError where Self.connectionLostCodes.contains(error.code) && !isStopping {
