@@ -11,7 +11,7 @@ import Pipeline
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot", abstract: "Ask a running pipeline for a snapshot of chosen tables, or cancel one.",
-        subcommands: [Start.self, Cancel.self])
+        subcommands: [Start.self, Cancel.self, Pause.self, Resume.self])
 
     struct Options: ParsableArguments {
         @Option(help: "The main configuration file.")
@@ -54,6 +54,28 @@ struct SnapshotCommand: ParsableCommand {
         func run() throws {
             try SignalWriter(options: options).insert(action: "cancel", tables: nil, condition: nil)
             print("\(options.pipeline): cancel requested")
+        }
+    }
+}
+
+extension SnapshotCommand {
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Hold the snapshot under way before its next chunk (kept across restarts).")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try SignalWriter(options: options).insert(action: "pause", tables: nil, condition: nil)
+            print("\(options.pipeline): pause requested")
+        }
+    }
+
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Go on with a paused snapshot.")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try SignalWriter(options: options).insert(action: "resume", tables: nil, condition: nil)
+            print("\(options.pipeline): resume requested")
         }
     }
 }

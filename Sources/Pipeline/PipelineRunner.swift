@@ -289,6 +289,7 @@ public final class PipelineRunner: Sendable {
         let started = snapshotReader.start(at: cursor, begin: { [self] table in reader.withLock { $0.snapshot.begin(table: table) } },
                                            identify: { [self] columns in reader.withLock { $0.snapshot.identify(keyColumns: columns) } },
                                            schemaVersion: { [self] in reader.withLock { $0.snapshot.schemaVersion } },
+                                           isPaused: { [self] in reader.withLock { $0.snapshot.isPaused } },
                                            exchange: { [self] chunk in try exchange(chunk) }, onFailure: { [self] reason in fail(reason) },
                                            onRefused: { [self] reason in
                                                reader.withLock { reader in
@@ -368,6 +369,14 @@ public final class PipelineRunner: Sendable {
                 snapshotReader?.cancel()
                 chunkEmitted.signal()
                 logger.warning("snapshot cancelled through the signal table: the tables not yet read are left unread", metadata: origin)
+            case .pause, .resume:
+                let pausing = signal.action == .pause
+                if reader.withLock({ $0.snapshot.setPaused(pausing) }) {
+                    logger.info(pausing ? "snapshot pause requested through the signal table" : "snapshot resume requested through the signal table",
+                                metadata: origin)
+                } else {
+                    logger.info("\(signal.action.rawValue) signal: no snapshot is under way", metadata: origin)
+                }
             case .watermark:
                 break  // taken by the window as the stream reads it (`PipelineReader`)
             }

@@ -52,11 +52,13 @@ import Testing
 
         let requested = try snapshot(start)
         #expect(requested.status == 0, "\(requested.standardError)")
-        let cancelled = try snapshot(["cancel"])
-        #expect(cancelled.status == 0, "\(cancelled.standardError)")
+        for action in ["pause", "resume", "cancel"] {
+            let done = try snapshot([action])
+            #expect(done.status == 0, "\(action): \(done.standardError)")
+        }
         let rows = try root.query("SELECT pipeline, action, tables, `condition` FROM signals ORDER BY id")
         #expect(rows == [["withsignals", "snapshot", "\(database.name).items,\(database.name).more", "note = 'it''s' AND id > 5"],
-                         ["withsignals", "cancel", nil, nil]], "\(rows)")
+                         ["withsignals", "pause", nil, nil], ["withsignals", "resume", nil, nil], ["withsignals", "cancel", nil, nil]], "\(rows)")
 
         let unconfigured = try snapshot(["cancel"], pipeline: "plain")
         #expect(unconfigured.status != 0 && unconfigured.standardError.contains("add `snapshot: {signal_table: binlogo.signals}`"),

@@ -105,6 +105,31 @@ import Testing
         #expect(reads == expected, "\(reads.count) reads of \(Set(reads).count) ids; \(expected.count) rows meet the condition")
     }
 
+    /// A pause holds the snapshot before its next chunk, also across a restart, and a resume goes on: every
+    /// row is read once.
+    @Test func aPausedSnapshotStaysPausedAcrossARestartAndGoesOnWhenResumed() throws {
+        let (harness, connection) = try Self.harness("snappause", chunkRows: 100, rowsPerSecond: 3_000)
+        try connection.execute("CREATE TABLE items (id INT PRIMARY KEY)")
+        try connection.execute("INSERT INTO items SELECT seq FROM \(numbers(1...9_000))")
+        try harness.start()
+        try connection.execute("INSERT INTO signals (pipeline, action, tables) VALUES ('snappause', 'snapshot', '\(harness.database.name).items')")
+        #expect(waitUntil(seconds: 30) { harness.runner.savedCheckpoint?.snapshot?.after != nil }, "the snapshot has begun")
+        try connection.execute("INSERT INTO signals (pipeline, action) VALUES ('snappause', 'pause')")
+        #expect(waitUntil(seconds: 30) { harness.runner.snapshot.snapshot?.state == "paused" }, "\(String(describing: harness.runner.snapshot.snapshot))")
+        #expect(waitUntil(seconds: 30) { harness.runner.savedCheckpoint?.snapshot?.paused == true }, "the position records the pause")
+        harness.runner.stop()
+        try harness.restart()
+        #expect(waitUntil(seconds: 30) { harness.runner.snapshot.snapshot?.state == "paused" }, "still paused after a restart")
+        let whilePaused = try Self.reads(harness)
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try Self.reads(harness) == whilePaused, "no chunk read while paused")
+        #expect(whilePaused.count < 9_000)
+        try connection.execute("INSERT INTO signals (pipeline, action) VALUES ('snappause', 'resume')")
+        #expect(waitUntil(seconds: 60) { harness.runner.savedCheckpoint?.snapshot?.isDone == true }, "the snapshot goes on and ends")
+        harness.runner.stop()
+        #expect(try Self.reads(harness) == Array(1...9_000), "every row read once")
+    }
+
     /// A request whose condition the server refuses (an unknown column) ends that snapshot, not the pipeline;
     /// one shaped to leave its parentheses (`1) UNION SELECT … (1`) is refused before anything is read.
     @Test func aRequestTheServerRefusesEndsTheSnapshotNotThePipeline() throws {

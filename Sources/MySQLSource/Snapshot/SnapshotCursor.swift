@@ -13,6 +13,8 @@ public struct SnapshotCursor: Sendable, Equatable, Codable, CustomStringConverti
     /// The tables a snapshot asked for through the signal table, until it lists them in `tables`; nil for
     /// every table the pipeline includes.
     public var chosenTables: [String]?
+    /// Set while the snapshot is paused through the signal table: no chunk is read until it resumes.
+    public var paused: Bool?
 
     public init(tables: [String]?, after: [String]? = nil, rows: Int? = nil, condition: String? = nil, chosenTables: [String]? = nil) {
         self.tables = tables
@@ -27,7 +29,7 @@ public struct SnapshotCursor: Sendable, Equatable, Codable, CustomStringConverti
     public var description: String {
         guard let tables else { return "snapshot not begun" }
         guard let table = tables.first else { return "snapshot done" }
-        return "snapshot of \(table)" + (after.map { " after key (\($0.joined(separator: ", ")))" } ?? "")
+        return (paused == true ? "paused " : "") + "snapshot of \(table)" + (after.map { " after key (\($0.joined(separator: ", ")))" } ?? "")
             + (condition.map { " where \($0)" } ?? "") + ", \(tables.count - 1) more tables"
     }
 }

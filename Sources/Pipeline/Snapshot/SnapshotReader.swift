@@ -56,8 +56,9 @@ final class SnapshotReader: Sendable {
     @discardableResult
     ///   - onRefused: what ended a snapshot asked for through the signal table when the request itself was at
     ///     fault (its condition, a table without a usable key): the snapshot is over, the pipeline goes on.
+    ///   - isPaused: whether the snapshot is paused (the reading thread waits before its next chunk).
     func start(at cursor: SnapshotCursor, begin: @escaping @Sendable (String) -> Void, identify: @escaping @Sendable ([String]) -> Void,
-               schemaVersion: @escaping @Sendable () -> Int,
+               schemaVersion: @escaping @Sendable () -> Int, isPaused: @escaping @Sendable () -> Bool,
                exchange: @escaping @Sendable (PendingChunk?) throws -> SnapshotWindow.Outcome, onFailure: @escaping @Sendable (String) -> Void,
                onRefused: @escaping @Sendable (String) -> Void) -> Bool {
         let starts = state.withLock { state -> Bool in
@@ -69,7 +70,7 @@ final class SnapshotReader: Sendable {
         let thread = Thread { [self] in
             nameCurrentThread("binlogo-snap")
             do {
-                try run(from: cursor, begin: begin, identify: identify, schemaVersion: schemaVersion, exchange: exchange)
+                try run(from: cursor, begin: begin, identify: identify, schemaVersion: schemaVersion, isPaused: isPaused, exchange: exchange)
             } catch {
                 if isStopping {
                 } else if cursor.chosenTables != nil, Self.isTheRequestsFault(error) {
@@ -122,6 +123,7 @@ final class SnapshotReader: Sendable {
     }
 
     private func run(from start: SnapshotCursor, begin: (String) -> Void, identify: ([String]) -> Void, schemaVersion: () -> Int,
+                     isPaused: () -> Bool,
                      exchange: (PendingChunk?) throws -> SnapshotWindow.Outcome) throws {
         var snapshot = try connect()
         state.withLock { $0.connection = snapshot }
@@ -170,6 +172,16 @@ final class SnapshotReader: Sendable {
                     outcome = try exchange(nil)
                     tableRead = outcome == .emitted
                 } else {
+                    if isPaused() {
+                        var paused = progress.progress(tablesLeft: Self.tablesAfterTheFirst(cursor), done: false)
+                        paused.state = "paused"
+                        publish(paused)
+                        logger.info("snapshot paused", metadata: ["table": "\(table)"])
+                        while isPaused(), !isStopping { Thread.sleep(forTimeInterval: 0.1) }
+                        if isStopping { return }
+                        logger.info("snapshot resumed", metadata: ["table": "\(table)"])
+                        publish(progress.progress(tablesLeft: Self.tablesAfterTheFirst(cursor), done: false))
+                    }
                     let (rows, watermarks) = try readChunk(&reader, on: &snapshot, table: parts, condition: cursor.condition,
                                                            identify: identify)
                     if reader.isFinished {

@@ -11,7 +11,7 @@ import MySQLSource
 ///     CREATE TABLE binlogo.signals (
 ///       id BIGINT AUTO_INCREMENT PRIMARY KEY,
 ///       pipeline VARCHAR(255) NOT NULL,   -- the pipeline's name, or * for every pipeline
-///       action VARCHAR(32) NOT NULL,      -- snapshot, or cancel
+///       action VARCHAR(32) NOT NULL,      -- snapshot, cancel, pause or resume
 ///       tables TEXT NULL,                 -- database.table, comma-separated (snapshot)
 ///       `condition` TEXT NULL,            -- SQL the rows must meet, e.g. id > 1000 (snapshot)
 ///       created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))
@@ -21,6 +21,8 @@ public struct SnapshotSignal: Sendable, Equatable {
         case snapshot
         /// End the snapshot in progress where it stands.
         case cancel
+        /// Hold the snapshot in progress before its next chunk (kept across restarts), and go on again.
+        case pause, resume
         /// Brackets a snapshot chunk in the binlog (MySQL without GTIDs); `tables` holds its id, `low:…` or `high:…`.
         case watermark
     }
@@ -58,7 +60,7 @@ public struct SnapshotSignal: Sendable, Equatable {
             guard target == pipeline || target == "*" else { continue }
             let origin = "\(event.table.qualifiedName) row \(row + 1) at \(event.binlogFile):\(event.position)"
             guard let actionText = try text("action"), let action = Action(rawValue: actionText.lowercased()) else {
-                refused.append("\(origin): action \(try text("action") ?? "NULL") is not snapshot, cancel or watermark")
+                refused.append("\(origin): action \(try text("action") ?? "NULL") is not snapshot, cancel, pause, resume or watermark")
                 continue
             }
             if action == .watermark {

@@ -75,6 +75,16 @@ struct SnapshotWindow {
         changed.removeAll()
     }
 
+    /// Pauses or resumes the snapshot under way; false when none is.
+    mutating func setPaused(_ paused: Bool) -> Bool {
+        guard isReading else { return false }
+        cursor?.paused = paused ? true : nil
+        return true
+    }
+
+    /// Whether the snapshot is paused.
+    var isPaused: Bool { cursor?.paused == true }
+
     /// Ends the snapshot where it stands: the pending chunk is dropped, and the cursor says done.
     mutating func cancel() {
         cancelled = true
@@ -120,7 +130,10 @@ struct SnapshotWindow {
     /// Takes the pending chunk out; the cursor moves past it.
     mutating func takePending() -> PendingChunk? {
         guard let chunk = pending.take() else { return nil }
+        // A pause asked for after the chunk was read holds on past it.
+        let paused = cursor?.paused
         cursor = chunk.cursorAfter
+        if !chunk.cursorAfter.isDone { cursor?.paused = paused }
         if chunk.endsTable {
             // Nothing reads the table's changes any more: stop recording them.
             (table, keyColumns) = (nil, [])
