@@ -36,8 +36,8 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
 
-        // glibc's mallopt, for the daemon's allocator settings.
-        .systemLibrary(name: "CMalloc"),
+        // The daemon's allocator: jemalloc (Debian's libjemalloc-dev), with its settings (Sources/CJemalloc).
+        .target(name: "CJemalloc", linkerSettings: [.linkedLibrary("jemalloc")]),
 
         // CRC-32 by carry-less multiplication (PCLMULQDQ), for the checksums of large events.
         .target(name: "CCRC32"),
@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "BinlogoCLI",
             dependencies: [
-                "CMalloc", "BinlogDecoder", "MySQLSource", "KafkaOutput", "Pipeline",
+                "CJemalloc", "BinlogDecoder", "MySQLSource", "KafkaOutput", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

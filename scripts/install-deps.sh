@@ -32,6 +32,7 @@ packages=(
   pkg-config
   zlib1g-dev
   libzstd-dev      # zstd, for MySQL's compressed transactions (TRANSACTION_PAYLOAD_EVENT)
+  libjemalloc-dev  # jemalloc, the daemon's allocator (Sources/CJemalloc)
   python3
   bc               # the benchmark scripts' arithmetic
   openssl          # certificates for the TLS tests

@@ -18,7 +18,6 @@ struct RunCommand: ParsableCommand {
     var stopTimeout: Int = 30
 
     func run() throws {
-        let allocator = AllocatorTuning.apply()
         var configuration: DaemonConfiguration
         let stateLock: Int32
         do {
@@ -42,8 +41,8 @@ struct RunCommand: ParsableCommand {
         let refusedReloads = Counter(label: "binlogo_reloads_refused_total")
         var logger = Logger(label: "binlogo")
         logger[metadataKey: "node"] = "\(configuration.nodeName)"
-        if allocator == .refused {
-            logger.warning("glibc refused binlogo's malloc settings; running with glibc's defaults")
+        if Allocator.jemallocVersion == nil {
+            logger.warning("malloc is not jemalloc's (an LD_PRELOAD?): the daemon runs, with more CPU per message")
         }
         let notifier = SystemdNotifier()
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])

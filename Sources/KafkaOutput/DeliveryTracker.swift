@@ -8,29 +8,7 @@ import Synchronization
 /// out so far. A message that failed for good freezes the checkpoint before it (and is reported);
 /// with `acceptsLoss` (the performance profile) it is counted and treated as done.
 public final class DeliveryTracker<Position: Sendable>: Sendable {
-    private struct State {
-        var nextToken: UInt64 = 1
-        /// Every token up to this one is done.
-        var doneThrough: UInt64 = 0
-        var doneAbove: Set<UInt64> = []
-        /// Ends of transactions not yet checkpointed, oldest first: each one's last token, and its position
-        /// at the same index. Two arrays, not one of tuples: code generic over `Position` looks a tuple
-        /// type's metadata up in a locked runtime cache at every access, and acknowledgements (one per
-        /// message) mostly only compare tokens.
-        var pendingTokens: [UInt64] = []
-        var pendingPositions: [Position] = []
-        var pendingHead = 0
-        var checkpoint: Position?
-        var failure: (token: UInt64, error: KafkaError)?
-        var failedCount = 0
-        /// Uptime nanoseconds of the last acknowledgement, if any.
-        var lastAcknowledgedAt: UInt64?
-        /// Uptime nanoseconds of the last progress while messages waited: a message done, or the first
-        /// message handed out while none was in flight.
-        var progressAt: UInt64 = 0
-    }
-
-    private let state = Mutex(State())
+    private let state = Mutex(DeliveryLedger())
     private let acceptsLoss: Bool
 
     public init(acceptsLoss: Bool = false) {
@@ -50,7 +28,7 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
         state.withLock { state in
             state.pendingTokens.append(state.nextToken - 1)
             state.pendingPositions.append(position)
-            Self.advance(&state)
+            state.advance()
         }
     }
 
@@ -60,8 +38,8 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
         state.withLock { state in
             state.lastAcknowledgedAt = now
             state.progressAt = now
-            Self.markDone(token, &state)
-            Self.advance(&state)
+            state.markDone(token)
+            state.advance()
         }
     }
 
@@ -72,8 +50,8 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
             state.failedCount += 1
             state.progressAt = DispatchTime.now().uptimeNanoseconds
             if acceptsLoss {
-                Self.markDone(token, &state)
-                Self.advance(&state)
+                state.markDone(token)
+                state.advance()
                 return false
             }
             if state.failure == nil { state.failure = (token, error) }
@@ -82,7 +60,7 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
     }
 
     /// The newest position whose transaction and all before it are fully acknowledged.
-    public var checkpoint: Position? { state.withLock { $0.checkpoint } }
+    public var checkpoint: Position? { state.withLock { $0.checkpoint } as? Position }
     /// The first message that failed for good, when loss is not accepted.
     public var failure: KafkaError? { state.withLock { $0.failure?.error } }
     public var failedCount: Int { state.withLock { $0.failedCount } }
@@ -109,32 +87,60 @@ public final class DeliveryTracker<Position: Sendable>: Sendable {
     /// Messages handed out and not yet done.
     public var inFlight: Int { state.withLock { Int($0.nextToken - 1 - $0.doneThrough) - $0.doneAbove.count } }
 
-    private static func markDone(_ token: UInt64, _ state: inout State) {
-        guard token > state.doneThrough else { return }
-        if token == state.doneThrough + 1 && state.doneAbove.isEmpty {
+}
+
+extension DeliveryLedger {
+    fileprivate mutating func markDone(_ token: UInt64) {
+        guard token > doneThrough else { return }
+        if token == doneThrough + 1 && doneAbove.isEmpty {
             // In order, the common case: no set to look into.
-            state.doneThrough = token
+            doneThrough = token
             return
         }
-        state.doneAbove.insert(token)
-        while state.doneAbove.remove(state.doneThrough + 1) != nil { state.doneThrough += 1 }
+        doneAbove.insert(token)
+        while doneAbove.remove(doneThrough + 1) != nil { doneThrough += 1 }
     }
 
-    private static func advance(_ state: inout State) {
-        let frozenBefore = state.failure?.token ?? UInt64.max
-        var head = state.pendingHead
-        while head < state.pendingTokens.count {
-            let lastToken = state.pendingTokens[head]
-            guard lastToken <= state.doneThrough, lastToken < frozenBefore else { break }
+    fileprivate mutating func advance() {
+        let frozenBefore = failure?.token ?? UInt64.max
+        var head = pendingHead
+        while head < pendingTokens.count {
+            let lastToken = pendingTokens[head]
+            guard lastToken <= doneThrough, lastToken < frozenBefore else { break }
             head += 1
         }
-        guard head > state.pendingHead else { return }
-        state.checkpoint = state.pendingPositions[head - 1]
-        state.pendingHead = head
-        if head > 1024 && head * 2 > state.pendingTokens.count {
-            state.pendingTokens.removeFirst(head)
-            state.pendingPositions.removeFirst(head)
-            state.pendingHead = 0
+        guard head > pendingHead else { return }
+        checkpoint = pendingPositions[head - 1]
+        pendingHead = head
+        if head > 1024 && head * 2 > pendingTokens.count {
+            pendingTokens.removeFirst(head)
+            pendingPositions.removeFirst(head)
+            pendingHead = 0
         }
     }
+}
+
+/// A `DeliveryTracker`'s state. Not generic over `Position`, whose values it holds as `any Sendable`:
+/// code generic over `Position` looks the metadata of every type built from it (this state, its
+/// `Mutex`, tuples) up in a locked runtime cache at every access, which here is once per message,
+/// while acknowledgements mostly only compare tokens. Positions are stored once per transaction and
+/// read back once per checkpoint.
+fileprivate struct DeliveryLedger {
+    var nextToken: UInt64 = 1
+    /// Every token up to this one is done.
+    var doneThrough: UInt64 = 0
+    var doneAbove: Set<UInt64> = []
+    /// Ends of transactions not yet checkpointed, oldest first: each one's last token, and its position
+    /// at the same index.
+    var pendingTokens: [UInt64] = []
+    var pendingPositions: [any Sendable] = []
+    var pendingHead = 0
+    var checkpoint: (any Sendable)?
+    var failure: (token: UInt64, error: KafkaError)?
+    var failedCount = 0
+    /// Uptime nanoseconds of the last acknowledgement, if any.
+    var lastAcknowledgedAt: UInt64?
+    /// Uptime nanoseconds of the last progress while messages waited: a message done, or the first
+    /// message handed out while none was in flight.
+    var progressAt: UInt64 = 0
 }

@@ -14,7 +14,7 @@ public final class KafkaOutput: MessageOutput {
     public let pipeline: String
     private let producers: [KafkaProducer]
     private let roundRobin = AtomicCounter()
-    private let abandoned = Mutex(false)
+    private let abandoned = Atomic(false)
     private let onDelivery: @Sendable (UInt64, KafkaError?) -> Void
 
     /// - Parameters:
@@ -44,7 +44,7 @@ public final class KafkaOutput: MessageOutput {
     public func send(_ message: OutgoingMessage) throws(KafkaError) {
         let producer = producers[producerIndex(for: message.key)]
         do {
-            try producer.produce(message, unless: { abandoned.withLock { $0 } })
+            try producer.produce(message, unless: { abandoned.load(ordering: .relaxed) })
         } catch where error.kind == .stopped {
             throw error
         } catch {
@@ -58,7 +58,7 @@ public final class KafkaOutput: MessageOutput {
     }
 
     public func abandonPendingSends() {
-        abandoned.withLock { $0 = true }
+        abandoned.store(true, ordering: .relaxed)
     }
 
     public func flush(timeoutMilliseconds: Int32) -> Int {

@@ -9,6 +9,9 @@ import Foundation
 public final class KafkaProducer: Sendable {
     let client: RdKafkaClient
     private let topics: Mutex<[String: TopicHandle]>
+    /// The topic of the last message: consecutive messages mostly share one, and comparing its name costs
+    /// less than hashing it.
+    private let lastTopic = Mutex<(name: String, handle: TopicHandle)?>(nil)
 
     /// - Parameters:
     ///   - properties: librdkafka properties; `bootstrap.servers` at least.
@@ -47,6 +50,7 @@ public final class KafkaProducer: Sendable {
 
     deinit {
         // Topic handles must go before the client's rd_kafka_destroy.
+        lastTopic.withLock { $0 = nil }
         topics.withLock { $0.removeAll() }
     }
 
@@ -80,8 +84,14 @@ public final class KafkaProducer: Sendable {
         if !headers.isEmpty {
             headerList = rd_kafka_headers_new(headers.count)
             for (name, headerValue) in headers {
-                headerValue.withUnsafeBytes { bytes in
-                    _ = rd_kafka_header_add(headerList, name, -1, bytes.baseAddress, bytes.count)
+                // The name's bytes and length, not a C string: passing a short Swift string as a C
+                // string allocates a copy of it, six times per message.
+                var name = name
+                name.withUTF8 { nameBytes in
+                    headerValue.withUnsafeBytes { bytes in
+                        _ = rd_kafka_header_add(headerList, UnsafeRawPointer(nameBytes.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                                nameBytes.count, bytes.baseAddress, bytes.count)
+                    }
                 }
             }
         }
@@ -138,8 +148,12 @@ public final class KafkaProducer: Sendable {
     public var outstandingCount: Int { Int(rd_kafka_outq_len(client.handle)) }
 
     private func topic(named name: String) throws(KafkaError) -> TopicHandle {
+        if let last = lastTopic.withLock({ $0 }), last.name == name { return last.handle }
         let result: Result<TopicHandle, KafkaError> = topics.withLock { topics in
-            if let existing = topics[name] { return .success(existing) }
+            if let existing = topics[name] {
+                lastTopic.withLock { $0 = (name, existing) }
+                return .success(existing)
+            }
             guard let pointer = rd_kafka_topic_new(client.handle, name, nil) else {
                 return .failure(KafkaError(code: rd_kafka_last_error(), context: "open topic \(name)"))
             }
@@ -178,6 +192,19 @@ final class DeliveryHandler: Sendable {
         self.onError = onError
     }
 
+    /// The name of the last reported message's topic, by its handle: a report's topic is mostly the last
+    /// one's, and a handle lives as long as its producer.
+    private let lastTopic = Mutex<(handle: UInt, name: String)?>(nil)
+
+    private func topicName(_ handle: OpaquePointer?) -> String {
+        guard let handle else { return "" }
+        let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(handle)))
+        if let last = lastTopic.withLock({ $0 }), last.handle == address { return last.name }
+        let name = String(cString: rd_kafka_topic_name(handle))
+        lastTopic.withLock { $0 = (address, name) }
+        return name
+    }
+
     func log(_ message: KafkaLogMessage) {
         onLog?(message)
     }
@@ -188,7 +215,7 @@ final class DeliveryHandler: Sendable {
     }
 
     func report(_ message: rd_kafka_message_t) {
-        let topic = String(cString: rd_kafka_topic_name(message.rkt))
+        let topic = topicName(message.rkt)
         let error = message.err == RD_KAFKA_RESP_ERR_NO_ERROR
             ? nil : KafkaError(code: message.err, context: "deliver to \(topic) [\(message.partition)]")
         onDelivery(KafkaDeliveryReport(

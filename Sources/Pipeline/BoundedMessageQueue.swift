@@ -14,6 +14,8 @@ public final class BoundedMessageQueue: Sendable {
     private let sender: DispatchQueue
     private let spaceFreed = DispatchSemaphore(value: 0)
     private let state = Mutex(State())
+    /// `State.abandoned`, for the sending loop to check before each message without taking the lock.
+    private let abandoned = Atomic(false)
 
     private struct State {
         var messages = 0
@@ -55,9 +57,11 @@ public final class BoundedMessageQueue: Sendable {
         }
         sender.async { [self] in
             do throws(KafkaError) {
-                for message in batch {
-                    if state.withLock({ $0.abandoned }) { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
-                    try output.send(message)
+                // By index: `for message in batch` copies each message (a retain and a release of each of its
+                // buffers, shared with the encoding thread's).
+                for index in batch.indices {
+                    if abandoned.load(ordering: .relaxed) { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
+                    try output.send(batch[index])
                 }
                 if let position { try output.reach(position) }
             } catch {
@@ -92,6 +96,7 @@ public final class BoundedMessageQueue: Sendable {
     /// sent are dropped. Their messages were never acknowledged, so no checkpoint covers them.
     public func abandon() {
         state.withLock { $0.abandoned = true }
+        abandoned.store(true, ordering: .relaxed)
         spaceFreed.signal()
     }
 }

@@ -26,7 +26,7 @@ public final class ChangeRouter {
     private var lastGTID: (text: String, bytes: [UInt8])?
     /// The whole header list of the last event's rows (same table, type, file, position and GTID):
     /// the rows of one event share one array instead of building six headers each.
-    private var lastHeaders: (table: String, type: String, file: String, position: UInt64, gtid: String, headers: [(String, [UInt8])])?
+    private var lastHeaders: EventHeaders?
     private let writer = JSONWriter(capacity: 4096)
     private let keyWriter = JSONWriter(capacity: 256)
 
@@ -44,6 +44,17 @@ public final class ChangeRouter {
             self.keyPrefix = keyPrefix
             self.excluded = excluded
             self.headers = headers
+        }
+    }
+
+    /// The header list of one event's rows and what it was made from. A class: checking whether the next
+    /// row shares it then copies one reference, not five strings and an array.
+    private final class EventHeaders {
+        let table: String, type: String, file: String, position: UInt64, gtid: String
+        let headers: [(String, [UInt8])]
+
+        init(table: String, type: String, file: String, position: UInt64, gtid: String, headers: [(String, [UInt8])]) {
+            (self.table, self.type, self.file, self.position, self.gtid, self.headers) = (table, type, file, position, gtid, headers)
         }
     }
 
@@ -225,7 +236,7 @@ public final class ChangeRouter {
         headers.append(("type", Self.typeBytes[type] ?? Array(type.utf8)))
         headers.append(("position", Array("\(file):\(position)".utf8)))
         headers.append(("gtid", lastGTID!.bytes))
-        lastHeaders = (qualifiedName, type, file, position, gtid, headers)
+        lastHeaders = EventHeaders(table: qualifiedName, type: type, file: file, position: position, gtid: gtid, headers: headers)
         return headers
     }
 }

@@ -22,6 +22,9 @@ final class PipelineMetrics {
     /// Rows a snapshot emitted (the stream's newer values of the others went out instead).
     let snapshotRows: Counter
     private var sentByTable: [String: Counter] = [:]
+    /// The last table counted and its counter: consecutive messages are mostly of one table, and comparing
+    /// the name costs less than hashing it.
+    private var lastSent: (table: String, counter: Counter)?
 
     init(pipeline: String) {
         self.pipeline = pipeline
@@ -41,7 +44,10 @@ final class PipelineMetrics {
 
     /// A message of `table` handed to the output.
     func sent(table: String, bytes: Int) {
-        if let counter = sentByTable[table] {
+        if let lastSent, lastSent.table == table {
+            lastSent.counter.increment()
+        } else if let counter = sentByTable[table] {
+            lastSent = (table, counter)
             counter.increment()
         } else {
             let label = sentByTable.count < Self.maximumTables ? table : "other"

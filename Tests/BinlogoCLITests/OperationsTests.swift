@@ -89,6 +89,9 @@ import Testing
         #expect(unknown.status == 1 && unknown.standardError.contains("no pipeline nope"))
         let unreachable = try runProduct("binlogo", ["status", "--address", "127.0.0.1:1"])
         #expect(unreachable.status == 1 && unreachable.standardError.contains("cannot reach the daemon"))
-        #expect(try runProduct("binlogo", ["version"]).standardOutput.hasPrefix("binlogo "))
+        let version = try runProduct("binlogo", ["version"]).standardOutput
+        #expect(version.hasPrefix("binlogo "))
+        // The daemon's malloc is jemalloc's (Sources/CJemalloc), not glibc's: a link that lost it would run slower, silently.
+        #expect(version.contains("allocator: jemalloc 5."), "\(version)")
     }
 }
