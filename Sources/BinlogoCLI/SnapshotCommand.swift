@@ -3,7 +3,7 @@ import Foundation
 import MySQLSource
 import Pipeline
 
-/// `binlogo snapshot start|cancel --config F --pipeline P …`: asks a running pipeline for a snapshot of
+/// `binlogo snapshot start|cancel|pause|resume --config F --pipeline P …`: asks a running pipeline for a snapshot of
 /// chosen tables (optionally of the rows meeting a condition), or cancels the one under way, by inserting
 /// a row into the pipeline's signal table (`snapshot.signal_table`) on the source server. The row reaches
 /// the pipeline through the binlog itself, on every node that runs it, in order with the changes around it;
@@ -47,36 +47,35 @@ struct SnapshotCommand: ParsableCommand {
         }
     }
 
-    struct Cancel: ParsableCommand {
+    struct Cancel: BareSignalCommand {
         static let configuration = CommandConfiguration(abstract: "End the snapshot under way where it stands.")
+        static let action = "cancel"
         @OptionGroup var options: Options
+    }
 
-        func run() throws {
-            try SignalWriter(options: options).insert(action: "cancel", tables: nil, condition: nil)
-            print("\(options.pipeline): cancel requested")
-        }
+    struct Pause: BareSignalCommand {
+        static let configuration = CommandConfiguration(abstract: "Hold the snapshot under way before its next chunk (kept across restarts).")
+        static let action = "pause"
+        @OptionGroup var options: Options
+    }
+
+    struct Resume: BareSignalCommand {
+        static let configuration = CommandConfiguration(abstract: "Go on with a paused snapshot.")
+        static let action = "resume"
+        @OptionGroup var options: Options
     }
 }
 
-extension SnapshotCommand {
-    struct Pause: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Hold the snapshot under way before its next chunk (kept across restarts).")
-        @OptionGroup var options: Options
+/// A `binlogo snapshot` subcommand whose signal is its action alone (no tables, no condition).
+private protocol BareSignalCommand: ParsableCommand {
+    static var action: String { get }
+    var options: SnapshotCommand.Options { get }
+}
 
-        func run() throws {
-            try SignalWriter(options: options).insert(action: "pause", tables: nil, condition: nil)
-            print("\(options.pipeline): pause requested")
-        }
-    }
-
-    struct Resume: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Go on with a paused snapshot.")
-        @OptionGroup var options: Options
-
-        func run() throws {
-            try SignalWriter(options: options).insert(action: "resume", tables: nil, condition: nil)
-            print("\(options.pipeline): resume requested")
-        }
+extension BareSignalCommand {
+    func run() throws {
+        try SignalWriter(options: options).insert(action: Self.action, tables: nil, condition: nil)
+        print("\(options.pipeline): \(Self.action) requested")
     }
 }
 

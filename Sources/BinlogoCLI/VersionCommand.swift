@@ -1,4 +1,5 @@
 import ArgumentParser
+import BinlogDecoder
 
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print binlogo's version.")
@@ -6,8 +7,4 @@ struct VersionCommand: ParsableCommand {
         print("binlogo \(BinlogoVersion.current)")
         print("allocator: " + (Allocator.jemallocVersion.map { "jemalloc \($0)" } ?? "not jemalloc (another malloc was preloaded)"))
     }
-}
-
-enum BinlogoVersion {
-    static let current = "0.1.0-dev"
 }

@@ -70,12 +70,14 @@ public final class KafkaProducer: Sendable {
         try produce(topic: topic, partition: partition, key: key?[...], value: value[...], headers: headers, token: token)
     }
 
-    /// The same, for a key and a value that are parts of one buffer (`OutgoingMessage.keyAndValue`).
+    /// The same, for a key and a value that are parts of one buffer (`OutgoingMessage.keyAndValue`);
+    /// `nullValue`: a tombstone, whose value is null rather than the empty `value`.
     public func produce(
         topic: String,
         partition: Int32? = nil,
         key: ArraySlice<UInt8>?,
         value: ArraySlice<UInt8>,
+        nullValue: Bool = false,
         headers: [(String, [UInt8])] = [],
         token: UInt64
     ) throws(KafkaError) {
@@ -101,7 +103,7 @@ public final class KafkaProducer: Sendable {
                 crdkafka_produce(
                     client.handle, topicHandle.pointer, partition ?? RD_KAFKA_PARTITION_UA,
                     keyBytes?.baseAddress, keyBytes?.count ?? 0,
-                    valueBytes.baseAddress, valueBytes.count, headerList, opaque)
+                    nullValue ? nil : valueBytes.baseAddress, nullValue ? 0 : valueBytes.count, headerList, opaque)
             }
         }
         guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
@@ -116,7 +118,8 @@ public final class KafkaProducer: Sendable {
     func produce(_ message: OutgoingMessage, unless isAbandoned: () -> Bool) throws(KafkaError) {
         while true {
             do {
-                try produce(topic: message.topic, key: message.key, value: message.value, headers: message.headers, token: message.token)
+                try produce(topic: message.topic, key: message.key, value: message.value, nullValue: message.hasNullValue,
+                            headers: message.headers, token: message.token)
                 return
             } catch where error.kind == .queueFull {
                 if isAbandoned() { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }

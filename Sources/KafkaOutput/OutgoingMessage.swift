@@ -9,6 +9,9 @@ public struct OutgoingMessage: Sendable {
     public var headers: [(String, [UInt8])]
     /// From `DeliveryTracker.nextToken()`; reported back once the message is acknowledged or failed.
     public var token: UInt64
+    /// A tombstone: the value is null, not empty (Kafka tells them apart; log compaction drops a key's
+    /// earlier messages once it meets one).
+    public private(set) var hasNullValue = false
 
     public init(topic: String, key: [UInt8]?, value: [UInt8], headers: [(String, [UInt8])] = [], token: UInt64) {
         self.init(topic: topic, keyAndValue: (key ?? []) + value, keyLength: key?.count, headers: headers, token: token)
@@ -21,6 +24,13 @@ public struct OutgoingMessage: Sendable {
         self.keyLength = keyLength
         self.headers = headers
         self.token = token
+    }
+
+    /// A message with `key` and a null value.
+    public static func tombstone(topic: String, key: [UInt8], headers: [(String, [UInt8])] = [], token: UInt64) -> OutgoingMessage {
+        var message = OutgoingMessage(topic: topic, keyAndValue: key, keyLength: key.count, headers: headers, token: token)
+        message.hasNullValue = true
+        return message
     }
 
     public var key: ArraySlice<UInt8>? { keyLength.map { keyAndValue[..<$0] } }

@@ -3,8 +3,8 @@ import Glibc
 #endif
 import Synchronization
 
-/// Writes each message's value on its own line to stdout and acknowledges it at once: the same
-/// messages as Kafka would get, for debugging and demos.
+/// Writes each message's value on its own line to stdout (`null` for a tombstone) and acknowledges it at
+/// once: the same messages as Kafka would get, for debugging and demos.
 public final class StandardOutputOutput: MessageOutput {
     private let onDelivery: @Sendable (UInt64, KafkaError?) -> Void
     private let lock = Mutex(())
@@ -15,7 +15,7 @@ public final class StandardOutputOutput: MessageOutput {
 
     public func send(_ message: OutgoingMessage) throws(KafkaError) {
         lock.withLock { _ in
-            var line = Array(message.value)
+            var line = message.hasNullValue ? Array("null".utf8) : Array(message.value)
             line.append(UInt8(ascii: "\n"))
             line.withUnsafeBytes { bytes in
                 var offset = 0

@@ -62,6 +62,9 @@ public final class MySQLConnection {
         } while mysql_next_result(handle) == 0
     }
 
+    /// The AUTO_INCREMENT value the last INSERT of this connection generated; 0 when it generated none.
+    public var lastInsertID: UInt64 { UInt64(mysql_insert_id(handle)) }
+
     /// Runs a query and returns its rows as text (NULL as nil), as the server formats them.
     public func query(_ sql: String) throws(MySQLError) -> [[String?]] {
         guard mysql_real_query(handle, sql, UInt(sql.utf8.count)) == 0 else {

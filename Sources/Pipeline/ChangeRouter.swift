@@ -1,3 +1,4 @@
+import Foundation
 import BinlogDecoder
 import KafkaOutput
 import Logging
@@ -15,6 +16,10 @@ public final class ChangeRouter {
     public let topic: TopicTemplate
     public let key: MessageKeyMode
     public let headers: Bool
+    /// The messages' shape; with `debezium`, the key is the primary key object whatever `key` says, tables
+    /// without one have no key, deletes are followed by a tombstone (unless turned off), DDL goes to the
+    /// pipeline's topic as a schema change event, and snapshot markers are left out.
+    public let format: MessageFormat
     public var context: MessageContext {
         didSet { routes.removeAll() }
     }
@@ -59,10 +64,14 @@ public final class ChangeRouter {
     }
 
     private let logger: Logger?
+    /// The `source` block's version and server name of Debezium-format messages.
+    private let origin: DebeziumMessageEncoder.Origin
 
-    public init(pipeline: String, topic: TopicTemplate, key: MessageKeyMode, headers: Bool, context: MessageContext,
-                logger: Logger? = nil) {
+    public init(pipeline: String, topic: TopicTemplate, key: MessageKeyMode, headers: Bool, format: MessageFormat = .binlogo,
+                context: MessageContext, logger: Logger? = nil) {
         self.logger = logger
+        self.format = format
+        self.origin = DebeziumMessageEncoder.Origin(version: BinlogoVersion.current, name: pipeline)
         self.pipeline = pipeline
         self.topic = topic
         self.key = key
@@ -72,6 +81,9 @@ public final class ChangeRouter {
 
     /// Appends the message(s) for `change` to `batch`, each with a token from `token()`.
     public func messages(for change: Change, token: () -> UInt64, into batch: inout [OutgoingMessage]) throws(BinlogDecodingError) {
+        if case .debezium(let tombstones) = format {
+            return try debeziumMessages(for: change, tombstones: tombstones, token: token, into: &batch)
+        }
         switch change {
         case let .row(event, row, placement):
             let table = event.table
@@ -90,8 +102,61 @@ public final class ChangeRouter {
         }
     }
 
-    /// A snapshot's start or end marker, to its table's topic, keyed like the table's DDL.
-    public func markerMessage(_ marker: SnapshotMarker, timestamp: UInt32, token: UInt64) -> OutgoingMessage {
+    /// `change` as Debezium's MySQL connector would publish it: an UPDATE that changes the primary key as a
+    /// delete (old key), a tombstone and a create (new key); a delete followed by a tombstone.
+    private func debeziumMessages(for change: Change, tombstones: Bool, token: () -> UInt64,
+                                  into batch: inout [OutgoingMessage]) throws(BinlogDecodingError) {
+        let processedAt = UInt64(Date().timeIntervalSince1970 * 1000)
+        switch change {
+        case let .row(event, row, placement):
+            let route = self.route(for: event.table)
+            let keyChanged = event.kind == .update && primaryKeyChanged(event, row: row, route: route)
+            for split in keyChanged ? [RowsEvent.Kind.delete, .insert] : [nil] {
+                var rowPlacement = placement
+                if split == .delete {
+                    rowPlacement.isLastInTransaction = false
+                    rowPlacement.xid = nil
+                }
+                writer.reset()
+                try DebeziumMessageEncoder.writeRow(event, row: row, placement: rowPlacement, context: context, origin: origin, split: split,
+                                                    processedAt: processedAt, to: writer)
+                let kind = split ?? event.kind
+                keyWriter.reset()
+                let hasKey = !event.table.primaryKey.isEmpty
+                if hasKey {
+                    try ChangeMessageEncoder.writePrimaryKey(event, row: row, image: kind == .delete ? .before : .after,
+                                                             excluded: route.excluded, to: keyWriter)
+                }
+                let messageHeaders = headers ? messageHeaders(type: kind.rawValue, route: route, qualifiedName: event.table.qualifiedName,
+                                                              file: event.binlogFile, position: event.position, gtid: placement.gtid) : []
+                batch.append(OutgoingMessage(topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey),
+                                             keyLength: hasKey ? keyWriter.count : nil, headers: messageHeaders, token: token()))
+                if kind == .delete, tombstones, hasKey {
+                    batch.append(.tombstone(topic: route.topic, key: keyWriter.bytes, headers: messageHeaders, token: token()))
+                }
+            }
+        case let .ddl(schemaChange, placement):
+            let target = schemaChange.primaryTarget
+            writer.reset()
+            DebeziumMessageEncoder.writeSchemaChange(schemaChange, placement: placement, origin: origin, processedAt: processedAt, to: writer)
+            keyWriter.reset()
+            keyWriter.raw("{\"databaseName\":")
+            keyWriter.string(target.database)
+            keyWriter.byte(UInt8(ascii: "}"))
+            let route = self.route(database: target.database, table: target.table, qualifiedName: target.description)
+            batch.append(OutgoingMessage(
+                topic: pipeline, keyAndValue: joinedKeyAndValue(hasKey: true), keyLength: keyWriter.count,
+                headers: headers ? messageHeaders(type: "ddl", route: route, qualifiedName: target.description, file: schemaChange.binlogFile,
+                                                  position: schemaChange.position, gtid: placement.gtid) : [],
+                token: token()))
+        }
+    }
+
+    /// A snapshot's start or end marker, to its table's topic, keyed like the table's DDL; nil in a format
+    /// that has no such messages (Debezium's).
+    public func markerMessage(_ marker: SnapshotMarker, timestamp: UInt32, token: () -> UInt64) -> OutgoingMessage? {
+        if case .debezium = format { return nil }
+        let token = token()
         let qualifiedName = "\(marker.database).\(marker.table)"
         let route = self.route(database: marker.database, table: marker.table, qualifiedName: qualifiedName)
         writer.reset()

@@ -125,7 +125,7 @@ struct PipelineReader {
             let marker = SnapshotMarker(kind: kind, database: parts[0], table: parts[1], estimatedRows: chunk.estimatedRows,
                                         rows: snapshot.rowsOfTable, isSnapshotBoundary: boundary,
                                         binlogFile: chunk.watermarks.high.file, position: chunk.watermarks.high.position)
-            batch.append(router.markerMessage(marker, timestamp: timestamp, token: token()))
+            if let message = router.markerMessage(marker, timestamp: timestamp, token: token) { batch.append(message) }
         }
         if chunk.beginsTable {
             snapshot.rowsOfTable = 0

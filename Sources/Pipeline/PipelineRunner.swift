@@ -126,7 +126,7 @@ public final class PipelineRunner: Sendable {
         let filters = configuration.filters
         self.reader = Mutex(PipelineReader(
             filter: try ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types),
-            router: ChangeRouter(pipeline: configuration.name, topic: topic, key: key, headers: headers,
+            router: ChangeRouter(pipeline: configuration.name, topic: topic, key: key, headers: headers, format: configuration.format,
                                  context: MessageContext(pipelineName: configuration.name, excludedColumns: filters.excludeColumns),
                                  logger: logger),
             metrics: PipelineMetrics(pipeline: configuration.name), logger: logger))

@@ -6,8 +6,12 @@ public struct ConsumedMessage: Sendable, Equatable {
     public let key: [UInt8]?
     public let value: [UInt8]
     public let headers: [Header]
+    /// A tombstone: the record's value is null (`value` is then empty).
+    public let hasNullValue: Bool
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [Header] = []) {
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [Header] = [],
+                hasNullValue: Bool = false) {
+        self.hasNullValue = hasNullValue
         self.topic = topic
         self.partition = partition
         self.offset = offset

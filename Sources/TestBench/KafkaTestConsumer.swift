@@ -175,7 +175,7 @@ public final class KafkaTestConsumer {
             }
         }
         return ConsumedMessage(topic: String(cString: rd_kafka_topic_name(pointee.rkt)), partition: pointee.partition,
-                               offset: pointee.offset, key: key, value: value, headers: headers)
+                               offset: pointee.offset, key: key, value: value, headers: headers, hasNullValue: pointee.payload == nil)
     }
 
     private static func text(_ buffer: [CChar]) -> String {

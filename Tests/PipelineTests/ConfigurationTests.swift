@@ -77,6 +77,15 @@ import Testing
     }
 
     /// The exactly_once profile: its transaction settings and the producer properties they make, by default and as given.
+    /// The pipelines of a main file holding `yaml`.
+    private func pipelines(_ yaml: String) throws -> [PipelineConfiguration] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-config-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try yaml.write(to: directory.appendingPathComponent("binlogo.yaml"), atomically: true, encoding: .utf8)
+        return try ConfigurationLoader.load(path: directory.appendingPathComponent("binlogo.yaml").path).pipelines
+    }
+
     @Test func snapshotSettings() throws {
         let yaml = """
             pipelines:
@@ -96,16 +105,42 @@ import Testing
                 output: {stdout: {}}
                 snapshot: {signal_table: ops.binlogo_signals}
             """
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-config-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try yaml.write(to: directory.appendingPathComponent("binlogo.yaml"), atomically: true, encoding: .utf8)
-        let pipelines = try ConfigurationLoader.load(path: directory.appendingPathComponent("binlogo.yaml").path).pipelines
+        let pipelines = try pipelines(yaml)
         #expect(pipelines.map(\.snapshot) == [SnapshotConfiguration(), SnapshotConfiguration(mode: .initial),
                                               SnapshotConfiguration(mode: .initial, chunkRows: 2500, rowsPerSecond: 40_000),
                                               SnapshotConfiguration(signalTable: "ops.binlogo_signals")])
         #expect(pipelines[0].snapshot.mode == .never && pipelines[1].snapshot.chunkRows == 10_000)
         #expect(pipelines.map(\.snapshot.mayTakeSnapshots) == [false, true, true, true])
+    }
+
+    @Test func formatSettings() throws {
+        let yaml = """
+            pipelines:
+              - name: plain
+                mysql: {user: u, server_id: 1}
+                output: {stdout: {}}
+              - name: shop
+                mysql: {user: u, server_id: 2}
+                output: {format: debezium, kafka: {brokers: ["k:9092"]}}
+              - name: quiet
+                mysql: {user: u, server_id: 3}
+                output: {format: debezium, tombstones: false, stdout: {topic: "cdc.{table}"}}
+            """
+        let pipelines = try pipelines(yaml)
+        #expect(pipelines.map(\.format) == [.binlogo, .debezium(tombstones: true), .debezium(tombstones: false)])
+        guard case .kafka(let kafka) = pipelines[1].output, case .stdout(let topic, _) = pipelines[2].output else {
+            Issue.record("outputs"); return
+        }
+        #expect(kafka.topic.topic(pipeline: "shop", database: "inventory", table: "orders") == "shop.inventory.orders",
+                "Debezium's topic.prefix.database.table")
+        #expect(topic.topic(pipeline: "quiet", database: "d", table: "t") == "cdc.t", "a topic given stays")
+
+        let pipeline = "pipelines:\n  - name: p\n    mysql: {user: u, server_id: 1}\n    output: "
+        #expect(try error(pipeline + "{format: maxwell, stdout: {}}").description.contains("format maxwell is binlogo or debezium"))
+        #expect(try error(pipeline + "{tombstones: true, stdout: {}}").description.contains("tombstones is a setting of format: debezium"))
+        #expect(try error(pipeline + "{format: debezium, kafka: {brokers: [k], key: table}}").description
+            .contains("format debezium keys each row by its primary key, as Debezium does; remove key: table"))
+        #expect(try error(pipeline + "{format: debezium}").description.contains("give exactly one output: kafka or stdout"))
     }
 
     @Test func exactlyOnceSettings() throws {
@@ -123,11 +158,7 @@ import Testing
                     transactions: {id: orders-eos, commit_interval_ms: 250, max_messages: 500, max_bytes: 2MiB, positions_topic: ops.positions}
                     properties: {transaction.timeout.ms: 120000, message.timeout.ms: 30000}
             """
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("binlogo-config-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try yaml.write(to: directory.appendingPathComponent("binlogo.yaml"), atomically: true, encoding: .utf8)
-        let pipelines = try ConfigurationLoader.load(path: directory.appendingPathComponent("binlogo.yaml").path).pipelines
+        let pipelines = try pipelines(yaml)
         guard case .kafka(let defaults) = pipelines[0].output, case .kafka(let given) = pipelines[1].output else {
             Issue.record("expected kafka outputs")
             return

@@ -180,7 +180,8 @@ public final class RowsEvent: Sendable {
     }
 
     /// Writes a row image as a JSON object of the columns it carries, leaving out `excluded` names.
-    public func writeImage(row: Int, image: Image, excluded: Set<String>?, to writer: JSONWriter) throws(BinlogDecodingError) {
+    public func writeImage(row: Int, image: Image, excluded: Set<String>?, style: ValueStyle = .binlogo,
+                           to writer: JSONWriter) throws(BinlogDecodingError) {
         let columnCount = table.columns.count
         let base = cellIndex(row: row, image: image, column: 0)
         var failure: (column: Int, reason: String)?
@@ -204,7 +205,7 @@ public final class RowsEvent: Sendable {
                             let start = Int(cell.start)
                             let value = UnsafeRawBufferPointer(rebasing: bytes.buffer[start..<(start + Int(cell.length))])
                             do throws(EventFailure) {
-                                try ColumnValueWriter.write(value, kind: kinds[column], table: table, column: column, to: writer)
+                                try ColumnValueWriter.write(value, kind: kinds[column], table: table, column: column, style: style, to: writer)
                             } catch {
                                 failure = (column, error.reason)
                                 return
@@ -224,7 +225,8 @@ public final class RowsEvent: Sendable {
 
     /// Writes the column's value in that row image as JSON (`null` for NULL); an absent column writes nothing and returns false.
     @discardableResult
-    public func writeValue(row: Int, image: Image, column: Int, to writer: JSONWriter) throws(BinlogDecodingError) -> Bool {
+    public func writeValue(row: Int, image: Image, column: Int, style: ValueStyle = .binlogo,
+                           to writer: JSONWriter) throws(BinlogDecodingError) -> Bool {
         let cell = cells[cellIndex(row: row, image: image, column: column)]
         if cell.length == Cell.absent { return false }
         if cell.length == Cell.null {
@@ -233,7 +235,7 @@ public final class RowsEvent: Sendable {
         }
         let value = UnsafeRawBufferPointer(rebasing: bytes.buffer[Int(cell.start)..<(Int(cell.start) + Int(cell.length))])
         do throws(EventFailure) {
-            try ColumnValueWriter.write(value, kind: table.kinds[column], table: table, column: column, to: writer)
+            try ColumnValueWriter.write(value, kind: table.kinds[column], table: table, column: column, style: style, to: writer)
         } catch {
             throw BinlogDecodingError(binlogFile: binlogFile, position: position, eventType: eventType,
                                       table: table.qualifiedName, column: table.columnName(column),

@@ -39,7 +39,7 @@ enum ColumnValueWriter {
     }
 
     /// Writes the value whose data is `value` (as delimited by `extent`) of column `column` of `table`.
-    static func write(_ value: UnsafeRawBufferPointer, kind: ValueKind, table: TableMap, column: Int,
+    static func write(_ value: UnsafeRawBufferPointer, kind: ValueKind, table: TableMap, column: Int, style: ValueStyle = .binlogo,
                       to writer: JSONWriter) throws(EventFailure) {
         switch kind {
         case .null:
@@ -67,8 +67,8 @@ enum ColumnValueWriter {
         case .time2(let fsp): TemporalValue.writeTime2(value, fsp: fsp, to: writer)
         case .dateTime: TemporalValue.writeDateTime(value, to: writer)
         case .dateTime2(let fsp): TemporalValue.writeDateTime2(value, fsp: fsp, to: writer)
-        case .timestamp: TemporalValue.writeTimestamp(value, to: writer)
-        case .timestamp2(let fsp): TemporalValue.writeTimestamp2(value, fsp: fsp, to: writer)
+        case .timestamp: TemporalValue.writeTimestamp(value, withSpace: style.timestampWithSpace, to: writer)
+        case .timestamp2(let fsp): TemporalValue.writeTimestamp2(value, fsp: fsp, withSpace: style.timestampWithSpace, to: writer)
         case .string(_, let encoding):
             // Without charset metadata, CHAR/VARCHAR are taken as UTF-8 text.
             try TextValue.write(value, encoding: encoding ?? .utf8, to: writer)
@@ -100,14 +100,19 @@ enum ColumnValueWriter {
         case .set(let packLength):
             let bits = value.littleEndian(at: 0, width: packLength)
             if let labels = table.columns[column].labels {
-                writer.byte(UInt8(ascii: "["))
-                var first = true
-                for (index, label) in labels.enumerated() where index < 64 && bits & (1 << UInt64(index)) != 0 {
-                    if !first { writer.byte(UInt8(ascii: ",")) }
-                    writer.string(label)
-                    first = false
+                let members = labels.enumerated().lazy.filter { $0.offset < 64 && bits & (1 << UInt64($0.offset)) != 0 }.map(\.element)
+                if style.setAsText {
+                    writer.string(members.joined(separator: ","))
+                } else {
+                    writer.byte(UInt8(ascii: "["))
+                    var first = true
+                    for label in members {
+                        if !first { writer.byte(UInt8(ascii: ",")) }
+                        writer.string(label)
+                        first = false
+                    }
+                    writer.byte(UInt8(ascii: "]"))
                 }
-                writer.byte(UInt8(ascii: "]"))
                 if labels.count < 64 && bits >> UInt64(labels.count) != 0 {
                     throw EventFailure("SET value \(bits) has members beyond its \(labels.count) labels")
                 }
@@ -116,7 +121,13 @@ enum ColumnValueWriter {
                 writer.unsigned(bits)
             }
         case .json:
-            try MySQLJSONValue.write(value, to: writer)
+            if style.jsonAsText {
+                let text = JSONWriter(capacity: value.count + 16)
+                try MySQLJSONValue.write(value, to: text)
+                text.withBytes { writer.string(utf8: $0) }
+            } else {
+                try MySQLJSONValue.write(value, to: writer)
+            }
         case .geometry:
             try GeometryValue.write(value, mariaDB: table.writtenByMariaDB, to: writer)
         case .vector:

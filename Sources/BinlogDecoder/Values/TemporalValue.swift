@@ -71,17 +71,18 @@ enum TemporalValue {
     }
 
     /// TIMESTAMP2: 4 bytes big-endian seconds since the epoch, then the fraction; written in UTC with `Z`.
-    static func writeTimestamp2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: JSONWriter) {
+    static func writeTimestamp2(_ value: UnsafeRawBufferPointer, fsp: Int, withSpace: Bool = false, to writer: JSONWriter) {
         writeTimestamp(seconds: Int64(value.bigEndian(at: 0, width: 4)),
-                       microseconds: microseconds(value, at: 4, fsp: fsp), fsp: fsp, to: writer)
+                       microseconds: microseconds(value, at: 4, fsp: fsp), fsp: fsp, withSpace: withSpace, to: writer)
     }
 
     /// TIMESTAMP (old format): 4 bytes little-endian seconds since the epoch.
-    static func writeTimestamp(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
-        writeTimestamp(seconds: Int64(value.littleEndian(at: 0, width: 4)), microseconds: 0, fsp: 0, to: writer)
+    static func writeTimestamp(_ value: UnsafeRawBufferPointer, withSpace: Bool = false, to writer: JSONWriter) {
+        writeTimestamp(seconds: Int64(value.littleEndian(at: 0, width: 4)), microseconds: 0, fsp: 0, withSpace: withSpace, to: writer)
     }
 
-    private static func writeTimestamp(seconds: Int64, microseconds: Int, fsp: Int, to writer: JSONWriter) {
+    /// UTC as `YYYY-MM-DDTHH:MM:SS[.f]Z`, or with `withSpace` as `YYYY-MM-DD HH:MM:SS[.f]`.
+    private static func writeTimestamp(seconds: Int64, microseconds: Int, fsp: Int, withSpace: Bool, to writer: JSONWriter) {
         writer.byte(UInt8(ascii: "\""))
         if seconds == 0 && microseconds == 0 {
             // The zero timestamp stays the string MySQL prints.
@@ -91,10 +92,10 @@ enum TemporalValue {
             let days = Int(seconds / 86_400), secondOfDay = Int(seconds % 86_400)
             let (year, month, day) = civilDate(daysSinceEpoch: days)
             writeDate(year: year, month: month, day: day, to: writer)
-            writer.byte(UInt8(ascii: "T"))
+            writer.byte(UInt8(ascii: withSpace ? " " : "T"))
             writeClock(hour: secondOfDay / 3600, minute: (secondOfDay / 60) % 60, second: secondOfDay % 60, to: writer)
             writeFraction(microseconds, fsp: fsp, to: writer)
-            writer.byte(UInt8(ascii: "Z"))
+            if !withSpace { writer.byte(UInt8(ascii: "Z")) }
         }
         writer.byte(UInt8(ascii: "\""))
     }

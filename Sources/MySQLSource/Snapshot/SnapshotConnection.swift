@@ -162,13 +162,16 @@ public final class SnapshotConnection: @unchecked Sendable {
                 throw SnapshotError.signalTableNotWritable(table.name, user: user)
             }
         }
-        func insert(_ mark: String) throws {
+        /// Inserts a watermark row; returns its id (from `SignalTable.createStatement`'s AUTO_INCREMENT).
+        func insert(_ mark: String) throws -> UInt64 {
             try write("INSERT INTO \(table.quotedName) (pipeline, action, tables) VALUES (\(pipeline), '\(SignalTable.watermarkAction)', '\(mark)')")
+            return connection.lastInsertID
         }
-        try insert(low)
+        let lowID = try insert(low)
         let event = try reader.readChunk(limit: limit, on: connection)
-        try insert(high)
-        try write("DELETE FROM \(table.quotedName) WHERE pipeline = \(pipeline) AND action = '\(SignalTable.watermarkAction)' AND tables IN ('\(low)', '\(high)')")
+        let highID = try insert(high)
+        // By primary key: the table may hold many requests, and its other columns have no index.
+        try write("DELETE FROM \(table.quotedName) WHERE id IN (\(lowID), \(highID))")
         return (event, Watermarks(low: .signalled(low), high: BinlogPoint(file: "", position: .max), highSignal: high))
     }
 }

@@ -30,7 +30,7 @@ public final class TableChunkReader {
         guard !columns.isEmpty else { throw SnapshotError.noSuchTable("\(database).\(name)") }
         let primaryKey = try SnapshotSchema.primaryKey(of: database, name, on: connection)
         let keyNames = primaryKey.isEmpty ? try SnapshotSchema.uniqueKey(of: database, name, columns: columns, on: connection) : primaryKey
-        guard !keyNames.isEmpty else { throw SnapshotError.noPrimaryKey("\(database).\(name)") }
+        guard !keyNames.isEmpty else { throw SnapshotError.noUsableKey("\(database).\(name)") }
         self.columns = columns
         // The table map's key is the stream's: the primary key, or without one the columns the server shows as
         // `PRI` (`SchemaCache`), so that a row's snapshot and stream messages share one Kafka key.
@@ -115,7 +115,8 @@ public final class TableChunkReader {
 /// Why a table cannot be snapshotted.
 public enum SnapshotError: Error, CustomStringConvertible, Equatable {
     case noSuchTable(String)
-    case noPrimaryKey(String)
+    /// Neither a primary key nor a unique index on NOT NULL columns to read the table in chunks by.
+    case noUsableKey(String)
     case needsGTIDs
     case unorderedCommits
     case noBinlogStatus(String)
@@ -125,7 +126,7 @@ public enum SnapshotError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .noSuchTable(let table): return "snapshot of \(table): no such table"
-        case .noPrimaryKey(let table): return "snapshot of \(table): the table has neither a primary key nor a unique index on NOT NULL columns, one of which chunked reads need; add one (ALTER TABLE \(table) ADD PRIMARY KEY (…)), or leave the table out (filters.exclude)"
+        case .noUsableKey(let table): return "snapshot of \(table): the table has neither a primary key nor a unique index on NOT NULL columns, one of which chunked reads need; add one (ALTER TABLE \(table) ADD PRIMARY KEY (…)), or leave the table out (filters.exclude)"
         case .needsGTIDs:
             return "snapshots on MySQL without GTIDs need the pipeline's signal table, to bracket each chunk in the binlog with two rows: set snapshot: {signal_table: binlogo.signals} (binlogo snapshot start prints its CREATE TABLE; the user needs INSERT, DELETE on it); or, to take snapshots without writing to the server, turn GTIDs on: SET PERSIST enforce_gtid_consistency = ON; SET PERSIST gtid_mode = OFF_PERMISSIVE; SET PERSIST gtid_mode = ON_PERMISSIVE; SET PERSIST gtid_mode = ON; (one at a time, as MySQL's manual describes)"
         case .unorderedCommits:

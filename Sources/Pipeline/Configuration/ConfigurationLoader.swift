@@ -1,3 +1,4 @@
+import BinlogDecoder
 import Foundation
 import KafkaOutput
 import MySQLSource
@@ -13,6 +14,7 @@ public enum ConfigurationLoader {
                                          "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb", "transaction_lookahead_mb",
                                          "server_public_key_file", "get_server_public_key"]
     static let maximumFileBytes = 4 << 20
+    static let outputKeys: Set<String> = ["kafka", "stdout", "format", "tombstones"]
     static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties",
                                          "transactions"]
 
@@ -168,13 +170,30 @@ public enum ConfigurationLoader {
         }
         guard let mysql = keys["mysql"] else { throw node.error("pipeline \(name): missing key mysql") }
         guard let output = keys["output"] else { throw node.error("pipeline \(name): missing key output") }
+        let format = try parseFormat(output)
         return PipelineConfiguration(
             name: name,
             source: try parseSource(mysql),
-            output: try parseOutput(output, pipeline: name),
+            output: try parseOutput(output, pipeline: name, format: format),
             filters: try keys["filters"].map { node throws(ConfigurationError) in try parseFilters(node) } ?? .init(),
             queue: try keys["queue"].map { node throws(ConfigurationError) in try parseQueue(node) } ?? .init(),
-            snapshot: try keys["snapshot"].map { node throws(ConfigurationError) in try parseSnapshot(node) } ?? .init())
+            snapshot: try keys["snapshot"].map { node throws(ConfigurationError) in try parseSnapshot(node) } ?? .init(),
+            format: format)
+    }
+
+    /// `output.format` (`binlogo` or `debezium`) and, with `debezium`, `output.tombstones`.
+    static func parseFormat(_ output: ConfigNode) throws(ConfigurationError) -> MessageFormat {
+        let keys = try output.mapping(allowed: outputKeys)
+        let name = try keys["format"]?.string() ?? "binlogo"
+        switch name {
+        case "binlogo":
+            if let tombstones = keys["tombstones"] { throw tombstones.error("tombstones is a setting of format: debezium; remove it") }
+            return .binlogo
+        case "debezium":
+            return .debezium(tombstones: try keys["tombstones"]?.bool() ?? true)
+        default:
+            throw keys["format"]!.error("format \(name) is binlogo or debezium")
+        }
     }
 
     static func parseSource(_ node: ConfigNode) throws(ConfigurationError) -> SourceConfiguration {
@@ -213,13 +232,17 @@ public enum ConfigurationLoader {
                                    transactionLookAheadBytes: (try keys["transaction_lookahead_mb"]?.integer(in: 0...65_536) ?? 4) << 20)
     }
 
-    static func parseOutput(_ node: ConfigNode, pipeline: String) throws(ConfigurationError) -> PipelineConfiguration.Output {
-        let keys = try node.mapping(allowed: ["kafka", "stdout"])
-        guard keys.count == 1 else { throw node.error("give exactly one output: kafka or stdout") }
+    static func parseOutput(_ node: ConfigNode, pipeline: String, format: MessageFormat = .binlogo) throws(ConfigurationError)
+        -> PipelineConfiguration.Output {
+        let keys = try node.mapping(allowed: outputKeys)
+        let destinations = keys.keys.filter { $0 == "kafka" || $0 == "stdout" }
+        guard destinations.count == 1 else { throw node.error("give exactly one output: kafka or stdout") }
+        // Debezium's topics are `prefix.database.table` (the pipeline's name as the prefix), its keys the primary key.
+        let defaultTopic = format == .binlogo ? "{pipeline}" : "{pipeline}.{database}.{table}"
         if let stdout = keys["stdout"] {
             let settings = try stdout.mapping(allowed: ["topic", "key"])
-            return .stdout(topic: try topicTemplate(settings["topic"], overrides: nil),
-                           key: try keyMode(settings["key"]))
+            return .stdout(topic: try topicTemplate(settings["topic"], overrides: nil, default: defaultTopic),
+                           key: try keyMode(settings["key"], format: format))
         }
         let kafka = keys["kafka"]!
         let settings = try kafka.mapping(allowed: kafkaKeys)
@@ -235,8 +258,8 @@ public enum ConfigurationLoader {
         for (name, value) in try settings["properties"]?.dictionary() ?? [] { properties[name] = try value.scalarText() }
         let configuration = KafkaOutputConfiguration(
             brokers: try brokers.stringList(), clientID: try settings["client_id"]?.string() ?? "binlogo", profile: profile,
-            properties: properties, topic: try topicTemplate(settings["topic"], overrides: settings["topics"]),
-            key: try keyMode(settings["key"]), headers: try settings["headers"]?.bool() ?? true,
+            properties: properties, topic: try topicTemplate(settings["topic"], overrides: settings["topics"], default: defaultTopic),
+            key: try keyMode(settings["key"], format: format), headers: try settings["headers"]?.bool() ?? true,
             producers: try settings["producers"]?.integer(in: 1...64) ?? 1,
             transactions: try settings["transactions"].map { node throws(ConfigurationError) in try transactions(node, pipeline: pipeline) })
         do {
@@ -262,10 +285,11 @@ public enum ConfigurationLoader {
         return settings
     }
 
-    private static func topicTemplate(_ node: ConfigNode?, overrides: ConfigNode?) throws(ConfigurationError) -> TopicTemplate {
+    private static func topicTemplate(_ node: ConfigNode?, overrides: ConfigNode?, default defaultTemplate: String) throws(ConfigurationError)
+        -> TopicTemplate {
         var perTable: [String: String] = [:]
         for (table, topic) in try overrides?.dictionary() ?? [] { perTable[table] = try topic.string() }
-        let template = try node?.string() ?? "{pipeline}"
+        let template = try node?.string() ?? defaultTemplate
         do {
             return try TopicTemplate(template, overrides: perTable)
         } catch {
@@ -273,11 +297,16 @@ public enum ConfigurationLoader {
         }
     }
 
-    private static func keyMode(_ node: ConfigNode?) throws(ConfigurationError) -> MessageKeyMode {
+    private static func keyMode(_ node: ConfigNode?, format: MessageFormat) throws(ConfigurationError) -> MessageKeyMode {
         guard let node else { return .primaryKey }
-        do { return try MessageKeyMode(parsing: try node.string()) } catch let error as MessageKeyMode.Invalid {
+        let mode: MessageKeyMode
+        do { mode = try MessageKeyMode(parsing: try node.string()) } catch let error as MessageKeyMode.Invalid {
             throw node.error(error.description)
         } catch { throw node.error("\(error)") }
+        if format != .binlogo, mode != .primaryKey {
+            throw node.error("format \(format) keys each row by its primary key, as Debezium does; remove key: \(mode)")
+        }
+        return mode
     }
 
     static func parseFilters(_ node: ConfigNode) throws(ConfigurationError) -> PipelineConfiguration.Filters {

@@ -1,3 +1,4 @@
+import BinlogDecoder
 import KafkaOutput
 import MySQLSource
 
@@ -41,9 +42,12 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var filters: Filters
     public var queue: QueueLimits
     public var snapshot: SnapshotConfiguration
+    /// The messages' shape (`output.format`).
+    public var format: MessageFormat
 
     public init(name: String, source: SourceConfiguration, output: Output, filters: Filters = Filters(), queue: QueueLimits = QueueLimits(),
-                snapshot: SnapshotConfiguration = SnapshotConfiguration()) {
+                snapshot: SnapshotConfiguration = SnapshotConfiguration(), format: MessageFormat = .binlogo) {
+        self.format = format
         self.name = name
         self.source = source
         self.output = output

@@ -290,7 +290,7 @@ final class SnapshotReader: Sendable {
     /// (syntax 1064, unknown or ambiguous column 1054/1052, no such function 1305, wrong arguments 1582/1583,
     /// mixed collations 1267, no privilege 1142/1143).
     private static func isTheRequestsFault(_ error: any Error) -> Bool {
-        if case SnapshotError.noPrimaryKey = error { return true }
+        if case SnapshotError.noUsableKey = error { return true }
         guard let error = error as? MySQLError else { return false }
         return [1064, 1054, 1052, 1305, 1582, 1583, 1267, 1142, 1143].contains(error.code)
     }

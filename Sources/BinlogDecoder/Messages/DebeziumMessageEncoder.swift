@@ -1,0 +1,115 @@
+/// Writes change messages as Debezium's MySQL connector does with Kafka Connect's JSON converter and
+/// `schemas.enable=false` (see `Docs/message-format.md#debezium`):
+///
+/// ```
+/// {"before":{…}|null,"after":{…}|null,
+///  "source":{"version":…,"connector":"mysql","name":…,"ts_ms":…,"snapshot":"false","db":…,"sequence":null,
+///            "table":…,"server_id":…,"gtid":…|null,"file":…,"pos":…,"row":…,"thread":null,"query":null},
+///  "op":"c"|"u"|"d"|"r","ts_ms":…,"transaction":null}
+/// ```
+///
+/// A row's key is its primary key as an object (`{"id":1}`, `ChangeMessageEncoder.writePrimaryKey`). DDL
+/// becomes Debezium's schema change event (`writeSchemaChange`).
+public enum DebeziumMessageEncoder {
+    /// What every message's `source` block says beside the change's own place.
+    public struct Origin: Sendable {
+        /// `source.version`: binlogo's version.
+        public var version: String
+        /// `source.name`: the logical server name, Debezium's `topic.prefix`.
+        public var name: String
+
+        public init(version: String, name: String) {
+            self.version = version
+            self.name = name
+        }
+    }
+
+    /// One row change of `event`.
+    /// - Parameters:
+    ///   - split: for an UPDATE that changes the primary key: the delete of the old row or the create of the new one.
+    ///   - snapshot: whether the row is a snapshot's read (`op: r`, `source.snapshot: "true"`).
+    ///   - processedAt: milliseconds since the epoch when binlogo made the message (the top-level `ts_ms`).
+    public static func writeRow(_ event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement, context: MessageContext,
+                                origin: Origin, split: RowsEvent.Kind? = nil, processedAt: UInt64,
+                                to writer: JSONWriter) throws(BinlogDecodingError) {
+        let table = event.table
+        let kind = split ?? event.kind
+        let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
+        let style = MessageFormat.debezium(tombstones: true).valueStyle
+        writer.raw("{\"before\":")
+        if kind == .update || kind == .delete {
+            try event.writeImage(row: row, image: .before, excluded: excluded, style: style, to: writer)
+        } else {
+            writer.null()
+        }
+        writer.raw(",\"after\":")
+        if kind == .delete {
+            writer.null()
+        } else {
+            try event.writeImage(row: row, image: .after, excluded: excluded, style: style, to: writer)
+        }
+        writeSource(origin: origin, placement: placement, snapshot: kind == .read, database: table.database, table: table.table,
+                    file: event.binlogFile, position: event.position, row: row, to: writer)
+        writer.raw(",\"op\":\"")
+        switch kind {
+        case .insert: writer.byte(UInt8(ascii: "c"))
+        case .update: writer.byte(UInt8(ascii: "u"))
+        case .delete: writer.byte(UInt8(ascii: "d"))
+        case .read: writer.byte(UInt8(ascii: "r"))
+        }
+        writer.raw("\",\"ts_ms\":")
+        writer.unsigned(processedAt)
+        writer.raw(",\"transaction\":null}")
+    }
+
+    /// A DDL statement as Debezium's schema change event: `{"source":{…},"ts_ms":…,"databaseName":…,
+    /// "schemaName":null,"ddl":…,"tableChanges":[]}`. binlogo does not describe the tables' new structure:
+    /// `tableChanges` stays empty.
+    public static func writeSchemaChange(_ change: SchemaChange, placement: ChangeMessageEncoder.RowPlacement, origin: Origin,
+                                         processedAt: UInt64, to writer: JSONWriter) {
+        let target = change.primaryTarget
+        writer.raw("{\"source\":{")
+        writeSourceFields(origin: origin, placement: placement, snapshot: false, database: target.database, table: target.table,
+                          file: change.binlogFile, position: change.position, row: 0, to: writer)
+        writer.raw("},\"ts_ms\":")
+        writer.unsigned(processedAt)
+        writer.raw(",\"databaseName\":")
+        writer.string(target.database)
+        writer.raw(",\"schemaName\":null,\"ddl\":")
+        writer.string(change.query.statement)
+        writer.raw(",\"tableChanges\":[]}")
+    }
+
+    private static func writeSource(origin: Origin, placement: ChangeMessageEncoder.RowPlacement, snapshot: Bool, database: String,
+                                    table: String?, file: String, position: UInt64, row: Int, to writer: JSONWriter) {
+        writer.raw(",\"source\":{")
+        writeSourceFields(origin: origin, placement: placement, snapshot: snapshot, database: database, table: table, file: file,
+                          position: position, row: row, to: writer)
+        writer.byte(UInt8(ascii: "}"))
+    }
+
+    private static func writeSourceFields(origin: Origin, placement: ChangeMessageEncoder.RowPlacement, snapshot: Bool, database: String,
+                                          table: String?, file: String, position: UInt64, row: Int, to writer: JSONWriter) {
+        writer.raw("\"version\":")
+        writer.string(origin.version)
+        writer.raw(",\"connector\":\"mysql\",\"name\":")
+        writer.string(origin.name)
+        writer.raw(",\"ts_ms\":")
+        writer.unsigned(UInt64(placement.timestamp) * 1000)
+        writer.raw(snapshot ? ",\"snapshot\":\"true\",\"db\":" : ",\"snapshot\":\"false\",\"db\":")
+        writer.string(database)
+        writer.raw(",\"sequence\":null,\"table\":")
+        if let table { writer.string(table) } else { writer.null() }
+        writer.raw(",\"server_id\":")
+        writer.unsigned(UInt64(placement.serverID))
+        writer.raw(",\"gtid\":")
+        if placement.gtid.isEmpty { writer.null() } else { writer.string(placement.gtid) }
+        writer.raw(",\"file\":")
+        writer.string(file)
+        writer.raw(",\"pos\":")
+        writer.unsigned(position)
+        writer.raw(",\"row\":")
+        writer.unsigned(UInt64(row))
+        writer.raw(",\"thread\":null,\"query\":null")
+    }
+}

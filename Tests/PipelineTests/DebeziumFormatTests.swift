@@ -1,0 +1,149 @@
+import BinlogDecoder
+import Foundation
+import KafkaOutput
+import MySQLSource
+import Pipeline
+import TestBench
+import Testing
+
+/// `output.format: debezium` on the server under test: the envelope, the `source` block, the keys,
+/// tombstones and a primary key change as Debezium's MySQL connector publishes them, with the values
+/// the server itself shows.
+@Suite struct DebeziumFormatTests {
+    @Test func rowChangesHaveDebeziumsEnvelopeKeysAndTombstones() throws {
+        let began = UInt64(Date().timeIntervalSince1970 * 1000)
+        let harness = try PipelineHarness(prefix: "debez", partitions: 1) { $0.format = .debezium(tombstones: true) }
+        let connection = try harness.database.connect()
+        try connection.execute("""
+            CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20), price DECIMAL(8,2), seen TIMESTAMP(3) NULL,
+                                tags SET('a','b','c'), doc JSON)
+            """)
+        try harness.start()
+        defer { harness.runner.stop() }
+        try connection.execute("""
+            INSERT INTO items VALUES (1, 'Kaffee ☕', 4.50, '2026-11-25 09:30:00.125', 'a,c', '{"n": [1, 2.5], "s": "x"}'),
+                                     (2, 'Tee', 3.00, NULL, '', NULL)
+            """)
+        // The values as the server shows them, in UTC (the TIMESTAMP) and as MySQL prints a SET.
+        let utc = try harness.database.connect()
+        try utc.execute("SET time_zone = '+00:00'")
+        let row = try #require(try utc.query("SELECT CAST(price AS CHAR), CAST(seen AS CHAR), CAST(tags AS CHAR), CAST(doc AS CHAR) FROM items WHERE id = 1").first)
+        try connection.execute("UPDATE items SET name = 'Espresso', price = 4.90 WHERE id = 1")
+        try connection.execute("UPDATE items SET id = 3 WHERE id = 1")
+        try connection.execute("DELETE FROM items WHERE id = 2")
+        #expect(try harness.waitForCheckpointAtEnd())
+        let ended = UInt64(Date().timeIntervalSince1970 * 1000)
+
+        let messages = try harness.messages()
+        // Tombstones have a null value; the others are Debezium's envelope.
+        let shape = messages.map { $0.hasNullValue ? "tombstone \($0.keyText ?? "")" : "\(op($0)) \($0.keyText ?? "")" }
+        #expect(shape == ["c {\"id\":1}", "c {\"id\":2}", "u {\"id\":1}", "d {\"id\":1}", "tombstone {\"id\":1}", "c {\"id\":3}",
+                          "d {\"id\":2}", "tombstone {\"id\":2}"], "\(shape)")
+
+        let values = try messages.filter { !$0.hasNullValue }.map { try JSONSerialization.jsonObject(with: Data($0.value)) as! [String: Any] }
+        try #require(values.count == 6)
+        #expect(values.allSatisfy { Set($0.keys) == ["before", "after", "source", "op", "ts_ms", "transaction"] })
+        #expect(values.allSatisfy { ($0["ts_ms"] as? UInt64).map { (began...ended).contains($0) } == true }, "ts_ms is when binlogo made it")
+        #expect(values.allSatisfy { $0["transaction"] is NSNull })
+
+        // The source block, against the server's own settings.
+        let serverID = try #require(try connection.queryValue("SELECT @@server_id"))
+        let gtidsOn = try ServerFlavor.underTest == .mariadb || connection.queryValue("SELECT @@global.gtid_mode") == "ON"
+        for value in values {
+            let source = try #require(value["source"] as? [String: Any])
+            #expect(Set(source.keys) == ["version", "connector", "name", "ts_ms", "snapshot", "db", "sequence", "table", "server_id",
+                                         "gtid", "file", "pos", "row", "thread", "query"])
+            #expect(source["version"] as? String == BinlogoVersion.current && source["connector"] as? String == "mysql")
+            #expect(source["name"] as? String == "debez" && source["snapshot"] as? String == "false")
+            #expect(source["db"] as? String == harness.database.name && source["table"] as? String == "items")
+            #expect("\(source["server_id"] ?? "")" == serverID)
+            #expect((source["file"] as? String)?.isEmpty == false && (source["pos"] as? Int ?? 0) > 4)
+            #expect(((source["ts_ms"] as? UInt64) ?? 0) % 1000 == 0 && (began - 2000...ended).contains(source["ts_ms"] as? UInt64 ?? 0))
+            #expect(gtidsOn ? source["gtid"] is String : source["gtid"] is NSNull)
+            #expect(source["sequence"] is NSNull && source["thread"] is NSNull && source["query"] is NSNull)
+        }
+        // Both rows of the multi-row INSERT: one event, rows 0 and 1.
+        #expect(values.prefix(2).map { ($0["source"] as? [String: Any])?["row"] as? Int } == [0, 1])
+
+        let created = messages[0].valueText
+        #expect(created.contains("\"price\":\(row[0]!)"), "\(created)")
+        let after = try #require(values[0]["after"] as? [String: Any])
+        #expect(after["seen"] as? String == row[1], "TIMESTAMP in UTC with a space, no zone")
+        #expect(after["tags"] as? String == row[2], "SET as one string")
+        let document = try #require(after["doc"] as? String, "JSON as text")
+        let expected = try JSONSerialization.jsonObject(with: Data(row[3]!.utf8)) as? NSDictionary
+        #expect(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? NSDictionary == expected)
+        #expect(after["name"] as? String == "Kaffee ☕" && values[0]["before"] is NSNull)
+
+        let update = values[2]
+        #expect((update["before"] as? [String: Any])?["name"] as? String == "Kaffee ☕")
+        #expect((update["after"] as? [String: Any])?["name"] as? String == "Espresso")
+        // The key change: the old row deleted, the new one created.
+        #expect((values[3]["before"] as? [String: Any])?["id"] as? Int == 1 && values[3]["after"] is NSNull)
+        #expect((values[4]["after"] as? [String: Any])?["id"] as? Int == 3 && values[4]["before"] is NSNull)
+        #expect((values[5]["before"] as? [String: Any])?["name"] as? String == "Tee")
+    }
+
+    @Test func withoutTombstonesAndWithoutAPrimaryKey() throws {
+        let harness = try PipelineHarness(prefix: "debeznt", partitions: 1) { $0.format = .debezium(tombstones: false) }
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE plain (id INT PRIMARY KEY, v INT)")
+        try connection.execute("CREATE TABLE keyless (v INT)")
+        try harness.start()
+        defer { harness.runner.stop() }
+        try connection.execute("INSERT INTO plain VALUES (1, 1)")
+        try connection.execute("DELETE FROM plain")
+        try connection.execute("INSERT INTO keyless VALUES (7)")
+        try connection.execute("DELETE FROM keyless")
+        #expect(try harness.waitForCheckpointAtEnd())
+        let messages = try harness.messages()
+        #expect(messages.map(op) == ["c", "d", "c", "d"], "no tombstone")
+        #expect(messages.map(\.keyText) == ["{\"id\":1}", "{\"id\":1}", nil, nil], "a table without a primary key: no key, as Debezium")
+    }
+
+    @Test func ddlIsASchemaChangeEventOnThePipelinesTopic() throws {
+        let cluster = try KafkaMockProcess.shared()
+        let pipeline = "debezddl\(UUID().uuidString.prefix(6).lowercased())"
+        try cluster.control("create-topic \(pipeline) 1 1")
+        let harness = try PipelineHarness(prefix: pipeline, partitions: 1) { $0.format = .debezium(tombstones: true) }
+        let connection = try harness.database.connect()
+        try harness.start()
+        defer { harness.runner.stop() }
+        try connection.execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        #expect(try harness.waitForCheckpointAtEnd())
+        let messages = try harness.messages(topic: pipeline)
+        try #require(messages.count == 1)
+        #expect(messages[0].keyText == "{\"databaseName\":\"\(harness.database.name)\"}")
+        let value = try #require(try JSONSerialization.jsonObject(with: Data(messages[0].value)) as? [String: Any])
+        #expect(value["databaseName"] as? String == harness.database.name && value["schemaName"] is NSNull)
+        #expect((value["ddl"] as? String)?.contains("CREATE TABLE t") == true && (value["tableChanges"] as? [Any])?.isEmpty == true)
+        #expect((value["source"] as? [String: Any])?["table"] as? String == "t")
+        #expect(try harness.messages().isEmpty, "no snapshot markers or DDL among the rows")
+    }
+
+    @Test func snapshotRowsAreReadsWithoutMarkers() throws {
+        let harness = try PipelineHarness(prefix: "debezsnap", partitions: 1) {
+            $0.format = .debezium(tombstones: true)
+            $0.snapshot = SnapshotConfiguration(mode: .initial, chunkRows: 20)
+        }
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE items (id INT PRIMARY KEY, v INT NOT NULL)")
+        try connection.execute("INSERT INTO items SELECT seq, seq * 10 FROM \(numbers(1...50))")
+        try harness.start()
+        defer { harness.runner.stop() }
+        #expect(waitUntil(seconds: 60) { harness.runner.savedCheckpoint?.snapshot?.isDone == true })
+        let expected = try connection.query("SELECT id, v FROM items ORDER BY id").map { "\($0[0]!)=\($0[1]!)" }
+        let messages = try harness.messages()
+        let values = try messages.map { try JSONSerialization.jsonObject(with: Data($0.value)) as! [String: Any] }
+        #expect(values.allSatisfy { $0["op"] as? String == "r" && $0["before"] is NSNull }, "reads only: no markers, no tombstones")
+        #expect(values.allSatisfy { ($0["source"] as? [String: Any])?["snapshot"] as? String == "true" })
+        let read = values.compactMap { $0["after"] as? [String: Any] }.map { "\($0["id"] ?? "")=\($0["v"] ?? "")" }
+        #expect(read == expected)
+        #expect(messages.map(\.keyText) == (1...50).map { "{\"id\":\($0)}" })
+    }
+
+    private func op(_ message: ConsumedMessage) -> String {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any] else { return "?" }
+        return value["op"] as? String ?? "?"
+    }
+}
