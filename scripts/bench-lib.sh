@@ -270,6 +270,7 @@ pipelines:
     mysql: {host: 127.0.0.1, port: $BINLOGO_MYSQL_PORT, user: root, server_id: $6, start: "$3"}
     filters: {include: ["$4"]}
     output:
+      ${BINLOGO_BENCH_OUTPUT_OPTIONS:-}
       kafka: {brokers: ["${9:-$BINLOGO_KAFKA_BOOTSTRAP}"], profile: ${8:-idempotent}, topic: $5$([ "${8:-}" = exactly_once ] && printf ', transactions: {positions_topic: positions-%s-%s}' "$2" "$RANDOM$RANDOM")${BINLOGO_BENCH_KAFKA_OPTIONS:+, $BINLOGO_BENCH_KAFKA_OPTIONS}}
     ${BINLOGO_BENCH_PIPELINE_OPTIONS:-}
 YAML

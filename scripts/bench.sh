@@ -9,8 +9,9 @@
 #   - the DIY alternative (scripts/bench_diy.py) over the same binlog;
 # then the large transaction again with every broker answering 50 ms late (peak RSS), and the latency
 # at a steady 5k rows/s (idempotent into the mock cluster; exactly_once into noida-db, read_committed);
-# first of all, callgrind's instruction count for decoding a fixed workload; last, the snapshot of a
-# 2M-row table beside the server's dump tool, and a writer's latency during it (scripts/bench-snapshot.sh).
+# first of all, callgrind's instruction count for decoding a fixed workload; then Bulk in each message
+# format (scripts/bench-formats.sh); last, the snapshot of a 2M-row table beside the server's dump tool,
+# and a writer's latency during it (scripts/bench-snapshot.sh).
 #
 #   bash scripts/bench.sh [--quick] [--only bulk,oltp,large,wide,snapshot] [--callgrind] [--server mysql]
 #
@@ -202,10 +203,14 @@ for w in "${workloads[@]}"; do
     "$(calc 2 "${result[$w,server_cpu]}")" "$(calc 2 "${result[$w,mock_cpu]}")" "$ours %" "${result[$w,machine_busy]} %" \
     "${result[$w,threads]} |"
 done
-# The snapshot of a 2M-row table, beside the server's dump tool, after the servers above are stopped.
+# The message formats on Bulk, then the snapshot of a 2M-row table beside the server's dump tool, each on
+# servers of its own after the servers above are stopped.
+servers_stop
+work="" kafka_pid="" mysql_started="" noida_started=""
+if [[ " ${workloads[*]} " == *" bulk "* ]]; then
+  bash scripts/bench-formats.sh --rows "${rows[bulk]}" --server "$bench_server" 2>/dev/null
+fi
 if [ -n "$snapshot_step" ]; then
-  servers_stop
-  work="" kafka_pid="" mysql_started="" noida_started=""
   bash scripts/bench-snapshot.sh --rows "$snapshot_rows" --server "$bench_server" 2>/dev/null
 fi
 [ ${#warnings[@]} -eq 0 ] || { printf 'WARNING: %s\n' "${warnings[@]}"; exit 1; }

@@ -1,4 +1,3 @@
-import Foundation
 import BinlogDecoder
 import KafkaOutput
 import Logging
@@ -16,9 +15,8 @@ public final class ChangeRouter {
     public let topic: TopicTemplate
     public let key: MessageKeyMode
     public let headers: Bool
-    /// The messages' shape; with `debezium`, the key is the primary key object whatever `key` says, tables
-    /// without one have no key, deletes are followed by a tombstone (unless turned off), DDL goes to the
-    /// pipeline's topic as a schema change event, and snapshot markers are left out.
+    /// The messages' shape: binlogo's here; Debezium's and Maxwell's in `ChangeRouter+Debezium.swift` and
+    /// `ChangeRouter+Maxwell.swift`, each with its own keys.
     public let format: MessageFormat
     public var context: MessageContext {
         didSet { routes.removeAll() }
@@ -32,11 +30,12 @@ public final class ChangeRouter {
     /// The whole header list of the last event's rows (same table, type, file, position and GTID):
     /// the rows of one event share one array instead of building six headers each.
     private var lastHeaders: EventHeaders?
-    private let writer = JSONWriter(capacity: 4096)
-    private let keyWriter = JSONWriter(capacity: 256)
+    /// The value and key of the message being made (shared by the format extensions).
+    let writer = JSONWriter(capacity: 4096)
+    let keyWriter = JSONWriter(capacity: 256)
 
     /// A class, so that rows share one per table instead of copying its arrays.
-    private final class Route {
+    final class Route {
         let topic: String
         /// `{"database":…,"table":…` — the start of every JSON key of the table.
         let keyPrefix: [UInt8]
@@ -65,7 +64,7 @@ public final class ChangeRouter {
 
     private let logger: Logger?
     /// The `source` block's version and server name of Debezium-format messages.
-    private let origin: DebeziumMessageEncoder.Origin
+    let origin: DebeziumMessageEncoder.Origin
 
     public init(pipeline: String, topic: TopicTemplate, key: MessageKeyMode, headers: Bool, format: MessageFormat = .binlogo,
                 context: MessageContext, logger: Logger? = nil) {
@@ -81,8 +80,11 @@ public final class ChangeRouter {
 
     /// Appends the message(s) for `change` to `batch`, each with a token from `token()`.
     public func messages(for change: Change, token: () -> UInt64, into batch: inout [OutgoingMessage]) throws(BinlogDecodingError) {
-        if case .debezium(let tombstones) = format {
-            return try debeziumMessages(for: change, tombstones: tombstones, token: token, into: &batch)
+        switch format {
+        case .binlogo: break
+        case .debezium(let tombstones): return try debeziumMessages(for: change, tombstones: tombstones, token: token, into: &batch)
+        case let .maxwell(details, snapshotAsInsert):
+            return try maxwellMessages(for: change, details: details, snapshotAsInsert: snapshotAsInsert, token: token, into: &batch)
         }
         switch change {
         case let .row(event, row, placement):
@@ -102,65 +104,19 @@ public final class ChangeRouter {
         }
     }
 
-    /// `change` as Debezium's MySQL connector would publish it: an UPDATE that changes the primary key as a
-    /// delete (old key), a tombstone and a create (new key); a delete followed by a tombstone.
-    private func debeziumMessages(for change: Change, tombstones: Bool, token: () -> UInt64,
-                                  into batch: inout [OutgoingMessage]) throws(BinlogDecodingError) {
-        let processedAt = UInt64(Date().timeIntervalSince1970 * 1000)
-        switch change {
-        case let .row(event, row, placement):
-            let route = self.route(for: event.table)
-            let keyChanged = event.kind == .update && primaryKeyChanged(event, row: row, route: route)
-            for split in keyChanged ? [RowsEvent.Kind.delete, .insert] : [nil] {
-                var rowPlacement = placement
-                if split == .delete {
-                    rowPlacement.isLastInTransaction = false
-                    rowPlacement.xid = nil
-                }
-                writer.reset()
-                try DebeziumMessageEncoder.writeRow(event, row: row, placement: rowPlacement, context: context, origin: origin, split: split,
-                                                    processedAt: processedAt, to: writer)
-                let kind = split ?? event.kind
-                keyWriter.reset()
-                let hasKey = !event.table.primaryKey.isEmpty
-                if hasKey {
-                    try ChangeMessageEncoder.writePrimaryKey(event, row: row, image: kind == .delete ? .before : .after,
-                                                             excluded: route.excluded, to: keyWriter)
-                }
-                let messageHeaders = headers ? messageHeaders(type: kind.rawValue, route: route, qualifiedName: event.table.qualifiedName,
-                                                              file: event.binlogFile, position: event.position, gtid: placement.gtid) : []
-                batch.append(OutgoingMessage(topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey),
-                                             keyLength: hasKey ? keyWriter.count : nil, headers: messageHeaders, token: token()))
-                if kind == .delete, tombstones, hasKey {
-                    batch.append(.tombstone(topic: route.topic, key: keyWriter.bytes, headers: messageHeaders, token: token()))
-                }
-            }
-        case let .ddl(schemaChange, placement):
-            let target = schemaChange.primaryTarget
-            writer.reset()
-            DebeziumMessageEncoder.writeSchemaChange(schemaChange, placement: placement, origin: origin, processedAt: processedAt, to: writer)
-            keyWriter.reset()
-            keyWriter.raw("{\"databaseName\":")
-            keyWriter.string(target.database)
-            keyWriter.byte(UInt8(ascii: "}"))
-            let route = self.route(database: target.database, table: target.table, qualifiedName: target.description)
-            batch.append(OutgoingMessage(
-                topic: pipeline, keyAndValue: joinedKeyAndValue(hasKey: true), keyLength: keyWriter.count,
-                headers: headers ? messageHeaders(type: "ddl", route: route, qualifiedName: target.description, file: schemaChange.binlogFile,
-                                                  position: schemaChange.position, gtid: placement.gtid) : [],
-                token: token()))
-        }
-    }
-
-    /// A snapshot's start or end marker, to its table's topic, keyed like the table's DDL; nil in a format
-    /// that has no such messages (Debezium's).
+    /// A snapshot's start or end marker, to its table's topic, keyed like the table's DDL: Maxwell's
+    /// `bootstrap-start`/`bootstrap-complete` in its format; nil where a format has none (Debezium's, and
+    /// Maxwell's with `snapshot_as_insert`).
     public func markerMessage(_ marker: SnapshotMarker, timestamp: UInt32, token: () -> UInt64) -> OutgoingMessage? {
-        if case .debezium = format { return nil }
-        let token = token()
         let qualifiedName = "\(marker.database).\(marker.table)"
         let route = self.route(database: marker.database, table: marker.table, qualifiedName: qualifiedName)
         writer.reset()
-        ChangeMessageEncoder.writeSnapshotMarker(marker, timestamp: timestamp, context: context, to: writer)
+        switch format {
+        case .binlogo: ChangeMessageEncoder.writeSnapshotMarker(marker, timestamp: timestamp, context: context, to: writer)
+        case .debezium, .maxwell(_, snapshotAsInsert: true): return nil
+        case .maxwell: MaxwellMessageEncoder.writeBootstrapMarker(marker, timestamp: timestamp, to: writer)
+        }
+        let token = token()
         return tableMessage(route: route, database: marker.database, qualifiedName: qualifiedName, type: marker.kind.rawValue,
                             file: marker.binlogFile, position: marker.position, gtid: "", token: token)
     }
@@ -209,7 +165,7 @@ public final class ChangeRouter {
     }
 
     /// The key writer's bytes (when the message has a key) and the value writer's, in one new array.
-    private func joinedKeyAndValue(hasKey: Bool) -> [UInt8] {
+    func joinedKeyAndValue(hasKey: Bool) -> [UInt8] {
         let keyCount = hasKey ? keyWriter.count : 0
         return [UInt8](unsafeUninitializedCapacity: keyCount + writer.count) { buffer, initialized in
             let target = UnsafeMutableRawBufferPointer(buffer)
@@ -221,7 +177,7 @@ public final class ChangeRouter {
 
     /// The route of a row's table. The first time, a primary key whose every column is excluded is
     /// reported: the table's rows then share one key.
-    private func route(for table: TableMap) -> Route {
+    func route(for table: TableMap) -> Route {
         if let cached = routes[table.qualifiedName] { return cached }
         let made = route(database: table.database, table: table.table, qualifiedName: table.qualifiedName)
         if key == .primaryKey, !table.primaryKey.isEmpty, let excluded = made.excluded,
@@ -233,7 +189,7 @@ public final class ChangeRouter {
     }
 
     /// The route of a table (or of a database, `table` nil), cached by its qualified name.
-    private func route(database: String, table: String?, qualifiedName: String) -> Route {
+    func route(database: String, table: String?, qualifiedName: String) -> Route {
         if let cached = routes[qualifiedName] { return cached }
         if routes.count >= Self.cachedTables { routes.removeAll(keepingCapacity: true) }
         let prefix = JSONWriter(capacity: 64)
@@ -278,7 +234,7 @@ public final class ChangeRouter {
     }
 
     /// Whether an UPDATE row's key (as published: excluded columns left out) differs between its images.
-    private func primaryKeyChanged(_ event: RowsEvent, row: Int, route: Route) -> Bool {
+    func primaryKeyChanged(_ event: RowsEvent, row: Int, route: Route) -> Bool {
         let table = event.table
         for column in table.primaryKey where !event.isUnchanged(row: row, column: column) {
             if route.excluded?.contains(table.columnName(column)) != true { return true }
@@ -289,7 +245,7 @@ public final class ChangeRouter {
     private static let typeBytes: [String: [UInt8]] = Dictionary(
         uniqueKeysWithValues: ["insert", "update", "delete", "read", "ddl", "snapshot_start", "snapshot_end"].map { ($0, Array($0.utf8)) })
 
-    private func messageHeaders(type: String, route: Route, qualifiedName: String, file: String,
+    func messageHeaders(type: String, route: Route, qualifiedName: String, file: String,
                                 position: UInt64, gtid: String) -> [(String, [UInt8])] {
         if let last = lastHeaders, last.position == position, last.file == file, last.table == qualifiedName, last.type == type,
            last.gtid == gtid {

@@ -125,9 +125,13 @@ import Testing
               - name: quiet
                 mysql: {user: u, server_id: 3}
                 output: {format: debezium, tombstones: false, stdout: {topic: "cdc.{table}"}}
+              - name: maxwell
+                mysql: {user: u, server_id: 4}
+                output: {format: maxwell, details: true, snapshot_as_insert: true, stdout: {}}
             """
         let pipelines = try pipelines(yaml)
-        #expect(pipelines.map(\.format) == [.binlogo, .debezium(tombstones: true), .debezium(tombstones: false)])
+        #expect(pipelines.map(\.format) == [.binlogo, .debezium(tombstones: true), .debezium(tombstones: false),
+                                            .maxwell(details: true, snapshotAsInsert: true)])
         guard case .kafka(let kafka) = pipelines[1].output, case .stdout(let topic, _) = pipelines[2].output else {
             Issue.record("outputs"); return
         }
@@ -136,8 +140,10 @@ import Testing
         #expect(topic.topic(pipeline: "quiet", database: "d", table: "t") == "cdc.t", "a topic given stays")
 
         let pipeline = "pipelines:\n  - name: p\n    mysql: {user: u, server_id: 1}\n    output: "
-        #expect(try error(pipeline + "{format: maxwell, stdout: {}}").description.contains("format maxwell is binlogo or debezium"))
+        #expect(try error(pipeline + "{format: canal, stdout: {}}").description.contains("format canal is binlogo, debezium or maxwell"))
         #expect(try error(pipeline + "{tombstones: true, stdout: {}}").description.contains("tombstones is a setting of format: debezium"))
+        #expect(try error(pipeline + "{format: debezium, details: true, stdout: {}}").description
+            .contains("details is a setting of format: maxwell"))
         #expect(try error(pipeline + "{format: debezium, kafka: {brokers: [k], key: table}}").description
             .contains("format debezium keys each row by its primary key, as Debezium does; remove key: table"))
         #expect(try error(pipeline + "{format: debezium}").description.contains("give exactly one output: kafka or stdout"))

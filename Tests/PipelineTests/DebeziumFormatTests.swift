@@ -14,23 +14,11 @@ import Testing
         let began = UInt64(Date().timeIntervalSince1970 * 1000)
         let harness = try PipelineHarness(prefix: "debez", partitions: 1) { $0.format = .debezium(tombstones: true) }
         let connection = try harness.database.connect()
-        try connection.execute("""
-            CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20), price DECIMAL(8,2), seen TIMESTAMP(3) NULL,
-                                tags SET('a','b','c'), doc JSON)
-            """)
+        try connection.execute(ItemsWorkload.createTable)
         try harness.start()
         defer { harness.runner.stop() }
-        try connection.execute("""
-            INSERT INTO items VALUES (1, 'Kaffee ☕', 4.50, '2026-11-25 09:30:00.125', 'a,c', '{"n": [1, 2.5], "s": "x"}'),
-                                     (2, 'Tee', 3.00, NULL, '', NULL)
-            """)
-        // The values as the server shows them, in UTC (the TIMESTAMP) and as MySQL prints a SET.
-        let utc = try harness.database.connect()
-        try utc.execute("SET time_zone = '+00:00'")
-        let row = try #require(try utc.query("SELECT CAST(price AS CHAR), CAST(seen AS CHAR), CAST(tags AS CHAR), CAST(doc AS CHAR) FROM items WHERE id = 1").first)
-        try connection.execute("UPDATE items SET name = 'Espresso', price = 4.90 WHERE id = 1")
-        try connection.execute("UPDATE items SET id = 3 WHERE id = 1")
-        try connection.execute("DELETE FROM items WHERE id = 2")
+        let row = try ItemsWorkload.run(on: harness.database, connection)
+        try #require(row.count == 4)
         #expect(try harness.waitForCheckpointAtEnd())
         let ended = UInt64(Date().timeIntervalSince1970 * 1000)
 

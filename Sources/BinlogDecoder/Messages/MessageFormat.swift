@@ -6,20 +6,27 @@ public enum MessageFormat: Sendable, Equatable, CustomStringConvertible {
     /// (`DebeziumMessageEncoder`). `tombstones`: a message with the key and a null value after each delete,
     /// as Debezium sends by default, so that log compaction can drop the row's messages.
     case debezium(tombstones: Bool)
+    /// Maxwell's (`MaxwellMessageEncoder`). `details`: the fields Maxwell writes only when asked (`position`,
+    /// `gtid`, `server_id`, `primary_key`, `primary_key_columns`); `snapshotAsInsert`: snapshot rows as plain
+    /// `insert`s without `bootstrap-start`/`bootstrap-complete` (Flink's `maxwell-json` reads no others).
+    case maxwell(details: Bool, snapshotAsInsert: Bool)
 
     public var description: String {
         switch self {
         case .binlogo: return "binlogo"
         case .debezium: return "debezium"
+        case .maxwell: return "maxwell"
         }
     }
 
     /// The values' encoding: Debezium's readers (Flink's `debezium-json`) want TIMESTAMP with a space and
-    /// no zone, a JSON column as text and a SET as one string (`Docs/types.md`).
+    /// no zone, a JSON column as text and a SET as one string; Maxwell writes TIMESTAMP the same way, and
+    /// JSON and SET as binlogo does (`Docs/types.md`).
     public var valueStyle: ValueStyle {
         switch self {
         case .binlogo: return .binlogo
         case .debezium: return ValueStyle(timestampWithSpace: true, jsonAsText: true, setAsText: true)
+        case .maxwell: return ValueStyle(timestampWithSpace: true)
         }
     }
 }

@@ -180,7 +180,8 @@ public final class RowsEvent: Sendable {
     }
 
     /// Writes a row image as a JSON object of the columns it carries, leaving out `excluded` names.
-    public func writeImage(row: Int, image: Image, excluded: Set<String>?, style: ValueStyle = .binlogo,
+    /// - Parameter onlyChanged: of an UPDATE, only the columns whose value differs between the images (Maxwell's `old`).
+    public func writeImage(row: Int, image: Image, excluded: Set<String>?, style: ValueStyle = .binlogo, onlyChanged: Bool = false,
                            to writer: JSONWriter) throws(BinlogDecodingError) {
         let columnCount = table.columns.count
         let base = cellIndex(row: row, image: image, column: 0)
@@ -195,6 +196,7 @@ public final class RowsEvent: Sendable {
                             let cell = cells[base + column]
                             if cell.length == Cell.absent { continue }
                             if let excluded, excluded.contains(table.columnName(column)) { continue }
+                            if onlyChanged && isUnchanged(row: row, column: column) { continue }
                             if !first { writer.byte(UInt8(ascii: ",")) }
                             first = false
                             writer.raw(UnsafeRawBufferPointer(rebasing: keys[keyOffsets[column]..<keyOffsets[column + 1]]))

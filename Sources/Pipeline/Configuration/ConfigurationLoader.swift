@@ -14,7 +14,7 @@ public enum ConfigurationLoader {
                                          "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb", "transaction_lookahead_mb",
                                          "server_public_key_file", "get_server_public_key"]
     static let maximumFileBytes = 4 << 20
-    static let outputKeys: Set<String> = ["kafka", "stdout", "format", "tombstones"]
+    static let outputKeys: Set<String> = ["kafka", "stdout", "format", "tombstones", "details", "snapshot_as_insert"]
     static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties",
                                          "transactions"]
 
@@ -181,18 +181,24 @@ public enum ConfigurationLoader {
             format: format)
     }
 
-    /// `output.format` (`binlogo` or `debezium`) and, with `debezium`, `output.tombstones`.
+    /// `output.format` (`binlogo`, `debezium` or `maxwell`) and its settings: `tombstones` (debezium),
+    /// `details` and `snapshot_as_insert` (maxwell).
     static func parseFormat(_ output: ConfigNode) throws(ConfigurationError) -> MessageFormat {
         let keys = try output.mapping(allowed: outputKeys)
         let name = try keys["format"]?.string() ?? "binlogo"
+        let settings: [String: String] = ["tombstones": "debezium", "details": "maxwell", "snapshot_as_insert": "maxwell"]
+        for (setting, format) in settings where format != name {
+            if let node = keys[setting] { throw node.error("\(setting) is a setting of format: \(format); remove it") }
+        }
         switch name {
         case "binlogo":
-            if let tombstones = keys["tombstones"] { throw tombstones.error("tombstones is a setting of format: debezium; remove it") }
             return .binlogo
         case "debezium":
             return .debezium(tombstones: try keys["tombstones"]?.bool() ?? true)
+        case "maxwell":
+            return .maxwell(details: try keys["details"]?.bool() ?? false, snapshotAsInsert: try keys["snapshot_as_insert"]?.bool() ?? false)
         default:
-            throw keys["format"]!.error("format \(name) is binlogo or debezium")
+            throw keys["format"]!.error("format \(name) is binlogo, debezium or maxwell")
         }
     }
 
@@ -237,8 +243,9 @@ public enum ConfigurationLoader {
         let keys = try node.mapping(allowed: outputKeys)
         let destinations = keys.keys.filter { $0 == "kafka" || $0 == "stdout" }
         guard destinations.count == 1 else { throw node.error("give exactly one output: kafka or stdout") }
-        // Debezium's topics are `prefix.database.table` (the pipeline's name as the prefix), its keys the primary key.
-        let defaultTopic = format == .binlogo ? "{pipeline}" : "{pipeline}.{database}.{table}"
+        // Debezium's topics are `prefix.database.table` (the pipeline's name as the prefix); Maxwell's one topic.
+        let defaultTopic: String
+        if case .debezium = format { defaultTopic = "{pipeline}.{database}.{table}" } else { defaultTopic = "{pipeline}" }
         if let stdout = keys["stdout"] {
             let settings = try stdout.mapping(allowed: ["topic", "key"])
             return .stdout(topic: try topicTemplate(settings["topic"], overrides: nil, default: defaultTopic),
@@ -304,7 +311,7 @@ public enum ConfigurationLoader {
             throw node.error(error.description)
         } catch { throw node.error("\(error)") }
         if format != .binlogo, mode != .primaryKey {
-            throw node.error("format \(format) keys each row by its primary key, as Debezium does; remove key: \(mode)")
+            throw node.error("format \(format) keys each row by its primary key, as \(format.description.capitalized) does; remove key: \(mode)")
         }
         return mode
     }

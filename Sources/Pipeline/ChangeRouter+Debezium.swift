@@ -1,0 +1,55 @@
+import BinlogDecoder
+import Foundation
+import KafkaOutput
+
+extension ChangeRouter {
+    /// `change` as Debezium's MySQL connector would publish it: an UPDATE that changes the primary key as a
+    /// delete (old key), a tombstone and a create (new key); a delete followed by a tombstone.
+    func debeziumMessages(for change: Change, tombstones: Bool, token: () -> UInt64,
+                          into batch: inout [OutgoingMessage]) throws(BinlogDecodingError) {
+        let processedAt = UInt64(Date().timeIntervalSince1970 * 1000)
+        switch change {
+        case let .row(event, row, placement):
+            let route = self.route(for: event.table)
+            let keyChanged = event.kind == .update && primaryKeyChanged(event, row: row, route: route)
+            for split in keyChanged ? [RowsEvent.Kind.delete, .insert] : [nil] {
+                var rowPlacement = placement
+                if split == .delete {
+                    rowPlacement.isLastInTransaction = false
+                    rowPlacement.xid = nil
+                }
+                writer.reset()
+                try DebeziumMessageEncoder.writeRow(event, row: row, placement: rowPlacement, context: context, origin: origin, split: split,
+                                                    processedAt: processedAt, to: writer)
+                let kind = split ?? event.kind
+                keyWriter.reset()
+                let hasKey = !event.table.primaryKey.isEmpty
+                if hasKey {
+                    try ChangeMessageEncoder.writePrimaryKey(event, row: row, image: kind == .delete ? .before : .after,
+                                                             excluded: route.excluded, to: keyWriter)
+                }
+                let messageHeaders = headers ? messageHeaders(type: kind.rawValue, route: route, qualifiedName: event.table.qualifiedName,
+                                                              file: event.binlogFile, position: event.position, gtid: placement.gtid) : []
+                batch.append(OutgoingMessage(topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey),
+                                             keyLength: hasKey ? keyWriter.count : nil, headers: messageHeaders, token: token()))
+                if kind == .delete, tombstones, hasKey {
+                    batch.append(.tombstone(topic: route.topic, key: keyWriter.bytes, headers: messageHeaders, token: token()))
+                }
+            }
+        case let .ddl(schemaChange, placement):
+            let target = schemaChange.primaryTarget
+            writer.reset()
+            DebeziumMessageEncoder.writeSchemaChange(schemaChange, placement: placement, origin: origin, processedAt: processedAt, to: writer)
+            keyWriter.reset()
+            keyWriter.raw("{\"databaseName\":")
+            keyWriter.string(target.database)
+            keyWriter.byte(UInt8(ascii: "}"))
+            let route = self.route(database: target.database, table: target.table, qualifiedName: target.description)
+            batch.append(OutgoingMessage(
+                topic: pipeline, keyAndValue: joinedKeyAndValue(hasKey: true), keyLength: keyWriter.count,
+                headers: headers ? messageHeaders(type: "ddl", route: route, qualifiedName: target.description, file: schemaChange.binlogFile,
+                                                  position: schemaChange.position, gtid: placement.gtid) : [],
+                token: token()))
+        }
+    }
+}
