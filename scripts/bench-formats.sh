@@ -26,8 +26,8 @@ bench_generate bulk "$rows"
 read -r changes messages deletes < <("$bin/binlogo" dump --binlog-file "$bench_file" \
   | awk '/"type":"(insert|update|delete)"/ { rows++ } /"type":"delete"/ { deletes++ } END { print rows + 0, NR, deletes + 0 }')
 kafka_control "create-topic e2e 1 1" || true  # Debezium's DDL goes to the topic named like the pipeline
-formats=(binlogo debezium maxwell)
-declare -A expected=([binlogo]=$messages [debezium]=$((messages + deletes)) [maxwell]=$changes)
+formats=(binlogo debezium maxwell canal)
+declare -A expected=([binlogo]=$messages [debezium]=$((messages + deletes)) [maxwell]=$changes [canal]=$messages)
 declare -A best cpu rss
 for round in $(seq 1 "$rounds"); do
   for format in "${formats[@]}"; do

@@ -2,22 +2,22 @@
 # The formats' proof with Apache Flink's own readers (issue 18; Docs/message-format.md, "Read by Flink"):
 # a table of every column type Flink has a SQL type for gets 100 rows, then `binlogo run` with
 # `snapshot: initial` and each format on stdout reads them while a workload inserts, updates (a primary
-# key change too) and deletes 400 times; Flink's `debezium-json` / `maxwell-json` read the messages
+# key change too) and deletes 400 times; Flink's `debezium-json` / `maxwell-json` / `canal-json` read the messages
 # (a filesystem table, streaming mode, bounded), the changelog is applied by primary key, and the table
 # Flink rebuilt must equal SELECT * on the server (scripts/flink_formats.py).
 #
-#   bash scripts/flink-formats.sh [--server mysql] [--formats debezium,maxwell]
+#   bash scripts/flink-formats.sh [--server mysql] [--formats debezium,maxwell,canal]
 #
 # Needs PyPI's apache-flink (pinned below; it runs on the machine's Java 17) and about a minute per format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench_server=mariadb
-formats=debezium,maxwell
+formats=debezium,maxwell,canal
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) bench_server=${2:?--server takes mariadb or mysql}; shift ;;
     --formats) formats=${2:?--formats takes a list}; shift ;;
-    *) echo "usage: bash scripts/flink-formats.sh [--server mysql] [--formats debezium,maxwell]" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/flink-formats.sh [--server mysql] [--formats debezium,maxwell,canal]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -36,6 +36,7 @@ for format in ${formats//,/ }; do
     debezium) reader=debezium-json options="format: debezium" ;;
     # Flink's maxwell-json reads no bootstrap messages: the snapshot's rows as plain inserts.
     maxwell) reader=maxwell-json options="format: maxwell, snapshot_as_insert: true" ;;
+    canal) reader=canal-json options="format: canal" ;;
     *) echo "flink-formats: unknown format $format" >&2; exit 2 ;;
   esac
   python3 scripts/flink_formats.py prepare 127.0.0.1 "$BINLOGO_MYSQL_PORT"

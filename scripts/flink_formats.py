@@ -4,7 +4,7 @@
   flink_formats.py prepare HOST PORT            creates flinkcheck.types and its first rows (for the snapshot)
   flink_formats.py workload HOST PORT           inserts, updates (a key change too) and deletes while the daemon runs
   flink_formats.py check HOST PORT FORMAT FILE  feeds FILE (one message per line) to Flink's FORMAT reader
-                                                (debezium-json or maxwell-json) in streaming mode, applies the
+                                                (debezium-json, maxwell-json or canal-json) in streaming mode, applies the
                                                 changelog by primary key, and compares the table with SELECT *
 
 The expected rows come from the server (SELECT, in UTC), never from binlogo. Prints one line per
@@ -48,7 +48,7 @@ COLUMNS = [
     ("c_time", "TIME", "TIME(0)"),
     ("c_year", "YEAR", "INT"),
     ("c_enum", "ENUM('x','y','z')", "STRING"),
-    ("c_set", "SET('a','b','c')", {"debezium-json": "STRING", "maxwell-json": "ARRAY<STRING>"}),
+    ("c_set", "SET('a','b','c')", {"debezium-json": "STRING", "maxwell-json": "ARRAY<STRING>", "canal-json": "STRING"}),
     ("c_json", "JSON", "STRING"),
     ("c_bit", "BIT(8)", "BIGINT"),
 ]

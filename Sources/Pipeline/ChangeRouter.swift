@@ -15,8 +15,8 @@ public final class ChangeRouter {
     public let topic: TopicTemplate
     public let key: MessageKeyMode
     public let headers: Bool
-    /// The messages' shape: binlogo's here; Debezium's and Maxwell's in `ChangeRouter+Debezium.swift` and
-    /// `ChangeRouter+Maxwell.swift`, each with its own keys.
+    /// The messages' shape: binlogo's here; Debezium's, Maxwell's and Canal's in `ChangeRouter+Debezium.swift`,
+    /// `ChangeRouter+Maxwell.swift` and `ChangeRouter+Canal.swift`.
     public let format: MessageFormat
     public var context: MessageContext {
         didSet { routes.removeAll() }
@@ -42,6 +42,8 @@ public final class ChangeRouter {
         let excluded: Set<String>?
         /// The pipeline, database and table headers.
         let headers: [(String, [UInt8])]
+        /// With `format: canal`: the table's column types, as of its last row.
+        var canal: CanalMessageEncoder.TableDescription?
 
         init(topic: String, keyPrefix: [UInt8], excluded: Set<String>?, headers: [(String, [UInt8])]) {
             self.topic = topic
@@ -85,6 +87,7 @@ public final class ChangeRouter {
         case .debezium(let tombstones): return try debeziumMessages(for: change, tombstones: tombstones, token: token, into: &batch)
         case let .maxwell(details, snapshotAsInsert):
             return try maxwellMessages(for: change, details: details, snapshotAsInsert: snapshotAsInsert, token: token, into: &batch)
+        case .canal: return try canalMessages(for: change, token: token, into: &batch)
         }
         switch change {
         case let .row(event, row, placement):
@@ -105,15 +108,15 @@ public final class ChangeRouter {
     }
 
     /// A snapshot's start or end marker, to its table's topic, keyed like the table's DDL: Maxwell's
-    /// `bootstrap-start`/`bootstrap-complete` in its format; nil where a format has none (Debezium's, and
-    /// Maxwell's with `snapshot_as_insert`).
+    /// `bootstrap-start`/`bootstrap-complete` in its format; nil where a format has none (Debezium's, Canal's,
+    /// and Maxwell's with `snapshot_as_insert`).
     public func markerMessage(_ marker: SnapshotMarker, timestamp: UInt32, token: () -> UInt64) -> OutgoingMessage? {
         let qualifiedName = "\(marker.database).\(marker.table)"
         let route = self.route(database: marker.database, table: marker.table, qualifiedName: qualifiedName)
         writer.reset()
         switch format {
         case .binlogo: ChangeMessageEncoder.writeSnapshotMarker(marker, timestamp: timestamp, context: context, to: writer)
-        case .debezium, .maxwell(_, snapshotAsInsert: true): return nil
+        case .debezium, .maxwell(_, snapshotAsInsert: true), .canal: return nil
         case .maxwell: MaxwellMessageEncoder.writeBootstrapMarker(marker, timestamp: timestamp, to: writer)
         }
         let token = token()
@@ -123,7 +126,7 @@ public final class ChangeRouter {
 
     /// The message whose value the writer holds, keyed as its table (or database) is, not as a row: DDL and
     /// snapshot markers.
-    private func tableMessage(route: Route, database: String, qualifiedName: String, type: String, file: String, position: UInt64,
+    func tableMessage(route: Route, database: String, qualifiedName: String, type: String, file: String, position: UInt64,
                               gtid: String, token: UInt64) -> OutgoingMessage {
         keyWriter.reset()
         switch key {
@@ -208,7 +211,7 @@ public final class ChangeRouter {
     }
 
     /// Writes the row's key (per the key mode) into `target`; false when the message has no key.
-    private func writeRowKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image, route: Route,
+    func writeRowKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image, route: Route,
                              to target: JSONWriter) throws(BinlogDecodingError) -> Bool {
         let table = event.table
         target.reset()

@@ -140,7 +140,7 @@ import Testing
         #expect(topic.topic(pipeline: "quiet", database: "d", table: "t") == "cdc.t", "a topic given stays")
 
         let pipeline = "pipelines:\n  - name: p\n    mysql: {user: u, server_id: 1}\n    output: "
-        #expect(try error(pipeline + "{format: canal, stdout: {}}").description.contains("format canal is binlogo, debezium or maxwell"))
+        #expect(try error(pipeline + "{format: avro, stdout: {}}").description.contains("format avro is binlogo, debezium, maxwell or canal"))
         #expect(try error(pipeline + "{tombstones: true, stdout: {}}").description.contains("tombstones is a setting of format: debezium"))
         #expect(try error(pipeline + "{format: debezium, details: true, stdout: {}}").description
             .contains("details is a setting of format: maxwell"))

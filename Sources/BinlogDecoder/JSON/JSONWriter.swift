@@ -30,6 +30,19 @@ public final class JSONWriter {
     /// Empties the buffer, keeping its capacity.
     public func reset() { count = 0 }
 
+    /// Puts what was written from `start` on in double quotes, unless it is a string already. For values
+    /// whose text needs no escaping (numbers, and JSON written without quotes inside).
+    public func quote(from start: Int) {
+        precondition(start >= 0 && start <= count, "quote beyond what was written")
+        guard start == count || storage[start] != UInt8(ascii: "\"") else { return }
+        reserve(2)
+        UnsafeMutableRawPointer(storage + start + 1).copyMemory(from: storage + start, byteCount: count - start)  // may overlap: memmove
+        storage[start] = UInt8(ascii: "\"")
+        count += 1
+        storage[count] = UInt8(ascii: "\"")
+        count += 1
+    }
+
     /// Drops what was written after the first `length` bytes (a message that failed halfway).
     public func truncate(to length: Int) {
         precondition(length >= 0 && length <= count, "truncate beyond what was written")

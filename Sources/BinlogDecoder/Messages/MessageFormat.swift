@@ -10,23 +10,27 @@ public enum MessageFormat: Sendable, Equatable, CustomStringConvertible {
     /// `gtid`, `server_id`, `primary_key`, `primary_key_columns`); `snapshotAsInsert`: snapshot rows as plain
     /// `insert`s without `bootstrap-start`/`bootstrap-complete` (Flink's `maxwell-json` reads no others).
     case maxwell(details: Bool, snapshotAsInsert: Bool)
+    /// Canal's flat message (`CanalMessageEncoder`), one row per message.
+    case canal
 
     public var description: String {
         switch self {
         case .binlogo: return "binlogo"
         case .debezium: return "debezium"
         case .maxwell: return "maxwell"
+        case .canal: return "canal"
         }
     }
 
     /// The values' encoding: Debezium's readers (Flink's `debezium-json`) want TIMESTAMP with a space and
     /// no zone, a JSON column as text and a SET as one string; Maxwell writes TIMESTAMP the same way, and
-    /// JSON and SET as binlogo does (`Docs/types.md`).
+    /// JSON and SET as binlogo does; Canal writes every value as a string (`Docs/types.md`).
     public var valueStyle: ValueStyle {
         switch self {
         case .binlogo: return .binlogo
         case .debezium: return ValueStyle(timestampWithSpace: true, jsonAsText: true, setAsText: true)
         case .maxwell: return ValueStyle(timestampWithSpace: true)
+        case .canal: return CanalMessageEncoder.style
         }
     }
 }

@@ -207,7 +207,9 @@ public final class RowsEvent: Sendable {
                             let start = Int(cell.start)
                             let value = UnsafeRawBufferPointer(rebasing: bytes.buffer[start..<(start + Int(cell.length))])
                             do throws(EventFailure) {
+                                let start = writer.count
                                 try ColumnValueWriter.write(value, kind: kinds[column], table: table, column: column, style: style, to: writer)
+                                if style.allAsText { writer.quote(from: start) }
                             } catch {
                                 failure = (column, error.reason)
                                 return
@@ -237,7 +239,9 @@ public final class RowsEvent: Sendable {
         }
         let value = UnsafeRawBufferPointer(rebasing: bytes.buffer[Int(cell.start)..<(Int(cell.start) + Int(cell.length))])
         do throws(EventFailure) {
+            let start = writer.count
             try ColumnValueWriter.write(value, kind: table.kinds[column], table: table, column: column, style: style, to: writer)
+            if style.allAsText { writer.quote(from: start) }
         } catch {
             throw BinlogDecodingError(binlogFile: binlogFile, position: position, eventType: eventType,
                                       table: table.qualifiedName, column: table.columnName(column),

@@ -9,11 +9,14 @@ public struct ValueStyle: Sendable, Equatable {
     public var jsonAsText: Bool
     /// SET as one string of its members joined by commas (as MySQL prints it), rather than an array.
     public var setAsText: Bool
+    /// Every value as a JSON string (Canal's): numbers and the rest written as they are, in quotes.
+    public var allAsText: Bool
 
-    public init(timestampWithSpace: Bool = false, jsonAsText: Bool = false, setAsText: Bool = false) {
+    public init(timestampWithSpace: Bool = false, jsonAsText: Bool = false, setAsText: Bool = false, allAsText: Bool = false) {
         self.timestampWithSpace = timestampWithSpace
         self.jsonAsText = jsonAsText
         self.setAsText = setAsText
+        self.allAsText = allAsText
     }
 
     /// binlogo's own format.

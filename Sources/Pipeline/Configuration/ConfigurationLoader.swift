@@ -181,7 +181,7 @@ public enum ConfigurationLoader {
             format: format)
     }
 
-    /// `output.format` (`binlogo`, `debezium` or `maxwell`) and its settings: `tombstones` (debezium),
+    /// `output.format` (`binlogo`, `debezium`, `maxwell` or `canal`) and its settings: `tombstones` (debezium),
     /// `details` and `snapshot_as_insert` (maxwell).
     static func parseFormat(_ output: ConfigNode) throws(ConfigurationError) -> MessageFormat {
         let keys = try output.mapping(allowed: outputKeys)
@@ -197,8 +197,10 @@ public enum ConfigurationLoader {
             return .debezium(tombstones: try keys["tombstones"]?.bool() ?? true)
         case "maxwell":
             return .maxwell(details: try keys["details"]?.bool() ?? false, snapshotAsInsert: try keys["snapshot_as_insert"]?.bool() ?? false)
+        case "canal":
+            return .canal
         default:
-            throw keys["format"]!.error("format \(name) is binlogo, debezium or maxwell")
+            throw keys["format"]!.error("format \(name) is binlogo, debezium, maxwell or canal")
         }
     }
 
@@ -310,7 +312,8 @@ public enum ConfigurationLoader {
         do { mode = try MessageKeyMode(parsing: try node.string()) } catch let error as MessageKeyMode.Invalid {
             throw node.error(error.description)
         } catch { throw node.error("\(error)") }
-        if format != .binlogo, mode != .primaryKey {
+        // Debezium's and Maxwell's keys are part of their format; Canal's messages have none, binlogo's serve.
+        if format != .binlogo, format != .canal, mode != .primaryKey {
             throw node.error("format \(format) keys each row by its primary key, as \(format.description.capitalized) does; remove key: \(mode)")
         }
         return mode
