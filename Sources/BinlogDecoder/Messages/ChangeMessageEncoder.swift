@@ -84,10 +84,7 @@ public enum ChangeMessageEncoder {
             if !first { writer.byte(UInt8(ascii: ",")) }
             first = false
             table.writeKey(column, to: writer)
-            if try !event.writeValue(row: row, image: image, column: column, to: writer),
-               try !event.writeValue(row: row, image: .before, column: column, to: writer) {
-                writer.null()
-            }
+            try event.writeKeyValue(row: row, image: image, column: column, to: writer)
         }
         writer.byte(UInt8(ascii: "}"))
     }

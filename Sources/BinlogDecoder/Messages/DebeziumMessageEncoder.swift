@@ -11,6 +11,9 @@
 /// A row's key is its primary key as an object (`{"id":1}`, `ChangeMessageEncoder.writePrimaryKey`). DDL
 /// becomes Debezium's schema change event (`writeSchemaChange`).
 public enum DebeziumMessageEncoder {
+    /// What Flink's `debezium-json` reads: TIMESTAMP with a space and no zone, JSON as text, SET as one string.
+    static let style = ValueStyle(timestampWithSpace: true, jsonAsText: true, setAsText: true)
+
     /// What every message's `source` block says beside the change's own place.
     public struct Origin: Sendable {
         /// `source.version`: binlogo's version.
@@ -35,7 +38,6 @@ public enum DebeziumMessageEncoder {
         let table = event.table
         let kind = split ?? event.kind
         let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
-        let style = MessageFormat.debezium(tombstones: true).valueStyle
         writer.raw("{\"before\":")
         if kind == .update || kind == .delete {
             try event.writeImage(row: row, image: .before, excluded: excluded, style: style, to: writer)

@@ -9,13 +9,15 @@
 /// through `primary_key_columns` only with `details`; `old` only on updates, with the changed columns.
 /// A row's key is Maxwell's: `{"database":…,"table":…,"pk.id":1}` (`writeKey`).
 public enum MaxwellMessageEncoder {
+    /// TIMESTAMP as Maxwell writes it (with a space, in UTC); the rest as binlogo's format.
+    static let style = ValueStyle(timestampWithSpace: true)
+
     public static func writeRow(_ event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement, context: MessageContext,
                                 details: Bool, snapshotAsInsert: Bool, split: RowsEvent.Kind? = nil,
                                 to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let kind = split ?? event.kind
         let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
-        let style = MessageFormat.maxwell(details: details, snapshotAsInsert: snapshotAsInsert).valueStyle
         writer.raw("{\"database\":")
         writer.string(table.database)
         writer.raw(",\"table\":")
@@ -49,10 +51,7 @@ public enum MaxwellMessageEncoder {
                 writer.raw(",\"primary_key\":[")
                 for (index, column) in keyColumns.enumerated() {
                     if index > 0 { writer.byte(UInt8(ascii: ",")) }
-                    if try !event.writeValue(row: row, image: image, column: column, style: style, to: writer),
-                       try !event.writeValue(row: row, image: .before, column: column, style: style, to: writer) {
-                        writer.null()
-                    }
+                    try event.writeKeyValue(row: row, image: image, column: column, style: style, to: writer)
                 }
                 writer.raw("],\"primary_key_columns\":[")
                 for (index, column) in keyColumns.enumerated() {
@@ -91,7 +90,6 @@ public enum MaxwellMessageEncoder {
         let table = event.table
         let keyColumns = table.primaryKey.filter { excluded?.contains(table.columnName($0)) != true }
         guard !keyColumns.isEmpty else { return false }
-        let style = MessageFormat.maxwell(details: false, snapshotAsInsert: false).valueStyle
         writer.raw("{\"database\":")
         writer.string(table.database)
         writer.raw(",\"table\":")
@@ -101,10 +99,7 @@ public enum MaxwellMessageEncoder {
             var name = table.columnName(column)
             name.withUTF8 { writer.stringContent(utf8: UnsafeRawBufferPointer($0)) }
             writer.raw("\":")
-            if try !event.writeValue(row: row, image: image, column: column, style: style, to: writer),
-               try !event.writeValue(row: row, image: .before, column: column, style: style, to: writer) {
-                writer.null()
-            }
+            try event.writeKeyValue(row: row, image: image, column: column, style: style, to: writer)
         }
         writer.byte(UInt8(ascii: "}"))
         return true

@@ -21,16 +21,4 @@ public enum MessageFormat: Sendable, Equatable, CustomStringConvertible {
         case .canal: return "canal"
         }
     }
-
-    /// The values' encoding: Debezium's readers (Flink's `debezium-json`) want TIMESTAMP with a space and
-    /// no zone, a JSON column as text and a SET as one string; Maxwell writes TIMESTAMP the same way, and
-    /// JSON and SET as binlogo does; Canal writes every value as a string (`Docs/types.md`).
-    public var valueStyle: ValueStyle {
-        switch self {
-        case .binlogo: return .binlogo
-        case .debezium: return ValueStyle(timestampWithSpace: true, jsonAsText: true, setAsText: true)
-        case .maxwell: return ValueStyle(timestampWithSpace: true)
-        case .canal: return CanalMessageEncoder.style
-        }
-    }
 }

@@ -250,6 +250,16 @@ public final class RowsEvent: Sendable {
         return true
     }
 
+    /// Writes a key column's value from `image`, or from the before image where the after image leaves the
+    /// column out (MINIMAL row images log an UPDATE's unchanged key there only), or `null` when neither has it.
+    public func writeKeyValue(row: Int, image: Image, column: Int, style: ValueStyle = .binlogo,
+                              to writer: JSONWriter) throws(BinlogDecodingError) {
+        if try !writeValue(row: row, image: image, column: column, style: style, to: writer),
+           try !writeValue(row: row, image: .before, column: column, style: style, to: writer) {
+            writer.null()
+        }
+    }
+
     /// Writes `,"json_diffs":{"column":[{"op":…,"path":…,"value":…},…],…}` for the row's columns whose new
     /// JSON document is not known (see `unappliedJSONDiffs`), leaving out `excluded` names; writes nothing
     /// when the row has none.

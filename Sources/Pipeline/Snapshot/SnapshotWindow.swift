@@ -204,10 +204,7 @@ struct SnapshotWindow {
         writer.reset()
         for column in columns {
             writer.byte(UInt8(ascii: ","))
-            if try !event.writeValue(row: row, image: image, column: column, to: writer),
-               try !event.writeValue(row: row, image: .before, column: column, to: writer) {
-                writer.null()
-            }
+            try event.writeKeyValue(row: row, image: image, column: column, to: writer)
         }
         return writer.bytes
     }
