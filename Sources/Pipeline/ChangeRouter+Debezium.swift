@@ -13,13 +13,8 @@ extension ChangeRouter {
             let route = self.route(for: event.table)
             let keyChanged = event.kind == .update && primaryKeyChanged(event, row: row, route: route)
             for split in keyChanged ? [RowsEvent.Kind.delete, .insert] : [nil] {
-                var rowPlacement = placement
-                if split == .delete {
-                    rowPlacement.isLastInTransaction = false
-                    rowPlacement.xid = nil
-                }
                 writer.reset()
-                try DebeziumMessageEncoder.writeRow(event, row: row, placement: rowPlacement, context: context, origin: origin, split: split,
+                try DebeziumMessageEncoder.writeRow(event, row: row, placement: placement, context: context, origin: origin, split: split,
                                                     processedAt: processedAt, to: writer)
                 let kind = split ?? event.kind
                 keyWriter.reset()
