@@ -79,7 +79,7 @@ public enum CanalMessageEncoder {
         let table = event.table
         let excluded = description.excluded
         writer.raw("{\"data\":[")
-        try event.writeImage(row: row, image: event.kind == .delete ? .before : .after, excluded: excluded, style: style, to: writer)
+        try event.writeImage(row: row, image: event.kind == .delete ? .before : .after, excluded: excluded, style: style, onlyChanged: false, to: writer)
         writer.raw("],\"database\":")
         writer.string(table.database)
         writeCommon(placement: placement, position: event.position, processedAt: processedAt, isDDL: false, to: writer)

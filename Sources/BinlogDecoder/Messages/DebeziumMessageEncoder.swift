@@ -40,7 +40,7 @@ public enum DebeziumMessageEncoder {
         let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
         writer.raw("{\"before\":")
         if kind == .update || kind == .delete {
-            try event.writeImage(row: row, image: .before, excluded: excluded, style: style, to: writer)
+            try event.writeImage(row: row, image: .before, excluded: excluded, style: style, onlyChanged: false, to: writer)
         } else {
             writer.null()
         }
@@ -48,7 +48,7 @@ public enum DebeziumMessageEncoder {
         if kind == .delete {
             writer.null()
         } else {
-            try event.writeImage(row: row, image: .after, excluded: excluded, style: style, to: writer)
+            try event.writeImage(row: row, image: .after, excluded: excluded, style: style, onlyChanged: false, to: writer)
         }
         writeSource(origin: origin, placement: placement, snapshot: kind == .read, database: table.database, table: table.table,
                     file: event.binlogFile, position: event.position, row: row, to: writer)

@@ -62,7 +62,7 @@ public enum MaxwellMessageEncoder {
             }
         }
         writer.raw(",\"data\":")
-        try event.writeImage(row: row, image: kind == .delete ? .before : .after, excluded: excluded, style: style, to: writer)
+        try event.writeImage(row: row, image: kind == .delete ? .before : .after, excluded: excluded, style: style, onlyChanged: false, to: writer)
         if kind == .update {
             writer.raw(",\"old\":")
             try event.writeImage(row: row, image: .before, excluded: excluded, style: style, onlyChanged: true, to: writer)

@@ -41,6 +41,15 @@ enum ColumnValueWriter {
     /// Writes the value whose data is `value` (as delimited by `extent`) of column `column` of `table`.
     static func write(_ value: UnsafeRawBufferPointer, kind: ValueKind, table: TableMap, column: Int, style: ValueStyle = .binlogo,
                       to writer: JSONWriter) throws(EventFailure) {
+        guard style.allAsText else { return try writeJSON(value, kind: kind, table: table, column: column, style: style, to: writer) }
+        let start = writer.count
+        try writeJSON(value, kind: kind, table: table, column: column, style: style, to: writer)
+        writer.quote(from: start)
+    }
+
+    /// The value as its JSON type (number, string, array, object).
+    private static func writeJSON(_ value: UnsafeRawBufferPointer, kind: ValueKind, table: TableMap, column: Int, style: ValueStyle,
+                                  to writer: JSONWriter) throws(EventFailure) {
         switch kind {
         case .null:
             writer.null()
