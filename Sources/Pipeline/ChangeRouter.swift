@@ -204,7 +204,7 @@ public final class ChangeRouter {
             topic: table.map { topic.topic(pipeline: pipeline, database: database, table: $0) }
                 ?? topic.databaseTopic(pipeline: pipeline, database: database),
             keyPrefix: prefix.bytes,
-            excluded: context.excludedColumns.isEmpty ? nil : context.excludedColumns[qualifiedName],
+            excluded: context.excluded(in: qualifiedName),
             headers: [("pipeline", Array(pipeline.utf8)), ("database", Array(database.utf8)), ("table", Array((table ?? "").utf8))])
         routes[qualifiedName] = made
         return made

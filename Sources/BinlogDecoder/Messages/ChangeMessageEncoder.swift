@@ -36,7 +36,7 @@ public enum ChangeMessageEncoder {
                                 split: RowsEvent.Kind? = nil, to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let kind = split ?? event.kind
-        let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
+        let excluded = context.excluded(in: table.qualifiedName)
         writer.raw("{\"head\":{\"type\":\"")
         writer.raw(kind.rawValue)
         writer.raw("\",\"time\":")

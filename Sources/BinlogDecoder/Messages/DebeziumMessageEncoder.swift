@@ -37,7 +37,7 @@ public enum DebeziumMessageEncoder {
                                 to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let kind = split ?? event.kind
-        let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
+        let excluded = context.excluded(in: table.qualifiedName)
         writer.raw("{\"before\":")
         if kind == .update || kind == .delete {
             try event.writeImage(row: row, image: .before, excluded: excluded, style: style, onlyChanged: false, to: writer)

@@ -17,7 +17,7 @@ public enum MaxwellMessageEncoder {
                                 to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let kind = split ?? event.kind
-        let excluded = context.excludedColumns.isEmpty ? nil : context.excludedColumns[table.qualifiedName]
+        let excluded = context.excluded(in: table.qualifiedName)
         writer.raw("{\"database\":")
         writer.string(table.database)
         writer.raw(",\"table\":")
