@@ -37,7 +37,7 @@ import Testing
 
     /// SHOW BINLOG EVENTS from `start`: (position, type, end position, info) per event.
     static func serverEvents(_ connection: MySQLConnection, from start: BinlogReplicationStream.Start) throws -> [(position: UInt64, type: String, end: UInt64, info: String)] {
-        try connection.query("SHOW BINLOG EVENTS IN '\(start.file)' FROM \(start.position)").map { row in
+        try connection.serverBinlogEvents(in: start.file, from: start.position).map { row in
             (UInt64(row[1] ?? "") ?? 0, row[2] ?? "", UInt64(row[4] ?? "") ?? 0, row[5] ?? "")
         }
     }

@@ -205,7 +205,7 @@ struct CatalogueTable: Sendable {
     private func payloadEvents(on database: TestDatabase, from start: BinlogReplicationStream.Start) throws -> Int {
         var payloadEnd: String?
         var holdingThisTable: Set<String> = []
-        for row in try database.sandbox.connect().query("SHOW BINLOG EVENTS IN '\(start.file)' FROM \(start.position)") {
+        for row in try database.sandbox.connect().serverBinlogEvents(in: start.file, from: start.position) {
             if row[2] == "Transaction_payload" {
                 payloadEnd = row[4]
             } else if let end = payloadEnd, row[1] == end, row[4] == end {

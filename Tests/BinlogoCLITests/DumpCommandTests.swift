@@ -60,7 +60,7 @@ import Testing
 
         // From the start of the update's transaction (its GTID event, as the server lists it), only the update and the delete.
         let updatePosition = (heads[3]["position"] as! [String: Any])["binlog_position"] as! Int
-        let events = try sandbox.connect().query("SHOW BINLOG EVENTS IN '\(fixture.name)'")
+        let events = try sandbox.connect().serverBinlogEvents(in: fixture.name)
         let transactionStart = try #require(events.compactMap { row -> Int? in
             guard row[2] == "Gtid", let position = row[1].flatMap({ Int($0) }), position < updatePosition else { return nil }
             return position
@@ -95,7 +95,7 @@ import Testing
         #expect(throws: MySQLError.self) {
             try connection.execute("INSERT INTO notes WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100) SELECT n, REPEAT('x', 400) FROM s")
         }
-        let events = try connection.query("SHOW BINLOG EVENTS IN '\(file)'")
+        let events = try connection.serverBinlogEvents(in: file)
         let payload = try #require(events.first { $0[2] == "Transaction_payload" }?[1].flatMap { Int($0) })
         let incident = try #require(events.first { $0[2] == "Incident" }?[1].flatMap { Int($0) })
         let path = URL(fileURLWithPath: sandbox.directory).appendingPathComponent("data/\(file)").path

@@ -24,7 +24,7 @@ import Testing
         let path = sandbox.directory + "/data/" + file
 
         // The server's list of the file's events: the last rows event is the one to damage.
-        let events = try connection.query("SHOW BINLOG EVENTS IN '\(file)'")
+        let events = try connection.serverBinlogEvents(in: file)
         let lastRows = try #require(events.last { $0[2] == "Write_rows_v1" || $0[2] == "Write_rows" })
         let damagedAt = try #require(lastRows[1].flatMap { Int($0) })
         let insertedBefore = events.filter { ($0[2] ?? "").hasPrefix("Write_rows") && Int($0[1] ?? "") ?? .max < damagedAt }.count

@@ -14,7 +14,7 @@ import Testing
         try connection.execute("INSERT INTO t VALUES (1), (2)")
         let end = try connection.currentBinlogPosition()
         // The server's own list of where events start in that file.
-        let boundaries = try connection.query("SHOW BINLOG EVENTS IN '\(end.file)'").compactMap { $0[1].flatMap { UInt32($0) } }
+        let boundaries = try connection.serverBinlogEvents(in: end.file).compactMap { $0[1].flatMap { UInt32($0) } }
         let boundary = try #require(boundaries.last { $0 > 4 })
         #expect(!boundaries.contains(boundary + 1))
 

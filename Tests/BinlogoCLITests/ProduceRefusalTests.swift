@@ -19,7 +19,7 @@ import Testing
     /// its events (other tests write to the same binlog: the rows event is the one after `table`'s table map).
     private func rowsEventPosition(after start: (file: String, position: UInt32), table: String,
                                    connection: MySQLConnection) throws -> String {
-        let events = try connection.query("SHOW BINLOG EVENTS IN '\(start.file)' FROM \(start.position)")
+        let events = try connection.serverBinlogEvents(in: start.file, from: start.position)
         let tableMap = try #require(events.firstIndex { ($0[2] ?? "") == "Table_map" && ($0[5] ?? "").hasSuffix("(\(table))") })
         let rows = try #require(events[tableMap...].first { ($0[2] ?? "").hasPrefix("Write_rows") })
         return "\(start.file):\(rows[1] ?? "")"

@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct MySQLEventSourceTests {
     /// SHOW BINLOG EVENTS of `file`: (position, type, end position, info).
     private func serverEvents(_ connection: MySQLConnection, _ file: String) throws -> [(position: UInt64, type: String, end: UInt64, info: String)] {
-        try connection.query("SHOW BINLOG EVENTS IN '\(file)'").map { row in
+        try connection.serverBinlogEvents(in: file).map { row in
             (UInt64(row[1] ?? "") ?? 0, row[2] ?? "", UInt64(row[4] ?? "") ?? 0, row[5] ?? "")
         }
     }
