@@ -13,7 +13,7 @@ extension ChangeRouter {
             let route = self.route(for: event.table)
             writer.reset()
             try CanalMessageEncoder.writeRow(event, row: row, placement: placement, description: canalDescription(of: event.table, route: route),
-                                             processedAt: processedAt, to: writer)
+                                             style: valueStyle, processedAt: processedAt, to: writer)
             let hasKey = try writeRowKey(event, row: row, image: event.kind == .delete ? .before : .after, route: route, to: keyWriter)
             batch.append(OutgoingMessage(
                 topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey), keyLength: hasKey ? keyWriter.count : nil,

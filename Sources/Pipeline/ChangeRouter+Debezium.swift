@@ -5,29 +5,32 @@ import KafkaOutput
 extension ChangeRouter {
     /// `change` as Debezium's MySQL connector would publish it: an UPDATE that changes the primary key as a
     /// delete (old key), a tombstone and a create (new key); a delete followed by a tombstone.
-    func debeziumMessages(for change: Change, tombstones: Bool, token: () -> UInt64,
+    func debeziumMessages(for change: Change, options: DebeziumFormatOptions, token: () -> UInt64,
                           into batch: inout [OutgoingMessage]) throws(BinlogDecodingError) {
-        let processedAt = UInt64(Date().timeIntervalSince1970 * 1000)
+        let processedAt = UInt64(Date().timeIntervalSince1970 * 1_000_000)
         switch change {
         case let .row(event, row, placement):
             let route = self.route(for: event.table)
             let keyChanged = event.kind == .update && primaryKeyChanged(event, row: row, route: route)
             for split in keyChanged ? [RowsEvent.Kind.delete, .insert] : [nil] {
                 writer.reset()
-                try DebeziumMessageEncoder.writeRow(event, row: row, placement: placement, context: context, origin: origin, split: split,
-                                                    processedAt: processedAt, to: writer)
                 let kind = split ?? event.kind
+                let transaction = options.transactionMetadata && kind != .read
+                    ? debeziumTransaction.next(table: event.table.qualifiedName, placement: placement, file: event.binlogFile) : nil
+                try DebeziumMessageEncoder.writeRow(event, row: row, placement: placement, context: context, origin: origin,
+                                                    style: valueStyle, transaction: transaction, split: split,
+                                                    processedAt: processedAt, to: writer)
                 keyWriter.reset()
                 let hasKey = !event.table.primaryKey.isEmpty
                 if hasKey {
                     try ChangeMessageEncoder.writePrimaryKey(event, row: row, image: kind == .delete ? .before : .after,
-                                                             excluded: route.excluded, to: keyWriter)
+                                                             excluded: route.excluded, style: valueStyle, to: keyWriter)
                 }
                 let messageHeaders = headers ? messageHeaders(type: kind.rawValue, route: route, qualifiedName: event.table.qualifiedName,
                                                               file: event.binlogFile, position: event.position, gtid: placement.gtid) : []
                 batch.append(OutgoingMessage(topic: route.topic, keyAndValue: joinedKeyAndValue(hasKey: hasKey),
                                              keyLength: hasKey ? keyWriter.count : nil, headers: messageHeaders, token: token()))
-                if kind == .delete, tombstones, hasKey {
+                if kind == .delete, options.tombstones, hasKey {
                     batch.append(.tombstone(topic: route.topic, key: keyWriter.bytes, headers: messageHeaders, token: token()))
                 }
             }

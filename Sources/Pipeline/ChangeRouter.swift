@@ -18,6 +18,10 @@ public final class ChangeRouter {
     /// The messages' shape: binlogo's here; Debezium's, Maxwell's and Canal's in `ChangeRouter+Debezium.swift`,
     /// `ChangeRouter+Maxwell.swift` and `ChangeRouter+Canal.swift`.
     public let format: MessageFormat
+    /// How the format writes the row images' values (`output.values`).
+    let valueStyle: ValueStyle
+    /// With Debezium's transaction metadata: each row's place in its transaction.
+    var debeziumTransaction = DebeziumTransactionOrder()
     public var context: MessageContext {
         didSet { routes.removeAll() }
     }
@@ -72,6 +76,12 @@ public final class ChangeRouter {
                 context: MessageContext, logger: Logger? = nil) {
         self.logger = logger
         self.format = format
+        self.valueStyle = switch format {
+        case .binlogo: .binlogo
+        case .debezium(let options): options.style
+        case .maxwell(let options): options.style
+        case .canal(let options): options.style
+        }
         self.origin = DebeziumMessageEncoder.Origin(version: BinlogoVersion.current, name: pipeline)
         self.pipeline = pipeline
         self.topic = topic
@@ -84,9 +94,8 @@ public final class ChangeRouter {
     public func messages(for change: Change, token: () -> UInt64, into batch: inout [OutgoingMessage]) throws(BinlogDecodingError) {
         switch format {
         case .binlogo: break
-        case .debezium(let tombstones): return try debeziumMessages(for: change, tombstones: tombstones, token: token, into: &batch)
-        case let .maxwell(details, snapshotAsInsert):
-            return try maxwellMessages(for: change, details: details, snapshotAsInsert: snapshotAsInsert, token: token, into: &batch)
+        case .debezium(let options): return try debeziumMessages(for: change, options: options, token: token, into: &batch)
+        case .maxwell(let options): return try maxwellMessages(for: change, options: options, token: token, into: &batch)
         case .canal: return try canalMessages(for: change, token: token, into: &batch)
         }
         switch change {
@@ -116,8 +125,10 @@ public final class ChangeRouter {
         writer.reset()
         switch format {
         case .binlogo: ChangeMessageEncoder.writeSnapshotMarker(marker, timestamp: timestamp, context: context, to: writer)
-        case .debezium, .maxwell(_, snapshotAsInsert: true), .canal: return nil
-        case .maxwell: MaxwellMessageEncoder.writeBootstrapMarker(marker, timestamp: timestamp, to: writer)
+        case .debezium, .canal: return nil
+        case .maxwell(let options):
+            if options.snapshotAsInsert { return nil }
+            MaxwellMessageEncoder.writeBootstrapMarker(marker, timestamp: timestamp, to: writer)
         }
         let token = token()
         return tableMessage(route: route, database: marker.database, qualifiedName: qualifiedName, type: marker.kind.rawValue,

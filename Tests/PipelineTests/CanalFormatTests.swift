@@ -11,7 +11,7 @@ import Testing
 @Suite struct CanalFormatTests {
     @Test func rowChangesAreCanalFlatMessages() throws {
         let began = UInt64(Date().timeIntervalSince1970 * 1000)
-        let harness = try PipelineHarness(prefix: "canal", partitions: 1) { $0.format = .canal }
+        let harness = try PipelineHarness(prefix: "canal", partitions: 1) { $0.format = .canal(CanalFormatOptions()) }
         let connection = try harness.database.connect()
         try connection.execute(ItemsWorkload.createTable)
         try harness.start()
@@ -61,18 +61,47 @@ import Testing
         #expect(values[0]["old"] is NSNull && values[4]["old"] is NSNull)
         #expect(((values[4]["data"] as? [[String: Any]])?.first?["name"] as? String) == "Tee", "a delete's data is the row deleted")
 
-        // The column types.
-        let isMySQL = try ServerFlavor.underTest == .mysql
-        let mysqlType = try #require(values[0]["mysqlType"] as? [String: String])
-        #expect(mysqlType == ["id": "int", "name": "varchar", "price": "decimal(8,2)", "seen": "timestamp(3)", "tags": "set('a','b','c')",
-                              "doc": isMySQL ? "json" : "longtext"])
-        let sqlType = try #require(values[0]["sqlType"] as? [String: Int])
-        #expect(sqlType == ["id": 4, "name": 12, "price": 3, "seen": 93, "tags": -7, "doc": isMySQL ? 12 : 2005])
+        try expectItemsColumnTypes(values[0])
 
         let ddl = values[5]
         #expect(ddl["isDdl"] as? Bool == true && (ddl["sql"] as? String)?.contains("ADD COLUMN note") == true)
         #expect(ddl["data"] is NSNull && ddl["mysqlType"] is NSNull && ddl["table"] as? String == "items")
         // The column types follow the ALTER.
         #expect((values[6]["mysqlType"] as? [String: String])?["note"] == "varchar" && (values[6]["sqlType"] as? [String: Int])?["note"] == 12)
+    }
+
+    /// On the servers' default `binlog_row_metadata` (MariaDB NO_LOG, MySQL MINIMAL, with MySQL's GTIDs off too), the
+    /// column names, types and primary key come from information_schema: the same messages as with FULL.
+    @Test func columnTypesAndKeysOnTheServersDefaults() throws {
+        let flavor = try ServerFlavor.underTest
+        let sandbox = try SandboxServer.start(flavor, options: flavor == .mysql
+            ? ["--binlog-row-metadata=MINIMAL", "--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"] : ["--binlog-row-metadata=NO_LOG"])
+        defer { try? sandbox.stop() }
+        #expect(try sandbox.connect().queryValue("SELECT @@global.binlog_row_metadata") == (flavor == .mysql ? "MINIMAL" : "NO_LOG"))
+        let harness = try PipelineHarness(prefix: "canaldefaults", sandbox: sandbox, partitions: 1) { $0.format = .canal(CanalFormatOptions()) }
+        let connection = try harness.database.connect()
+        try connection.execute(ItemsWorkload.createTable)
+        try harness.start()
+        defer { harness.runner.stop() }
+        let row = try ItemsWorkload.run(on: harness.database, connection)
+        #expect(try harness.waitForCheckpointAtEnd())
+        let values = try PipelineHarness.values(try harness.messages())
+        #expect(values.map { $0["type"] as? String } == ["INSERT", "INSERT", "UPDATE", "UPDATE", "DELETE"])
+        #expect(values.allSatisfy { $0["pkNames"] as? [String] == ["id"] })
+        #expect(values.allSatisfy { flavor == .mariadb || $0["gtid"] as? String == "" }, "no GTID: not MySQL's ANONYMOUS")
+        for value in values { try expectItemsColumnTypes(value) }
+        let created = try #require((values[0]["data"] as? [[String: Any]])?.first)
+        #expect(created["price"] as? String == row[0] && created["seen"] as? String == row[1] && created["tags"] as? String == row[2])
+        #expect((values[2]["old"] as? [NSDictionary])?.first == ["name": "Kaffee ☕", "price": "4.50"] as NSDictionary)
+    }
+
+    /// `mysqlType` and `sqlType` of `ItemsWorkload`'s table, as Canal gives them.
+    private func expectItemsColumnTypes(_ value: [String: Any]) throws {
+        let isMySQL = try ServerFlavor.underTest == .mysql
+        let mysqlType = try #require(value["mysqlType"] as? [String: String])
+        #expect(mysqlType == ["id": "int", "name": "varchar", "price": "decimal(8,2)", "seen": "timestamp(3)", "tags": "set('a','b','c')",
+                              "doc": isMySQL ? "json" : "longtext"])
+        let sqlType = try #require(value["sqlType"] as? [String: Int])
+        #expect(sqlType == ["id": 4, "name": 12, "price": 3, "seen": 93, "tags": -7, "doc": isMySQL ? 12 : 2005])
     }
 }

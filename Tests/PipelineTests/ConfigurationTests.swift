@@ -1,6 +1,7 @@
 import Foundation
 import KafkaOutput
 import MySQLSource
+import BinlogDecoder
 import Pipeline
 import TestBench
 import Testing
@@ -128,10 +129,27 @@ import Testing
               - name: maxwell
                 mysql: {user: u, server_id: 4}
                 output: {format: maxwell, details: true, snapshot_as_insert: true, stdout: {}}
+              - name: original
+                mysql: {user: u, server_id: 5}
+                output: {format: debezium, values: original, transaction_metadata: true, stdout: {}}
+              - name: strings
+                mysql: {user: u, server_id: 6}
+                output: {format: debezium, values: original, decimal_handling_mode: string, time_precision_mode: connect, stdout: {}}
+              - name: bytes
+                mysql: {user: u, server_id: 7}
+                output: {format: canal, values: original, stdout: {}}
+              - name: bits
+                mysql: {user: u, server_id: 8}
+                output: {format: maxwell, values: original, stdout: {}}
             """
         let pipelines = try pipelines(yaml)
-        #expect(pipelines.map(\.format) == [.binlogo, .debezium(tombstones: true), .debezium(tombstones: false),
-                                            .maxwell(details: true, snapshotAsInsert: true)])
+        #expect(pipelines.map(\.format) == [
+            .binlogo, .debezium(DebeziumFormatOptions(tombstones: true)), .debezium(DebeziumFormatOptions(tombstones: false)),
+            .maxwell(MaxwellFormatOptions(details: true, snapshotAsInsert: true)),
+            .debezium(DebeziumFormatOptions(transactionMetadata: true, values: .original(decimals: .precise, time: .adaptiveTimeMicroseconds))),
+            .debezium(DebeziumFormatOptions(values: .original(decimals: .string, time: .connect))),
+            .canal(CanalFormatOptions(values: .original)), .maxwell(MaxwellFormatOptions(values: .original)),
+        ])
         guard case .kafka(let kafka) = pipelines[1].output, case .stdout(let topic, _) = pipelines[2].output else {
             Issue.record("outputs"); return
         }
@@ -147,6 +165,14 @@ import Testing
         #expect(try error(pipeline + "{format: debezium, kafka: {brokers: [k], key: table}}").description
             .contains("format debezium keys each row by its primary key, as Debezium does; remove key: table"))
         #expect(try error(pipeline + "{format: debezium}").description.contains("give exactly one output: kafka or stdout"))
+        #expect(try error(pipeline + "{values: original, stdout: {}}").description.contains("values is a setting of format: debezium, maxwell or canal"))
+        #expect(try error(pipeline + "{format: canal, values: debezium, stdout: {}}").description.contains("debezium is not one of flink, original"))
+        #expect(try error(pipeline + "{format: debezium, decimal_handling_mode: string, stdout: {}}").description
+            .contains("add values: original, or remove them"))
+        #expect(try error(pipeline + "{format: debezium, values: original, decimal_handling_mode: exact, stdout: {}}").description
+            .contains("exact is not one of precise, string, double"))
+        #expect(try error(pipeline + "{format: maxwell, transaction_metadata: true, stdout: {}}").description
+            .contains("transaction_metadata is a setting of format: debezium"))
     }
 
     @Test func exactlyOnceSettings() throws {

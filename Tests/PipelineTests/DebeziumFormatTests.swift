@@ -12,7 +12,7 @@ import Testing
 @Suite struct DebeziumFormatTests {
     @Test func rowChangesHaveDebeziumsEnvelopeKeysAndTombstones() throws {
         let began = UInt64(Date().timeIntervalSince1970 * 1000)
-        let harness = try PipelineHarness(prefix: "debez", partitions: 1) { $0.format = .debezium(tombstones: true) }
+        let harness = try PipelineHarness(prefix: "debez", partitions: 1) { $0.format = .debezium(DebeziumFormatOptions(tombstones: true)) }
         let connection = try harness.database.connect()
         try connection.execute(ItemsWorkload.createTable)
         try harness.start()
@@ -30,8 +30,21 @@ import Testing
 
         let values = try messages.filter { !$0.hasNullValue }.map { try JSONSerialization.jsonObject(with: Data($0.value)) as! [String: Any] }
         try #require(values.count == 6)
-        #expect(values.allSatisfy { Set($0.keys) == ["before", "after", "source", "op", "ts_ms", "transaction"] })
+        #expect(values.allSatisfy { Set($0.keys) == ["before", "after", "source", "transaction", "op", "ts_ms", "ts_us", "ts_ns"] })
         #expect(values.allSatisfy { ($0["ts_ms"] as? UInt64).map { (began...ended).contains($0) } == true }, "ts_ms is when binlogo made it")
+        #expect(values.allSatisfy { ($0["ts_us"] as? UInt64).map { $0 / 1000 } == $0["ts_ms"] as? UInt64 })
+        #expect(values.allSatisfy { ($0["ts_ns"] as? UInt64).map { $0 / 1000 } == $0["ts_us"] as? UInt64 })
+        // In Debezium's order: each field found after the one before.
+        let order = ["before", "after", "source", "transaction", "op", "ts_ms", "ts_us", "ts_ns"]
+        let text = messages[0].valueText
+        var rest = text[...]
+        for field in order {
+            guard let found = rest.range(of: "\"\(field)\":") else {
+                Issue.record("\(field) is not after the fields before it: \(text)")
+                break
+            }
+            rest = text[found.upperBound...]
+        }
         #expect(values.allSatisfy { $0["transaction"] is NSNull })
 
         // The source block, against the server's own settings.
@@ -39,8 +52,9 @@ import Testing
         let gtidsOn = try ServerFlavor.underTest == .mariadb || connection.queryValue("SELECT @@global.gtid_mode") == "ON"
         for value in values {
             let source = try #require(value["source"] as? [String: Any])
-            #expect(Set(source.keys) == ["version", "connector", "name", "ts_ms", "snapshot", "db", "sequence", "table", "server_id",
-                                         "gtid", "file", "pos", "row", "thread", "query"])
+            #expect(Set(source.keys) == ["version", "connector", "name", "ts_ms", "snapshot", "db", "sequence", "ts_us", "ts_ns", "table",
+                                         "server_id", "gtid", "file", "pos", "row", "thread", "query"])
+            #expect(source["ts_us"] as? UInt64 == (source["ts_ms"] as? UInt64).map { $0 * 1000 })
             #expect(source["version"] as? String == BinlogoVersion.current && source["connector"] as? String == "mysql")
             #expect(source["name"] as? String == "debez" && source["snapshot"] as? String == "false")
             #expect(source["db"] as? String == harness.database.name && source["table"] as? String == "items")
@@ -73,7 +87,7 @@ import Testing
     }
 
     @Test func withoutTombstonesAndWithoutAPrimaryKey() throws {
-        let harness = try PipelineHarness(prefix: "debeznt", partitions: 1) { $0.format = .debezium(tombstones: false) }
+        let harness = try PipelineHarness(prefix: "debeznt", partitions: 1) { $0.format = .debezium(DebeziumFormatOptions(tombstones: false)) }
         let connection = try harness.database.connect()
         try connection.execute("CREATE TABLE plain (id INT PRIMARY KEY, v INT)")
         try connection.execute("CREATE TABLE keyless (v INT)")
@@ -93,7 +107,7 @@ import Testing
         let cluster = try KafkaMockProcess.shared()
         let pipeline = "debezddl\(UUID().uuidString.prefix(6).lowercased())"
         try cluster.control("create-topic \(pipeline) 1 1")
-        let harness = try PipelineHarness(prefix: pipeline, partitions: 1) { $0.format = .debezium(tombstones: true) }
+        let harness = try PipelineHarness(prefix: pipeline, partitions: 1) { $0.format = .debezium(DebeziumFormatOptions(tombstones: true)) }
         let connection = try harness.database.connect()
         try harness.start()
         defer { harness.runner.stop() }
@@ -111,7 +125,7 @@ import Testing
 
     @Test func snapshotRowsAreReadsWithoutMarkers() throws {
         let harness = try PipelineHarness(prefix: "debezsnap", partitions: 1) {
-            $0.format = .debezium(tombstones: true)
+            $0.format = .debezium(DebeziumFormatOptions(tombstones: true))
             $0.snapshot = SnapshotConfiguration(mode: .initial, chunkRows: 20)
         }
         let connection = try harness.database.connect()
@@ -128,6 +142,64 @@ import Testing
         let read = values.compactMap { $0["after"] as? [String: Any] }.map { "\($0["id"] ?? "")=\($0["v"] ?? "")" }
         #expect(read == expected)
         #expect(messages.map(\.keyText) == (1...50).map { "{\"id\":\($0)}" })
+    }
+
+    /// `transaction_metadata: true`: each row message names its transaction as the server logged it (the GTID,
+    /// or without GTIDs `file=…,pos=…` of its BEGIN, read from SHOW BINLOG EVENTS) and its place in it, per
+    /// table too; a key change counts as two messages, a tombstone as none; the next transaction starts over.
+    @Test(arguments: [true, false]) func transactionMetadataNumbersEachTransactionsMessages(gtids: Bool) throws {
+        let flavor = try ServerFlavor.underTest
+        guard gtids || flavor == .mysql else { return }  // MariaDB always logs GTIDs
+        let sandbox = gtids ? nil : try SandboxServer.start(.mysql, options: ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"])
+        defer { try? sandbox?.stop() }
+        let harness = try PipelineHarness(prefix: "debeztx", sandbox: sandbox, partitions: 1) {
+            $0.format = .debezium(DebeziumFormatOptions(transactionMetadata: true))
+        }
+        let connection = try harness.database.connect()
+        try connection.execute("CREATE TABLE a (id INT PRIMARY KEY)")
+        try connection.execute("CREATE TABLE b (id INT PRIMARY KEY)")
+        try harness.start()
+        defer { harness.runner.stop() }
+        let start = try connection.currentBinlogPosition()
+        try connection.execute("BEGIN")
+        try connection.execute("INSERT INTO a VALUES (1), (2)")
+        try connection.execute("INSERT INTO b VALUES (1)")
+        try connection.execute("UPDATE a SET id = 3 WHERE id = 1")
+        try connection.execute("COMMIT")
+        try connection.execute("INSERT INTO b VALUES (2)")
+        #expect(try harness.waitForCheckpointAtEnd())
+
+        // The server's identities of the transactions with rows of this database, in order: a GTID event's, else
+        // its BEGIN's place (other tests write to the same server meanwhile).
+        let events = try connection.serverBinlogEvents(in: start.file, from: start.position)
+        var identities: [String] = [], current = ""
+        for event in events {
+            let type = event[2] ?? "", info = event[5] ?? ""
+            if gtids, type == "Gtid" {
+                // MariaDB: "BEGIN GTID 0-1-7"; MySQL: "SET @@SESSION.GTID_NEXT= 'uuid:7'".
+                current = info.hasPrefix("BEGIN GTID ") ? String(info.dropFirst("BEGIN GTID ".count))
+                    : info.split(separator: "'").dropFirst().first.map(String.init) ?? ""
+            } else if !gtids, type == "Query", info == "BEGIN" {
+                current = "file=\(start.file),pos=\(event[1] ?? "")"
+            } else if type == "Table_map", info.contains("(\(harness.database.name).") || info.contains("`\(harness.database.name)`."),
+                      identities.last != current {
+                identities.append(current)
+            }
+        }
+        try #require(identities.count == 2, "\(events)")
+
+        let values = try PipelineHarness.values(try harness.messages().filter { !$0.hasNullValue })
+        let table = { (value: [String: Any]) in (value["source"] as? [String: Any])?["table"] as? String }
+        let a = values.filter { table($0) == "a" }, b = values.filter { table($0) == "b" }
+        let transaction = { (value: [String: Any]) -> String in
+            let block = value["transaction"] as? [String: Any] ?? [:]
+            return "\(block["id"] ?? "-") \(block["total_order"] ?? "-") \(block["data_collection_order"] ?? "-")"
+        }
+        let (first, second) = (identities[0], identities[1])
+        #expect(a.map(transaction) == ["\(first) 1 1", "\(first) 2 2", "\(first) 4 3", "\(first) 5 4"], "\(a.map(transaction))")
+        #expect(b.map(transaction) == ["\(first) 3 1", "\(second) 1 1"], "\(b.map(transaction))")
+        let sourceGTIDs = Set(values.map { "\((($0["source"] as? [String: Any])?["gtid"]) ?? "-")" })
+        #expect(sourceGTIDs == (gtids ? [first, second] : ["<null>"]), "source.gtid: \(sourceGTIDs)")
     }
 
     private func op(_ message: ConsumedMessage) -> String {

@@ -11,7 +11,7 @@ import Testing
 /// the values the server itself shows.
 @Suite struct MaxwellFormatTests {
     @Test func rowChangesHaveMaxwellsFieldsAndKeys() throws {
-        let harness = try PipelineHarness(prefix: "maxwell", partitions: 1) { $0.format = .maxwell(details: true, snapshotAsInsert: false) }
+        let harness = try PipelineHarness(prefix: "maxwell", partitions: 1) { $0.format = .maxwell(MaxwellFormatOptions(details: true, snapshotAsInsert: false)) }
         let connection = try harness.database.connect()
         try connection.execute(ItemsWorkload.createTable)
         try connection.execute("CREATE TABLE keyless (v INT)")
@@ -62,7 +62,7 @@ import Testing
     @Test func snapshotsAreBootstrapsOrInsertsForFlink() throws {
         for asInsert in [false, true] {
             let harness = try PipelineHarness(prefix: "maxwellsnap", partitions: 1) {
-                $0.format = .maxwell(details: false, snapshotAsInsert: asInsert)
+                $0.format = .maxwell(MaxwellFormatOptions(details: false, snapshotAsInsert: asInsert))
                 $0.snapshot = SnapshotConfiguration(mode: .initial, chunkRows: 20)
             }
             let connection = try harness.database.connect()

@@ -8,8 +8,6 @@
 ///
 /// Every value is a string, as Canal writes them; `old` holds an UPDATE's changed columns.
 public enum CanalMessageEncoder {
-    static let style = ValueStyle(timestampWithSpace: true, jsonAsText: true, setAsText: true, allAsText: true)
-
     /// What every row message of one table shares: `mysqlType` and `pkNames`…`sqlType`, rendered once.
     public struct TableDescription: Sendable {
         let qualifiedName: String
@@ -73,9 +71,11 @@ public enum CanalMessageEncoder {
 
     /// - Parameters:
     ///   - description: `event.table`'s (`TableDescription`, made once per table and kept while it `describes` the table).
+    ///   - style: `CanalFormatOptions.style`.
     ///   - processedAt: milliseconds since the epoch when binlogo made the message (`ts`).
     public static func writeRow(_ event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement,
-                                description: TableDescription, processedAt: UInt64, to writer: JSONWriter) throws(BinlogDecodingError) {
+                                description: TableDescription, style: ValueStyle, processedAt: UInt64,
+                                to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let excluded = description.excluded
         writer.raw("{\"data\":[")

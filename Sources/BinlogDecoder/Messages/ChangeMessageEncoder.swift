@@ -18,14 +18,19 @@ public enum ChangeMessageEncoder {
         public var isLastInTransaction: Bool
         public var timestamp: UInt32
         public var serverID: UInt32
+        /// Where in the row's binlog file its transaction began (`TransactionContext.transactionStart`). 32 bits, as
+        /// an event header's positions, so that the placement, copied with every row, keeps its size.
+        public var transactionStart: UInt32
 
-        public init(gtid: String, rowInTransaction: Int, xid: UInt64?, isLastInTransaction: Bool, timestamp: UInt32, serverID: UInt32) {
+        public init(gtid: String, rowInTransaction: Int, xid: UInt64?, isLastInTransaction: Bool, timestamp: UInt32, serverID: UInt32,
+                    transactionStart: UInt32 = 0) {
             self.gtid = gtid
             self.rowInTransaction = rowInTransaction
             self.xid = xid
             self.isLastInTransaction = isLastInTransaction
             self.timestamp = timestamp
             self.serverID = serverID
+            self.transactionStart = transactionStart
         }
     }
 
@@ -75,7 +80,7 @@ public enum ChangeMessageEncoder {
     /// was deleted), or the before image for key columns a MINIMAL after image leaves out. Excluded
     /// columns are left out here too.
     public static func writePrimaryKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image? = nil, excluded: Set<String>? = nil,
-                                       to writer: JSONWriter) throws(BinlogDecodingError) {
+                                       style: ValueStyle = .binlogo, to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let image = image ?? (event.kind == .delete ? .before : .after)
         writer.byte(UInt8(ascii: "{"))
@@ -84,7 +89,7 @@ public enum ChangeMessageEncoder {
             if !first { writer.byte(UInt8(ascii: ",")) }
             first = false
             table.writeKey(column, to: writer)
-            try event.writeKeyValue(row: row, image: image, column: column, to: writer)
+            try event.writeKeyValue(row: row, image: image, column: column, style: style, to: writer)
         }
         writer.byte(UInt8(ascii: "}"))
     }

@@ -3,17 +3,14 @@
 ///
 /// ```
 /// {"before":{…}|null,"after":{…}|null,
-///  "source":{"version":…,"connector":"mysql","name":…,"ts_ms":…,"snapshot":"false","db":…,"sequence":null,
-///            "table":…,"server_id":…,"gtid":…|null,"file":…,"pos":…,"row":…,"thread":null,"query":null},
-///  "op":"c"|"u"|"d"|"r","ts_ms":…,"transaction":null}
+///  "source":{"version":…,"connector":"mysql","name":…,"ts_ms":…,"snapshot":"false","db":…,"sequence":null,"ts_us":…,
+///            "ts_ns":…,"table":…,"server_id":…,"gtid":…|null,"file":…,"pos":…,"row":…,"thread":null,"query":null},
+///  "transaction":null|{"id":…,"total_order":…,"data_collection_order":…},"op":"c"|"u"|"d"|"r","ts_ms":…,"ts_us":…,"ts_ns":…}
 /// ```
 ///
 /// A row's key is its primary key as an object (`{"id":1}`, `ChangeMessageEncoder.writePrimaryKey`). DDL
 /// becomes Debezium's schema change event (`writeSchemaChange`).
 public enum DebeziumMessageEncoder {
-    /// What Flink's `debezium-json` reads: TIMESTAMP with a space and no zone, JSON as text, SET as one string.
-    static let style = ValueStyle(timestampWithSpace: true, jsonAsText: true, setAsText: true)
-
     /// What every message's `source` block says beside the change's own place.
     public struct Origin: Sendable {
         /// `source.version`: binlogo's version.
@@ -31,10 +28,12 @@ public enum DebeziumMessageEncoder {
     /// - Parameters:
     ///   - split: for an UPDATE that changes the primary key: the delete of the old row or the create of the new one.
     ///   - snapshot: whether the row is a snapshot's read (`op: r`, `source.snapshot: "true"`).
-    ///   - processedAt: milliseconds since the epoch when binlogo made the message (the top-level `ts_ms`).
+    ///   - style: `DebeziumFormatOptions.style`.
+    ///   - transaction: the row's place in its transaction, with transaction metadata on.
+    ///   - processedAt: microseconds since the epoch when binlogo made the message (the top-level `ts_ms`, `ts_us`, `ts_ns`).
     public static func writeRow(_ event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement, context: MessageContext,
-                                origin: Origin, split: RowsEvent.Kind? = nil, processedAt: UInt64,
-                                to writer: JSONWriter) throws(BinlogDecodingError) {
+                                origin: Origin, style: ValueStyle, transaction: DebeziumTransactionOrder.Place?,
+                                split: RowsEvent.Kind? = nil, processedAt: UInt64, to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let kind = split ?? event.kind
         let excluded = context.excluded(in: table.qualifiedName)
@@ -52,6 +51,18 @@ public enum DebeziumMessageEncoder {
         }
         writeSource(origin: origin, placement: placement, snapshot: kind == .read, database: table.database, table: table.table,
                     file: event.binlogFile, position: event.position, row: row, to: writer)
+        writer.raw(",\"transaction\":")
+        if let transaction {
+            writer.raw("{\"id\":")
+            writer.string(transaction.id)
+            writer.raw(",\"total_order\":")
+            writer.unsigned(UInt64(transaction.totalOrder))
+            writer.raw(",\"data_collection_order\":")
+            writer.unsigned(UInt64(transaction.dataCollectionOrder))
+            writer.byte(UInt8(ascii: "}"))
+        } else {
+            writer.null()
+        }
         writer.raw(",\"op\":\"")
         switch kind {
         case .insert: writer.byte(UInt8(ascii: "c"))
@@ -59,9 +70,19 @@ public enum DebeziumMessageEncoder {
         case .delete: writer.byte(UInt8(ascii: "d"))
         case .read: writer.byte(UInt8(ascii: "r"))
         }
-        writer.raw("\",\"ts_ms\":")
-        writer.unsigned(processedAt)
-        writer.raw(",\"transaction\":null}")
+        writer.byte(UInt8(ascii: "\""))
+        writeTimes(microseconds: processedAt, to: writer)
+        writer.byte(UInt8(ascii: "}"))
+    }
+
+    /// `,"ts_ms":…,"ts_us":…,"ts_ns":…` of one instant.
+    private static func writeTimes(microseconds: UInt64, to writer: JSONWriter) {
+        writer.raw(",\"ts_ms\":")
+        writer.unsigned(microseconds / 1000)
+        writer.raw(",\"ts_us\":")
+        writer.unsigned(microseconds)
+        writer.raw(",\"ts_ns\":")
+        writer.unsigned(microseconds &* 1000)
     }
 
     /// A DDL statement as Debezium's schema change event: `{"source":{…},"ts_ms":…,"databaseName":…,
@@ -69,12 +90,13 @@ public enum DebeziumMessageEncoder {
     /// `tableChanges` stays empty.
     public static func writeSchemaChange(_ change: SchemaChange, placement: ChangeMessageEncoder.RowPlacement, origin: Origin,
                                          processedAt: UInt64, to writer: JSONWriter) {
+        // `processedAt` in microseconds, as for rows.
         let target = change.primaryTarget
         writer.raw("{\"source\":{")
         writeSourceFields(origin: origin, placement: placement, snapshot: false, database: target.database, table: target.table,
                           file: change.binlogFile, position: change.position, row: 0, to: writer)
         writer.raw("},\"ts_ms\":")
-        writer.unsigned(processedAt)
+        writer.unsigned(processedAt / 1000)
         writer.raw(",\"databaseName\":")
         writer.string(target.database)
         writer.raw(",\"schemaName\":null,\"ddl\":")
@@ -100,7 +122,9 @@ public enum DebeziumMessageEncoder {
         writer.unsigned(UInt64(placement.timestamp) * 1000)
         writer.raw(snapshot ? ",\"snapshot\":\"true\",\"db\":" : ",\"snapshot\":\"false\",\"db\":")
         writer.string(database)
-        writer.raw(",\"sequence\":null,\"table\":")
+        writer.raw(",\"sequence\":null")
+        writeTimes(microseconds: UInt64(placement.timestamp) * 1_000_000, to: writer)
+        writer.raw(",\"table\":")
         if let table { writer.string(table) } else { writer.null() }
         writer.raw(",\"server_id\":")
         writer.unsigned(UInt64(placement.serverID))

@@ -9,11 +9,8 @@
 /// through `primary_key_columns` only with `details`; `old` only on updates, with the changed columns.
 /// A row's key is Maxwell's: `{"database":…,"table":…,"pk.id":1}` (`writeKey`).
 public enum MaxwellMessageEncoder {
-    /// TIMESTAMP as Maxwell writes it (with a space, in UTC); the rest as binlogo's format.
-    static let style = ValueStyle(timestampWithSpace: true)
-
     public static func writeRow(_ event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement, context: MessageContext,
-                                details: Bool, snapshotAsInsert: Bool, split: RowsEvent.Kind? = nil,
+                                details: Bool, snapshotAsInsert: Bool, style: ValueStyle, split: RowsEvent.Kind? = nil,
                                 to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let kind = split ?? event.kind
@@ -85,7 +82,7 @@ public enum MaxwellMessageEncoder {
     /// Maxwell's key of a row: `{"database":…,"table":…,"pk.id":1}`, one `pk.` member per primary key column
     /// (from `image`, or the before image where a MINIMAL after image leaves a key column out); false for a
     /// table without a primary key, whose rows Maxwell keys by a random `_uuid` instead.
-    public static func writeKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image, excluded: Set<String>?,
+    public static func writeKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image, excluded: Set<String>?, style: ValueStyle,
                                 to writer: JSONWriter) throws(BinlogDecodingError) -> Bool {
         let table = event.table
         let keyColumns = table.primaryKey.filter { excluded?.contains(table.columnName($0)) != true }

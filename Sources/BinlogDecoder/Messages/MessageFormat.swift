@@ -3,15 +3,12 @@ public enum MessageFormat: Sendable, Equatable, CustomStringConvertible {
     /// binlogo's own, the original Binlogo's shape (`ChangeMessageEncoder`).
     case binlogo
     /// Debezium's MySQL connector's, as its JSON converter writes it with schemas disabled
-    /// (`DebeziumMessageEncoder`). `tombstones`: a message with the key and a null value after each delete,
-    /// as Debezium sends by default, so that log compaction can drop the row's messages.
-    case debezium(tombstones: Bool)
-    /// Maxwell's (`MaxwellMessageEncoder`). `details`: the fields Maxwell writes only when asked (`position`,
-    /// `gtid`, `server_id`, `primary_key`, `primary_key_columns`); `snapshotAsInsert`: snapshot rows as plain
-    /// `insert`s without `bootstrap-start`/`bootstrap-complete` (Flink's `maxwell-json` reads no others).
-    case maxwell(details: Bool, snapshotAsInsert: Bool)
+    /// (`DebeziumMessageEncoder`).
+    case debezium(DebeziumFormatOptions)
+    /// Maxwell's (`MaxwellMessageEncoder`).
+    case maxwell(MaxwellFormatOptions)
     /// Canal's flat message (`CanalMessageEncoder`), one row per message.
-    case canal
+    case canal(CanalFormatOptions)
 
     public var description: String {
         switch self {
@@ -21,4 +18,13 @@ public enum MessageFormat: Sendable, Equatable, CustomStringConvertible {
         case .canal: return "canal"
         }
     }
+}
+
+/// Which values a format writes where the readers downstream and the original tool disagree
+/// (`output.values`, `Docs/types.md#values-per-format`).
+public enum ValueEncoding: String, Sendable, Equatable, CaseIterable {
+    /// What Apache Flink's `debezium-json`, `maxwell-json` and `canal-json` read, every value exact.
+    case flink
+    /// What the original tool writes with its default settings, for consumers written against it.
+    case original
 }

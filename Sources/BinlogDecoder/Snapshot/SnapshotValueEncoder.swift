@@ -50,7 +50,7 @@ enum SnapshotValueEncoder {
             let (hour, minute, second, micro) = try parser.clockAfterSpace()
             var seconds: Int64 = 0
             if year != 0 || month != 0 || day != 0 {
-                seconds = Int64(TemporalText.daysSinceEpoch(year: year, month: month, day: day)) * 86_400
+                seconds = Int64(TemporalValue.daysSinceEpoch(year: year, month: month, day: day)) * 86_400
                     + Int64(hour * 3600 + minute * 60 + second)
             }
             appendBigEndian(UInt64(truncatingIfNeeded: seconds), width: 4, to: &bytes)

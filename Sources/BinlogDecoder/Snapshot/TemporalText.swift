@@ -67,14 +67,4 @@ struct TemporalText {
     private func failure() -> EventFailure {
         EventFailure("\"\(String(decoding: text, as: UTF8.self))\" is not a date or time the server prints")
     }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (the inverse of `TemporalValue.civilDate`).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 }

@@ -84,5 +84,8 @@ public struct ColumnDefinition: Sendable, Equatable {
     /// Whether the column has an entry in ENUM_AND_SET_DEFAULT_CHARSET / ENUM_AND_SET_COLUMN_CHARSET and
     /// its labels in ENUM_STR_VALUE or SET_STR_VALUE: on both servers the ENUM and SET fields
     /// (MariaDB's `is_enum_or_set_field`: a field with a typelib; MySQL's: `real_type()` ENUM or SET).
+    /// BIT(n)'s n, from its metadata (bytes << 8 | bits beyond them).
+    var bitCount: Int { Int(metadata >> 8) * 8 + Int(metadata & 0xff) }
+
     var isEnumOrSet: Bool { realType == ColumnType.enumeration || realType == ColumnType.set }
 }

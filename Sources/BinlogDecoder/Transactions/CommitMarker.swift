@@ -88,7 +88,8 @@ public struct CommitMarker: Sendable {
 
     private func placement(_ context: TransactionContext, rowInTransaction: Int) -> ChangeMessageEncoder.RowPlacement {
         ChangeMessageEncoder.RowPlacement(gtid: context.gtid, rowInTransaction: rowInTransaction, xid: nil,
-                                          isLastInTransaction: false, timestamp: context.timestamp, serverID: context.serverID)
+                                          isLastInTransaction: false, timestamp: context.timestamp, serverID: context.serverID,
+                                          transactionStart: context.transactionStart)
     }
 
     private static func marked(_ placement: ChangeMessageEncoder.RowPlacement, _ end: TransactionEnd) -> ChangeMessageEncoder.RowPlacement {

@@ -28,6 +28,8 @@ public struct TransactionAssembler: Sendable {
     private let isRelevant: @Sendable (RowsEvent) -> Bool
 
     private var gtid = ""
+    /// Where the open group began: its BEGIN, or its GTID event (MariaDB's GTID event is its BEGIN).
+    private var transactionStart: UInt32 = 0
     private var insideGroup = false
     /// Whether the group being read is a transaction that ends with a commit event (BEGIN, XA START, or a
     /// MariaDB GTID event not flagged FL_STANDALONE) rather than a single statement.
@@ -83,11 +85,12 @@ public struct TransactionAssembler: Sendable {
         endedGroup = false
         switch decoded.event {
         case .mariaDBGTID(let value):
-            beginGroup(gtid: value.description, into: &steps)
+            beginGroup(gtid: value.description, at: decoded.position, into: &steps)
             inExplicitTransaction = !value.isStandalone
             isXA = value.startsPreparedXA
         case .mysqlGTID(let value):
-            beginGroup(gtid: value.description, into: &steps)
+            // With gtid_mode OFF (MySQL's default) every transaction has an ANONYMOUS_GTID event: no GTID.
+            beginGroup(gtid: value.isAnonymous ? "" : value.description, at: decoded.position, into: &steps)
         case .tableMap:
             insideGroup = true
         case .rows(let event):
@@ -118,6 +121,7 @@ public struct TransactionAssembler: Sendable {
         case .transaction(.begin):
             // A BEGIN inside a group with rows (a stream without GTID events, cut short) ends that group first.
             if insideGroup && eventsInGroup > 0 { closeOpenTransaction(into: &steps) }
+            transactionStart = UInt32(clamping: decoded.position)
             insideGroup = true
             inExplicitTransaction = true
         case .transaction(.commit):
@@ -250,9 +254,10 @@ public struct TransactionAssembler: Sendable {
     }
 
     /// A GTID event starts a group; one still open (a stream cut short) ends first, as if committed.
-    private mutating func beginGroup(gtid: String, into steps: inout TransactionSteps) {
+    private mutating func beginGroup(gtid: String, at position: UInt64, into steps: inout TransactionSteps) {
         closeOpenTransaction(into: &steps)
         self.gtid = gtid
+        transactionStart = UInt32(clamping: position)
         insideGroup = true
         inExplicitTransaction = false
         isXA = false
@@ -317,6 +322,6 @@ public struct TransactionAssembler: Sendable {
 
     private func context(_ decoded: DecodedEvent) -> TransactionContext {
         TransactionContext(gtid: gtid, rowsBefore: rowsInTransaction, timestamp: decoded.header.timestamp,
-                           serverID: decoded.header.serverID)
+                           serverID: decoded.header.serverID, transactionStart: transactionStart)
     }
 }

@@ -50,12 +50,15 @@ public struct TransactionContext: Sendable {
     /// The event's timestamp (seconds since the epoch) and the server that wrote it.
     public var timestamp: UInt32
     public var serverID: UInt32
+    /// Where in its binlog file the transaction began (its BEGIN, or its GTID event on MariaDB).
+    public var transactionStart: UInt32
 
-    public init(gtid: String, rowsBefore: Int, timestamp: UInt32, serverID: UInt32) {
+    public init(gtid: String, rowsBefore: Int, timestamp: UInt32, serverID: UInt32, transactionStart: UInt32 = 0) {
         self.gtid = gtid
         self.rowsBefore = rowsBefore
         self.timestamp = timestamp
         self.serverID = serverID
+        self.transactionStart = transactionStart
     }
 }
 

@@ -41,10 +41,22 @@ enum ColumnValueWriter {
     /// Writes the value whose data is `value` (as delimited by `extent`) of column `column` of `table`.
     static func write(_ value: UnsafeRawBufferPointer, kind: ValueKind, table: TableMap, column: Int, style: ValueStyle = .binlogo,
                       to writer: JSONWriter) throws(EventFailure) {
+        if let forms = style.original { return try write(value, kind: kind, table: table, column: column, style: style, forms: forms, to: writer) }
         guard style.allAsText else { return try writeJSON(value, kind: kind, table: table, column: column, style: style, to: writer) }
         let start = writer.count
         try writeJSON(value, kind: kind, table: table, column: column, style: style, to: writer)
         writer.quote(from: start)
+    }
+
+    /// With an original tool's forms: apart, so that the other styles' path stays as short as binlogo's own.
+    @inline(never)
+    private static func write(_ value: UnsafeRawBufferPointer, kind: ValueKind, table: TableMap, column: Int, style: ValueStyle,
+                              forms: ValueStyle.OriginalForms, to writer: JSONWriter) throws(EventFailure) {
+        let start = writer.count
+        if try !OriginalValueWriter.write(value, kind: kind, table: table, column: column, forms: forms, to: writer) {
+            try writeJSON(value, kind: kind, table: table, column: column, style: style, to: writer)
+        }
+        if style.allAsText { writer.quote(from: start) }
     }
 
     /// The value as its JSON type (number, string, array, object).
@@ -132,7 +144,7 @@ enum ColumnValueWriter {
         case .json:
             if style.jsonAsText {
                 let text = JSONWriter(capacity: value.count + 16)
-                try MySQLJSONValue.write(value, to: text)
+                try MySQLJSONValue.write(value, spaced: style.original?.spacedJSONText == true, to: text)
                 text.withBytes { writer.string(utf8: $0) }
             } else {
                 try MySQLJSONValue.write(value, to: writer)

@@ -9,12 +9,13 @@
 enum MySQLJSONValue {
     static let maximumDepth = 100
 
-    static func write(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) throws(EventFailure) {
+    /// - Parameter spaced: a space after each `,` and `:` between elements, as MySQL prints documents; compact otherwise.
+    static func write(_ value: UnsafeRawBufferPointer, spaced: Bool = false, to writer: JSONWriter) throws(EventFailure) {
         guard !value.isEmpty else {
             writer.null()
             return
         }
-        try writeValue(type: value[0], in: value, at: 1, large: false, depth: 0, to: writer)
+        try writeValue(type: value[0], in: value, at: 1, large: false, depth: 0, spaced: spaced, to: writer)
     }
 
     private static func fail(_ reason: String) -> EventFailure { EventFailure("binary JSON: \(reason)") }
@@ -27,12 +28,12 @@ enum MySQLJSONValue {
     }
 
     private static func writeValue(type: UInt8, in value: UnsafeRawBufferPointer, at offset: Int, large: Bool,
-                                   depth: Int, to writer: JSONWriter) throws(EventFailure) {
+                                   depth: Int, spaced: Bool, to writer: JSONWriter) throws(EventFailure) {
         switch type {
         case 0x00, 0x01:
-            try writeContainer(object: true, large: type == 0x01, in: value, at: offset, depth: depth, to: writer)
+            try writeContainer(object: true, large: type == 0x01, in: value, at: offset, depth: depth, spaced: spaced, to: writer)
         case 0x02, 0x03:
-            try writeContainer(object: false, large: type == 0x03, in: value, at: offset, depth: depth, to: writer)
+            try writeContainer(object: false, large: type == 0x03, in: value, at: offset, depth: depth, spaced: spaced, to: writer)
         case 0x04:
             try check(value, offset, 1)
             switch value[offset] {
@@ -88,7 +89,7 @@ enum MySQLJSONValue {
     }
 
     private static func writeContainer(object: Bool, large: Bool, in value: UnsafeRawBufferPointer, at start: Int,
-                                       depth: Int, to writer: JSONWriter) throws(EventFailure) {
+                                       depth: Int, spaced: Bool, to writer: JSONWriter) throws(EventFailure) {
         guard depth < maximumDepth else { throw fail("nested deeper than \(maximumDepth) levels") }
         let width = large ? 4 : 2
         try check(value, start, 2 * width)
@@ -105,23 +106,23 @@ enum MySQLJSONValue {
         }
         writer.byte(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
         for index in 0..<count {
-            if index > 0 { writer.byte(UInt8(ascii: ",")) }
+            if index > 0 { spaced ? writer.raw(", ") : writer.byte(UInt8(ascii: ",")) }
             if object {
                 let keyEntry = headerSize + index * keyEntrySize
                 let keyOffset = Int(container.littleEndian(at: keyEntry, width: width))
                 let keyLength = Int(container.littleEndian(at: keyEntry + width, width: 2))
                 try check(container, keyOffset, keyLength)
                 writer.string(utf8: UnsafeRawBufferPointer(rebasing: container[keyOffset..<(keyOffset + keyLength)]))
-                writer.byte(UInt8(ascii: ":"))
+                spaced ? writer.raw(": ") : writer.byte(UInt8(ascii: ":"))
             }
             let valueEntry = headerSize + (object ? count * keyEntrySize : 0) + index * valueEntrySize
             let type = container[valueEntry]
             if isInlined(type, large: large) {
-                try writeValue(type: type, in: container, at: valueEntry + 1, large: large, depth: depth + 1, to: writer)
+                try writeValue(type: type, in: container, at: valueEntry + 1, large: large, depth: depth + 1, spaced: spaced, to: writer)
             } else {
                 let valueOffset = Int(container.littleEndian(at: valueEntry + 1, width: width))
                 guard valueOffset < size else { throw fail("value offset \(valueOffset) outside its container of \(size) bytes") }
-                try writeValue(type: type, in: container, at: valueOffset, large: large, depth: depth + 1, to: writer)
+                try writeValue(type: type, in: container, at: valueOffset, large: large, depth: depth + 1, spaced: spaced, to: writer)
             }
         }
         writer.byte(object ? UInt8(ascii: "}") : UInt8(ascii: "]"))

@@ -35,38 +35,68 @@ enum TemporalValue {
         writer.padded(second, width: 2)
     }
 
+    /// A DATE or DATETIME's fields as stored (a zero date has zero fields).
+    struct CivilDateTime {
+        var negative = false
+        var year: Int, month: Int, day: Int
+        var hour = 0, minute = 0, second = 0, microsecond = 0
+
+        /// `0000-00-00`, or a date with a zero month or day: MySQL stores them, no calendar has them.
+        var isZeroOrPartial: Bool { month == 0 || day == 0 }
+    }
+
     /// DATE: 3 bytes little-endian, day in bits 0–4, month 5–8, year from bit 9.
-    static func writeDate(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
+    @inline(__always)
+    static func date(_ value: UnsafeRawBufferPointer) -> CivilDateTime {
         let packed = Int(value.littleEndian(at: 0, width: 3))
-        writer.byte(UInt8(ascii: "\""))
-        writeDate(year: packed >> 9, month: (packed >> 5) & 0x0f, day: packed & 0x1f, to: writer)
-        writer.byte(UInt8(ascii: "\""))
+        return CivilDateTime(year: packed >> 9, month: (packed >> 5) & 0x0f, day: packed & 0x1f)
     }
 
     /// DATETIME2: 5 bytes big-endian (offset 0x8000000000) packing year*13+month, day, hour, minute, second.
-    static func writeDateTime2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: JSONWriter) {
+    @inline(__always)
+    static func dateTime2(_ value: UnsafeRawBufferPointer, fsp: Int) -> CivilDateTime {
         let packed = Int64(value.bigEndian(at: 0, width: 5)) - 0x80_0000_0000
         let magnitude = packed.magnitude
         let yearMonthDay = Int(magnitude >> 17)
         let yearMonth = yearMonthDay >> 5
         let clock = Int(magnitude & 0x1ffff)
-        writer.byte(UInt8(ascii: "\""))
-        if packed < 0 { writer.byte(UInt8(ascii: "-")) }
-        writeDate(year: yearMonth / 13, month: yearMonth % 13, day: yearMonthDay & 0x1f, to: writer)
-        writer.byte(UInt8(ascii: " "))
-        writeClock(hour: clock >> 12, minute: (clock >> 6) & 0x3f, second: clock & 0x3f, to: writer)
-        writeFraction(microseconds(value, at: 5, fsp: fsp), fsp: fsp, to: writer)
-        writer.byte(UInt8(ascii: "\""))
+        return CivilDateTime(negative: packed < 0, year: yearMonth / 13, month: yearMonth % 13, day: yearMonthDay & 0x1f,
+                             hour: clock >> 12, minute: (clock >> 6) & 0x3f, second: clock & 0x3f,
+                             microsecond: microseconds(value, at: 5, fsp: fsp))
     }
 
     /// DATETIME (old format): 8 bytes little-endian holding YYYYMMDDhhmmss as a decimal number.
-    static func writeDateTime(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
+    @inline(__always)
+    static func dateTime(_ value: UnsafeRawBufferPointer) -> CivilDateTime {
         let packed = Int(value.littleEndian(at: 0, width: 8))
         let date = packed / 1_000_000, clock = packed % 1_000_000
+        return CivilDateTime(year: date / 10_000, month: (date / 100) % 100, day: date % 100,
+                             hour: clock / 10_000, minute: (clock / 100) % 100, second: clock % 100)
+    }
+
+    static func writeDate(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
+        let date = date(value)
         writer.byte(UInt8(ascii: "\""))
-        writeDate(year: date / 10_000, month: (date / 100) % 100, day: date % 100, to: writer)
+        writeDate(year: date.year, month: date.month, day: date.day, to: writer)
+        writer.byte(UInt8(ascii: "\""))
+    }
+
+    static func writeDateTime2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: JSONWriter) {
+        writeDateTime(dateTime2(value, fsp: fsp), fsp: fsp, to: writer)
+    }
+
+    static func writeDateTime(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
+        writeDateTime(dateTime(value), fsp: 0, to: writer)
+    }
+
+    @inline(__always)
+    private static func writeDateTime(_ value: CivilDateTime, fsp: Int, to writer: JSONWriter) {
+        writer.byte(UInt8(ascii: "\""))
+        if value.negative { writer.byte(UInt8(ascii: "-")) }
+        writeDate(year: value.year, month: value.month, day: value.day, to: writer)
         writer.byte(UInt8(ascii: " "))
-        writeClock(hour: clock / 10_000, minute: (clock / 100) % 100, second: clock % 100, to: writer)
+        writeClock(hour: value.hour, minute: value.minute, second: value.second, to: writer)
+        writeFraction(value.microsecond, fsp: fsp, to: writer)
         writer.byte(UInt8(ascii: "\""))
     }
 
@@ -100,9 +130,22 @@ enum TemporalValue {
         writer.byte(UInt8(ascii: "\""))
     }
 
+    /// A TIME's fields: sign and magnitude (hours may exceed 24).
+    struct Clock {
+        var negative: Bool
+        var hour: Int, minute: Int, second: Int, microsecond: Int
+
+        /// Signed microseconds, as Debezium's `MicroTime` counts a TIME.
+        var totalMicroseconds: Int64 {
+            let magnitude = (Int64(hour) * 3600 + Int64(minute) * 60 + Int64(second)) * 1_000_000 + Int64(microsecond)
+            return negative ? -magnitude : magnitude
+        }
+    }
+
     /// TIME2: 3 bytes big-endian (offset 0x800000) of sign, hours (10 bits), minutes, seconds, then the fraction;
     /// negative values are stored as the two's complement of the whole packed value.
-    static func writeTime2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: JSONWriter) {
+    @inline(__always)
+    static func time2(_ value: UnsafeRawBufferPointer, fsp: Int) -> Clock {
         var packed: Int64  // (integer part << 24) + microseconds, signed
         switch fsp {
         case 1, 2:
@@ -126,25 +169,36 @@ enum TemporalValue {
         default:
             packed = (Int64(value.bigEndian(at: 0, width: 3)) - 0x80_0000) << 24
         }
-        let negative = packed < 0
         let magnitude = packed.magnitude
         let clock = Int(magnitude >> 24)
-        let micro = Int(magnitude & 0xff_ffff)
-        writer.byte(UInt8(ascii: "\""))
-        if negative { writer.byte(UInt8(ascii: "-")) }
-        writeClock(hour: (clock >> 12) & 0x3ff, minute: (clock >> 6) & 0x3f, second: clock & 0x3f, to: writer)
-        writeFraction(micro, fsp: fsp, to: writer)
-        writer.byte(UInt8(ascii: "\""))
+        return Clock(negative: packed < 0, hour: (clock >> 12) & 0x3ff, minute: (clock >> 6) & 0x3f, second: clock & 0x3f,
+                     microsecond: Int(magnitude & 0xff_ffff))
     }
 
     /// TIME (old format): 3 bytes little-endian signed, hhmmss as a decimal number.
-    static func writeTime(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
+    @inline(__always)
+    static func time(_ value: UnsafeRawBufferPointer) -> Clock {
         var packed = Int(value.littleEndian(at: 0, width: 3))
         if packed & 0x80_0000 != 0 { packed -= 0x100_0000 }
         let magnitude = abs(packed)
+        return Clock(negative: packed < 0, hour: magnitude / 10_000, minute: (magnitude / 100) % 100, second: magnitude % 100,
+                     microsecond: 0)
+    }
+
+    static func writeTime2(_ value: UnsafeRawBufferPointer, fsp: Int, to writer: JSONWriter) {
+        writeClock(time2(value, fsp: fsp), fsp: fsp, to: writer)
+    }
+
+    static func writeTime(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
+        writeClock(time(value), fsp: 0, to: writer)
+    }
+
+    @inline(__always)
+    private static func writeClock(_ clock: Clock, fsp: Int, to writer: JSONWriter) {
         writer.byte(UInt8(ascii: "\""))
-        if packed < 0 { writer.byte(UInt8(ascii: "-")) }
-        writeClock(hour: magnitude / 10_000, minute: (magnitude / 100) % 100, second: magnitude % 100, to: writer)
+        if clock.negative { writer.byte(UInt8(ascii: "-")) }
+        writeClock(hour: clock.hour, minute: clock.minute, second: clock.second, to: writer)
+        writeFraction(clock.microsecond, fsp: fsp, to: writer)
         writer.byte(UInt8(ascii: "\""))
     }
 
@@ -159,5 +213,17 @@ enum TemporalValue {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+extension TemporalValue {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of `civilDate`).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }

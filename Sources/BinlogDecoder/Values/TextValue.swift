@@ -26,6 +26,14 @@ enum TextValue {
 }
 
 extension TextValue {
+    /// Bytes as text of one ISO-8859-1 character each (U+0000–U+00FF), as Java's `new String(bytes, ISO_8859_1)`
+    /// makes them: what Canal puts in its messages for binary columns.
+    static func writeISO88591(_ value: UnsafeRawBufferPointer, to writer: JSONWriter) {
+        writer.byte(UInt8(ascii: "\""))
+        for byte in value { writer.scalarContent(Unicode.Scalar(byte)) }
+        writer.byte(UInt8(ascii: "\""))
+    }
+
     /// The character of one latin1 (Windows-1252) or ASCII byte; a byte above 0x7F is U+FFFD in ASCII.
     @inline(__always)
     static func singleByteScalar(_ byte: UInt8, ascii: Bool) -> Unicode.Scalar {

@@ -14,7 +14,8 @@ public enum ConfigurationLoader {
                                          "start", "heartbeat_seconds", "connect_timeout_seconds", "tls", "xa_buffer_mb", "transaction_lookahead_mb",
                                          "server_public_key_file", "get_server_public_key"]
     static let maximumFileBytes = 4 << 20
-    static let outputKeys: Set<String> = ["kafka", "stdout", "format", "tombstones", "details", "snapshot_as_insert"]
+    static let outputKeys: Set<String> = ["kafka", "stdout", "format", "values", "tombstones", "transaction_metadata",
+                                          "decimal_handling_mode", "time_precision_mode", "details", "snapshot_as_insert"]
     static let kafkaKeys: Set<String> = ["brokers", "client_id", "profile", "topic", "topics", "key", "headers", "producers", "properties",
                                          "transactions"]
 
@@ -181,27 +182,56 @@ public enum ConfigurationLoader {
             format: format)
     }
 
-    /// `output.format` (`binlogo`, `debezium`, `maxwell` or `canal`) and its settings: `tombstones` (debezium),
-    /// `details` and `snapshot_as_insert` (maxwell).
+    /// `output.format` (`binlogo`, `debezium`, `maxwell` or `canal`) and its settings: `values` (all but
+    /// binlogo); `tombstones`, `transaction_metadata`, `decimal_handling_mode` and `time_precision_mode`
+    /// (debezium); `details` and `snapshot_as_insert` (maxwell).
     static func parseFormat(_ output: ConfigNode) throws(ConfigurationError) -> MessageFormat {
         let keys = try output.mapping(allowed: outputKeys)
         let name = try keys["format"]?.string() ?? "binlogo"
-        let settings: [String: String] = ["tombstones": "debezium", "details": "maxwell", "snapshot_as_insert": "maxwell"]
-        for (setting, format) in settings where format != name {
+        let settings: [String: String] = ["tombstones": "debezium", "transaction_metadata": "debezium", "decimal_handling_mode": "debezium",
+                                          "time_precision_mode": "debezium", "details": "maxwell", "snapshot_as_insert": "maxwell"]
+        for (setting, format) in settings.sorted(by: { $0.key < $1.key }) where format != name {
             if let node = keys[setting] { throw node.error("\(setting) is a setting of format: \(format); remove it") }
         }
+        if name == "binlogo", let node = keys["values"] {
+            throw node.error("values is a setting of format: debezium, maxwell or canal; binlogo's format has one encoding (Docs/types.md); remove it")
+        }
+        let values = try keys["values"].map { node throws(ConfigurationError) in try choice(node, of: ValueEncoding.self) } ?? .flink
         switch name {
         case "binlogo":
             return .binlogo
         case "debezium":
-            return .debezium(tombstones: try keys["tombstones"]?.bool() ?? true)
+            var options = DebeziumFormatOptions(tombstones: try keys["tombstones"]?.bool() ?? true,
+                                                transactionMetadata: try keys["transaction_metadata"]?.bool() ?? false)
+            let decimals = try keys["decimal_handling_mode"].map { node throws(ConfigurationError) in
+                try choice(node, of: DebeziumFormatOptions.DecimalHandling.self)
+            }
+            let time = try keys["time_precision_mode"].map { node throws(ConfigurationError) in
+                try choice(node, of: DebeziumFormatOptions.TimePrecision.self)
+            }
+            if values == .flink, let node = keys["decimal_handling_mode"] ?? keys["time_precision_mode"] {
+                throw node.error("decimal_handling_mode and time_precision_mode choose among Debezium's own encodings; add values: original, or remove them")
+            }
+            if values == .original { options.values = .original(decimals: decimals ?? .precise, time: time ?? .adaptiveTimeMicroseconds) }
+            return .debezium(options)
         case "maxwell":
-            return .maxwell(details: try keys["details"]?.bool() ?? false, snapshotAsInsert: try keys["snapshot_as_insert"]?.bool() ?? false)
+            return .maxwell(MaxwellFormatOptions(details: try keys["details"]?.bool() ?? false,
+                                                 snapshotAsInsert: try keys["snapshot_as_insert"]?.bool() ?? false, values: values))
         case "canal":
-            return .canal
+            return .canal(CanalFormatOptions(values: values))
         default:
             throw keys["format"]!.error("format \(name) is binlogo, debezium, maxwell or canal")
         }
+    }
+
+    /// One of an enumeration's raw values, or an error listing them.
+    private static func choice<Choice: RawRepresentable & CaseIterable>(_ node: ConfigNode, of: Choice.Type) throws(ConfigurationError) -> Choice
+    where Choice.RawValue == String {
+        let text = try node.string()
+        guard let value = Choice(rawValue: text) else {
+            throw node.error("\(text) is not one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
     }
 
     static func parseSource(_ node: ConfigNode) throws(ConfigurationError) -> SourceConfiguration {
@@ -313,7 +343,10 @@ public enum ConfigurationLoader {
             throw node.error(error.description)
         } catch { throw node.error("\(error)") }
         // Debezium's and Maxwell's keys are part of their format; Canal's messages have none, binlogo's serve.
-        if format != .binlogo, format != .canal, mode != .primaryKey {
+        if case .debezium = format, mode != .primaryKey {
+            throw node.error("format \(format) keys each row by its primary key, as \(format.description.capitalized) does; remove key: \(mode)")
+        }
+        if case .maxwell = format, mode != .primaryKey {
             throw node.error("format \(format) keys each row by its primary key, as \(format.description.capitalized) does; remove key: \(mode)")
         }
         return mode
