@@ -8,12 +8,13 @@ import Testing
     /// A pipeline item with the exactly_once profile and a positions topic of its own.
     private func pipeline(name: String, serverID: Int, sandbox: SandboxServer, database: String, topic: String,
                           broker: TransactionalKafkaBroker, positions: String, lookAheadMiB: Int = 4,
-                          maximumMessages: Int = 10_000) -> String {
+                          maximumMessages: Int = 10_000, format: String = "binlogo") -> String {
         """
           - name: \(name)
             mysql: {host: 127.0.0.1, port: \(sandbox.port), user: root, server_id: \(serverID), start: current, heartbeat_seconds: 1, transaction_lookahead_mb: \(lookAheadMiB)\(sandbox.serverPublicKeyYAML)}
             filters: {include: ["\(database).*"]}
             output:
+              format: \(format)
               kafka:
                 brokers: ["\(broker.bootstrapServers)"]
                 topic: \(topic)
@@ -89,6 +90,54 @@ import Testing
         let peak = try #require(daemon.process?.peakResidentBytes)
         print("exactly once: daemon peak RSS \(peak / 1_048_576) MiB resuming inside a \(rows)-row transaction")
         #expect(peak < 150 * 1_048_576, "peak RSS \(peak / 1_048_576) MiB")
+        #expect(daemon.stop(signal: SIGTERM) == 0)
+    }
+
+    /// `format: debezium` under a kill -9: a transaction that moves every row to a new key is a delete, a
+    /// tombstone and a create per row, committed in parts; killed inside it, the next run resumes there and a
+    /// read_committed consumer sees each row's three messages once, in order.
+    @Test func aKillInsideAKeyChangingTransactionRepeatsNoDebeziumMessage() throws {
+        let sandbox = try SandboxServer.shared()
+        let broker = try TransactionalKafkaBroker.shared()
+        let database = try TestDatabase.create(prefix: "eos_debezium")
+        let run = UUID().uuidString.prefix(8).lowercased()
+        let (topic, positions) = ("eos-debezium-\(run)", "eos-debezium-\(run)-positions")
+        let rows = 30_000, shift = 1_000_000
+        let daemon = try DaemonProcess(pipelines: [
+            pipeline(name: "debezium", serverID: 7354, sandbox: sandbox, database: database.name, topic: topic, broker: broker,
+                     positions: positions, lookAheadMiB: 1, maximumMessages: 3_000, format: "debezium"),
+        ])
+        let connection = try database.connect()
+        try connection.execute("CREATE TABLE t (id INT PRIMARY KEY, payload VARCHAR(100))")
+        try connection.execute("INSERT INTO t SELECT seq, REPEAT('x', 80) FROM \(numbers(1...rows))")
+        try daemon.start()
+        #expect(waitForStreaming(daemon), "\(daemon.log)")
+        try connection.execute("UPDATE t SET id = id + \(shift)")
+
+        #expect(waitUntil(seconds: 120) { (try? lastPosition(broker, topic: positions, pipeline: "debezium"))?.contains("transaction_rows_done") == true })
+        #expect(daemon.stop(signal: SIGKILL) == 128 + SIGKILL)
+        try daemon.start()
+        let consumer = try KafkaTestConsumer(bootstrapServers: broker.bootstrapServers, isolationLevel: .readCommitted)
+        // The end offset (which counts the transactions' markers too) first, as it is cheap to ask; then the messages.
+        #expect(waitUntil(seconds: 120) { ((try? consumer.endOffsets(topic: topic))?.values.reduce(0, +) ?? 0) >= Int64(3 * rows) })
+        var messages: [ConsumedMessage] = []
+        #expect(waitUntil(seconds: 60) {
+            messages = (try? consumer.readAll(topic: topic)) ?? []
+            return messages.count >= 3 * rows
+        })
+        let seen = messages.map { message -> String in
+            guard !message.hasNullValue else { return "tombstone \(message.keyText ?? "")" }
+            let value = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any]
+            return "\(value?["op"] as? String ?? "?") \(message.keyText ?? "")"
+        }
+        // What the server holds now, each row's old key its new one less the shift.
+        let moved = try connection.query("SELECT id FROM t ORDER BY id").compactMap { $0[0].flatMap { Int($0) } }
+        try #require(moved.count == rows)
+        let expected = moved.flatMap { id in ["d {\"id\":\(id - shift)}", "tombstone {\"id\":\(id - shift)}", "c {\"id\":\(id)}"] }
+        #expect(seen.count == expected.count, "\(seen.count) messages for \(expected.count)")
+        let firstDifference = zip(seen, expected).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(seen == expected, "first difference: \(firstDifference.map { "#\($0.offset) \($0.element)" } ?? "none")")
+        #expect(daemon.allLogs.contains("rows into the transaction that begins there"), "\(daemon.log)")
         #expect(daemon.stop(signal: SIGTERM) == 0)
     }
 
