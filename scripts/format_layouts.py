@@ -133,6 +133,13 @@ def check_row(image, types, differences, path):
             differences.append((name, f"{json_type(value)} {str(value)[:40]!r}"))
 
 
+def unique(pairs, repeated):
+    """An object's fields, noting each name given twice (which a JSON reader would silently collapse)."""
+    names = [name for name, _ in pairs]
+    repeated.extend(name for name in set(names) if names.count(name) > 1)
+    return dict(pairs)
+
+
 def kind_of(format_name, message):
     if format_name == "debezium":
         return f"op {message.get('op')}"
@@ -147,10 +154,11 @@ def check(format_name, values, path):
         for line in lines:
             if not line.strip():
                 continue
-            message = json.loads(line, parse_float=decimal.Decimal)
+            repeated = []
+            message = json.loads(line, parse_float=decimal.Decimal, object_pairs_hook=lambda pairs: unique(pairs, repeated))
             kind = kind_of(format_name, message)
             counts[kind] += 1
-            differences = []
+            differences = [("repeated field", name) for name in repeated]
             if format_name == "debezium":
                 check_fields(message, DEBEZIUM_ENVELOPE, "", differences)
                 check_fields(message.get("source") or {}, DEBEZIUM_SOURCE, "source.", differences)

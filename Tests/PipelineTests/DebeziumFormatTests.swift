@@ -37,6 +37,9 @@ import Testing
         // In Debezium's order: each field found after the one before.
         let order = ["before", "after", "source", "transaction", "op", "ts_ms", "ts_us", "ts_ns"]
         let text = messages[0].valueText
+        // Each field once (a JSON reader keeps one of two): ts_ms in `source` and at the top.
+        #expect(text.components(separatedBy: "\"ts_ms\":").count - 1 == 2 && text.components(separatedBy: "\"ts_us\":").count - 1 == 2,
+                "\(text)")
         var rest = text[...]
         for field in order {
             guard let found = rest.range(of: "\"\(field)\":") else {

@@ -122,8 +122,10 @@ public enum DebeziumMessageEncoder {
         writer.unsigned(UInt64(placement.timestamp) * 1000)
         writer.raw(snapshot ? ",\"snapshot\":\"true\",\"db\":" : ",\"snapshot\":\"false\",\"db\":")
         writer.string(database)
-        writer.raw(",\"sequence\":null")
-        writeTimes(microseconds: UInt64(placement.timestamp) * 1_000_000, to: writer)
+        writer.raw(",\"sequence\":null,\"ts_us\":")
+        writer.unsigned(UInt64(placement.timestamp) * 1_000_000)
+        writer.raw(",\"ts_ns\":")
+        writer.unsigned(UInt64(placement.timestamp) * 1_000_000_000)
         writer.raw(",\"table\":")
         if let table { writer.string(table) } else { writer.null() }
         writer.raw(",\"server_id\":")
