@@ -25,7 +25,7 @@ import Testing
                '2038-01-19 03:14:08.000001', '0000-00-00 00:00:00', '2024-01-02 03:04:05', '2024-01-02 03:04:05.120',
                -1.00, 12345678901234567890.0123456789, b'1', b'101000000001', ST_GeomFromText('LINESTRING(0 0,1 2)', 3857),
                ST_GeomFromText('POINT(1.5 -2)'), x'0102', x'00ff80', 'y', 'a,c'),
-              (2, NULL, '2024-01-02', '838:59:59.000000', NULL, NULL, NULL, '1999-12-31 23:59:59', '0000-00-00 00:00:00', NULL,
+              (2, '0000-03-04', '2024-01-02', '838:59:59.000000', NULL, NULL, NULL, '1999-12-31 23:59:59', '0000-00-00 00:00:00', NULL,
                0.00, -0.5, b'0', NULL, NULL, NULL, NULL, NULL, '', '')
             """)
     }
@@ -126,8 +126,8 @@ import Testing
             time == .connect || fsp <= 3 ? "FLOOR(\(microsecondsSinceEpoch(column)) / 1000)" : microsecondsSinceEpoch(column)
         }
         let columns = [
-            "d": "DATEDIFF(d, '1970-01-01')",
-            // A zero date: null in a nullable column, the epoch in a NOT NULL one.
+            // A date with a zero year, month or day: null in a nullable column, the epoch in a NOT NULL one.
+            "d": "IF(YEAR(d) = 0 OR MONTH(d) = 0 OR DAYOFMONTH(d) = 0, NULL, DATEDIFF(d, '1970-01-01'))",
             "dz": "IF(MONTH(dz) = 0, 0, DATEDIFF(dz, '1970-01-01'))",
             "t": time == .connect ? "FLOOR((\(timeMicroseconds)) / 1000)" : timeMicroseconds,
             "dt0": millisecondsOrMicroseconds("dt0", 0), "dt3": millisecondsOrMicroseconds("dt3", 3), "dt6": millisecondsOrMicroseconds("dt6", 6),

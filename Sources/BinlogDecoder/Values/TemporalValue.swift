@@ -41,8 +41,9 @@ enum TemporalValue {
         var year: Int, month: Int, day: Int
         var hour = 0, minute = 0, second = 0, microsecond = 0
 
-        /// `0000-00-00`, or a date with a zero month or day: MySQL stores them, no calendar has them.
-        var isZeroOrPartial: Bool { month == 0 || day == 0 }
+        /// `0000-00-00`, or a date with a zero year, month or day: MySQL stores them; Debezium, whose calendar
+        /// has no year 0, writes none of them.
+        var isZeroOrPartial: Bool { year == 0 || month == 0 || day == 0 }
     }
 
     /// DATE: 3 bytes little-endian, day in bits 0–4, month 5–8, year from bit 9.
