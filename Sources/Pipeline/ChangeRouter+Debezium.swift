@@ -13,10 +13,13 @@ extension ChangeRouter {
             let route = self.route(for: event.table)
             let keyChanged = event.kind == .update && primaryKeyChanged(event, row: row, route: route)
             for split in keyChanged ? [RowsEvent.Kind.delete, .insert] : [nil] {
-                writer.reset()
                 let kind = split ?? event.kind
                 let transaction = options.transactionMetadata && kind != .read
                     ? debeziumTransaction.next(table: event.table.qualifiedName, placement: placement, file: event.binlogFile) : nil
+                if let transaction, transaction.begins {
+                    batch.append(transactionBoundary(end: false, timestamp: placement.timestamp, token: token()))
+                }
+                writer.reset()
                 try DebeziumMessageEncoder.writeRow(event, row: row, placement: placement, context: context, origin: origin,
                                                     style: valueStyle, transaction: transaction, split: split,
                                                     processedAt: processedAt, to: writer)
@@ -34,7 +37,16 @@ extension ChangeRouter {
                     batch.append(.tombstone(topic: route.topic, key: keyWriter.bytes, headers: messageHeaders, token: token()))
                 }
             }
+            if options.transactionMetadata, placement.isLastInTransaction, event.kind != .read,
+               debeziumTransaction.transaction == DebeziumTransactionOrder.id(placement, file: event.binlogFile) {
+                batch.append(transactionBoundary(end: true, timestamp: placement.timestamp, token: token()))
+            }
         case let .ddl(schemaChange, placement):
+            // A transaction's rows then its DDL (CREATE TABLE … SELECT): its END after its last row.
+            if options.transactionMetadata, placement.isLastInTransaction,
+               debeziumTransaction.transaction == DebeziumTransactionOrder.id(placement, file: schemaChange.binlogFile) {
+                batch.append(transactionBoundary(end: true, timestamp: placement.timestamp, token: token()))
+            }
             let target = schemaChange.primaryTarget
             writer.reset()
             DebeziumMessageEncoder.writeSchemaChange(schemaChange, placement: placement, origin: origin, processedAt: processedAt, to: writer)
@@ -49,5 +61,18 @@ extension ChangeRouter {
                                                   position: schemaChange.position, gtid: placement.gtid) : [],
                 token: token()))
         }
+    }
+
+    /// The open transaction's BEGIN, or its END with its counts, to `{pipeline}.transaction` keyed `{"id":…}`.
+    private func transactionBoundary(end: Bool, timestamp: UInt32, token: UInt64) -> OutgoingMessage {
+        writer.reset()
+        DebeziumMessageEncoder.writeTransactionBoundary(id: debeziumTransaction.transaction, end: end ? debeziumTransaction : nil,
+                                                        timestamp: timestamp, to: writer)
+        keyWriter.reset()
+        keyWriter.raw("{\"id\":")
+        keyWriter.string(debeziumTransaction.transaction)
+        keyWriter.byte(UInt8(ascii: "}"))
+        return OutgoingMessage(topic: transactionTopic, keyAndValue: joinedKeyAndValue(hasKey: true), keyLength: keyWriter.count,
+                               token: token)
     }
 }

@@ -20,8 +20,10 @@ public final class ChangeRouter {
     public let format: MessageFormat
     /// How the format writes the row images' values (`output.values`).
     let valueStyle: ValueStyle
-    /// With Debezium's transaction metadata: each row's place in its transaction.
+    /// With Debezium's transaction metadata: each row's place in its transaction, and the topic of the
+    /// transactions' BEGIN and END (Debezium's `topic.prefix` + `.transaction`).
     var debeziumTransaction = DebeziumTransactionOrder()
+    var transactionTopic: String { pipeline + ".transaction" }
     public var context: MessageContext {
         didSet { routes.removeAll() }
     }

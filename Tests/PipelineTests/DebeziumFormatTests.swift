@@ -155,7 +155,9 @@ import Testing
         guard gtids || flavor == .mysql else { return }  // MariaDB always logs GTIDs
         let sandbox = gtids ? nil : try SandboxServer.start(.mysql, options: ["--gtid-mode=OFF", "--enforce-gtid-consistency=OFF"])
         defer { try? sandbox?.stop() }
-        let harness = try PipelineHarness(prefix: "debeztx", sandbox: sandbox, partitions: 1) {
+        let pipeline = "debeztx\(gtids ? "g" : "n")\(UUID().uuidString.prefix(6).lowercased())"
+        try KafkaMockProcess.shared().control("create-topic \(pipeline).transaction 1 1")
+        let harness = try PipelineHarness(prefix: pipeline, sandbox: sandbox, partitions: 1) {
             $0.format = .debezium(DebeziumFormatOptions(transactionMetadata: true))
         }
         let connection = try harness.database.connect()
@@ -203,6 +205,18 @@ import Testing
         #expect(b.map(transaction) == ["\(first) 3 1", "\(second) 1 1"], "\(b.map(transaction))")
         let sourceGTIDs = Set(values.map { "\((($0["source"] as? [String: Any])?["gtid"]) ?? "-")" })
         #expect(sourceGTIDs == (gtids ? [first, second] : ["<null>"]), "source.gtid: \(sourceGTIDs)")
+
+        // Each transaction's BEGIN and END on `{pipeline}.transaction`, keyed by its id; END with the counts.
+        let boundaries = try harness.messages(topic: "\(pipeline).transaction")
+        #expect(boundaries.map(\.keyText) == [first, first, second, second].map { "{\"id\":\"\($0)\"}" })
+        let bodies = try PipelineHarness.values(boundaries).map { value -> String in
+            let collections = (value["data_collections"] as? [[String: Any]])?.map { "\($0["data_collection"] ?? "")=\($0["event_count"] ?? "")" }
+            return "\(value["status"] ?? "") \(value["id"] ?? "") \(value["event_count"] ?? "-") \(collections ?? [])"
+        }
+        let (tableA, tableB) = ("\(harness.database.name).a", "\(harness.database.name).b")
+        #expect(bodies == ["BEGIN \(first) <null> []", "END \(first) 5 [\"\(tableA)=4\", \"\(tableB)=1\"]",
+                           "BEGIN \(second) <null> []", "END \(second) 1 [\"\(tableB)=1\"]"], "\(bodies)")
+        #expect(try PipelineHarness.values(boundaries).allSatisfy { Set($0.keys) == ["status", "id", "event_count", "data_collections", "ts_ms"] })
     }
 
     private func op(_ message: ConsumedMessage) -> String {

@@ -3,8 +3,9 @@ public struct DebeziumFormatOptions: Sendable, Equatable {
     /// A message with the key and a null value after each delete, as Debezium sends by default, so that
     /// log compaction can drop the row's messages.
     public var tombstones: Bool
-    /// `transaction: {id, total_order, data_collection_order}` in every row message, as Debezium's
-    /// `provide.transaction.metadata=true` gives; null otherwise, as by Debezium's default.
+    /// `transaction: {id, total_order, data_collection_order}` in every row message, and each transaction's
+    /// BEGIN and END on the topic `{pipeline}.transaction`, as Debezium's `provide.transaction.metadata=true`
+    /// gives; null and nothing otherwise, as by Debezium's default.
     public var transactionMetadata: Bool
     public var values: Values
 

@@ -85,6 +85,33 @@ public enum DebeziumMessageEncoder {
         writer.unsigned(microseconds &* 1000)
     }
 
+    /// A transaction's BEGIN or END on Debezium's transaction topic: `{"status":"BEGIN"|"END","id":…,
+    /// "event_count":null|n,"data_collections":null|[{"data_collection":"db.table","event_count":n}],"ts_ms":…}`,
+    /// the counts on END only; `timestamp` the event's on the server, in seconds.
+    public static func writeTransactionBoundary(id: String, end counts: DebeziumTransactionOrder?, timestamp: UInt32,
+                                                to writer: JSONWriter) {
+        writer.raw(counts == nil ? "{\"status\":\"BEGIN\",\"id\":" : "{\"status\":\"END\",\"id\":")
+        writer.string(id)
+        if let counts {
+            writer.raw(",\"event_count\":")
+            writer.unsigned(UInt64(counts.totalOrder))
+            writer.raw(",\"data_collections\":[")
+            for (index, entry) in counts.perTable.enumerated() {
+                writer.raw(index == 0 ? "{\"data_collection\":" : ",{\"data_collection\":")
+                writer.string(entry.table)
+                writer.raw(",\"event_count\":")
+                writer.unsigned(UInt64(entry.messages))
+                writer.byte(UInt8(ascii: "}"))
+            }
+            writer.byte(UInt8(ascii: "]"))
+        } else {
+            writer.raw(",\"event_count\":null,\"data_collections\":null")
+        }
+        writer.raw(",\"ts_ms\":")
+        writer.unsigned(UInt64(timestamp) * 1000)
+        writer.byte(UInt8(ascii: "}"))
+    }
+
     /// A DDL statement as Debezium's schema change event: `{"source":{…},"ts_ms":…,"databaseName":…,
     /// "schemaName":null,"ddl":…,"tableChanges":[]}`. binlogo does not describe the tables' new structure:
     /// `tableChanges` stays empty.
