@@ -94,13 +94,7 @@ enum ColumnValueWriter {
             // Without charset metadata, CHAR/VARCHAR are taken as UTF-8 text.
             try TextValue.write(value, encoding: encoding ?? .utf8, to: writer)
         case .fixedBinary(_, let fieldLength):
-            if value.count >= fieldLength {
-                Base64.write(value, to: writer)
-            } else {
-                var padded = [UInt8](repeating: 0, count: fieldLength)
-                padded.withUnsafeMutableBytes { $0.copyMemory(from: value) }
-                padded.withUnsafeBytes { Base64.write($0, to: writer) }
-            }
+            withPadding(value, to: fieldLength) { Base64.write($0, to: writer) }
         case .blob(_, let encoding):
             // Without charset metadata, TEXT cannot be told from BLOB: bytes, as base64.
             try TextValue.write(value, encoding: encoding ?? .binary, to: writer)
@@ -156,6 +150,14 @@ enum ColumnValueWriter {
         case .unsupported:
             throw EventFailure("the column type is not supported")
         }
+    }
+
+    /// BINARY(n)'s bytes with the trailing zero bytes the binlog leaves out put back, as SELECT returns them.
+    static func withPadding(_ value: UnsafeRawBufferPointer, to fieldLength: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard value.count < fieldLength else { return body(value) }
+        var padded = [UInt8](repeating: 0, count: fieldLength)
+        padded.withUnsafeMutableBytes { $0.copyMemory(from: value) }
+        padded.withUnsafeBytes(body)
     }
 
     /// Without labels an ENUM or SET value is written as its number, unless the server logged labels

@@ -35,13 +35,7 @@ enum OriginalValueWriter {
              .blob(_, nil) where forms.bytes == .latin1:
             TextValue.writeISO88591(value, to: writer)
         case .fixedBinary(_, let fieldLength) where !forms.padsFixedBinary || forms.bytes == .latin1:
-            if value.count >= fieldLength || !forms.padsFixedBinary {
-                writeBytes(value, forms: forms, to: writer)
-            } else {
-                var padded = [UInt8](repeating: 0, count: fieldLength)
-                padded.withUnsafeMutableBytes { $0.copyMemory(from: value) }
-                padded.withUnsafeBytes { writeBytes($0, forms: forms, to: writer) }
-            }
+            ColumnValueWriter.withPadding(value, to: forms.padsFixedBinary ? fieldLength : 0) { writeBytes($0, forms: forms, to: writer) }
         case .enumeration(let packLength) where forms.labels == .numbers:
             writer.unsigned(value.littleEndian(at: 0, width: packLength))
         case .enumeration(let packLength) where forms.invalidEnumAsNull && value.littleEndian(at: 0, width: packLength) == 0:
