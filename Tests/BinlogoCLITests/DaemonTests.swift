@@ -70,6 +70,9 @@ import Testing
         try connection.execute("CREATE TABLE t (id INT PRIMARY KEY, version INT)")
         try daemon.start()
         #expect(waitUntil(seconds: 20) { daemon.log.contains("streaming") })
+        // Where it starts is stored (on a loaded host the first write, with its fsyncs, can trail the dump's start).
+        let checkpoint = daemon.stateDirectory + "/kill.position.json"
+        #expect(waitUntil(seconds: 20) { FileManager.default.fileExists(atPath: checkpoint) })
 
         // Transactions of 50 rows; the daemon is killed with -9 twice while they are written.
         var nextID = 1

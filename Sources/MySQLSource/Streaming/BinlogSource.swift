@@ -326,7 +326,8 @@ private struct SourceReader {
         let steps = try transactions.consume(decoded)
         if let schema { steps.forEach { if case .schemaChange = $0 { schema.invalidate() } } }
         if transactions.endedEventGroup {
-            committedGTID = transactions.currentGTID
+            // None on MySQL with gtid_mode OFF, whose transactions are anonymous.
+            committedGTID = transactions.currentGTID.isEmpty ? nil : transactions.currentGTID
             if let (source, number) = pendingGTID.take(), executedGTIDs != nil { executedGTIDs!.insert(source, number: number) }
         }
         // After the group before it ended (a GTID event also ends a group the stream cut short), never before.
