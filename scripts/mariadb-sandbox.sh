@@ -44,7 +44,10 @@ start() {
   # A restart keeps the port, so clients configured with it reconnect.
   [ -f "$dir/env" ] && port=$(sed -n 's/^BINLOGO_MYSQL_PORT=//p' "$dir/env")
   [ -n "$port" ] || port=$(free_port)
-  mariadbd --no-defaults --user=root --datadir="$dir/data" \
+  # Temporary tables in a folder of the sandbox's own: in the shared /tmp, a CI run once saw MariaDB's
+  # temporary Aria file vanish under a query ("Error on delete of '/tmp/#sql-temptable-….MAI'").
+  mkdir -p "$dir/tmp"
+  mariadbd --no-defaults --user=root --datadir="$dir/data" --tmpdir="$dir/tmp" \
     --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 \
     --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
     --server-id=1 --log-bin="$dir/data/binlog" --binlog-format=ROW \

@@ -33,10 +33,16 @@ start() {
   # Where mysqld finds its messages, character sets and plugins: the private folder, never the system's.
   local paths=(--basedir="$root/usr" --lc-messages-dir="$root/usr/share/mysql"
                --character-sets-dir="$root/usr/share/mysql/charsets" --plugin-dir="$root/usr/lib/mysql/plugin")
+  # lower_case_table_names is fixed when the data directory is initialised: a sandbox started with it
+  # gets a data directory initialised with it.
+  local init_options=() option
+  for option in "$@"; do
+    case "$option" in --lower-case-table-names=*|--lower_case_table_names=*) init_options+=("$option") ;; esac
+  done
   if [ ! -d "$dir/data/mysql" ]; then
-    # One initialised data directory per machine and version, copied for each sandbox: faster than
-    # --initialize every time, and several sandboxes can start at once.
-    local template="${TMPDIR:-/tmp}/binlogo-mysql-template-$version"
+    # One initialised data directory per machine, version and lower_case_table_names, copied for each
+    # sandbox: faster than --initialize every time, and several sandboxes can start at once.
+    local template="${TMPDIR:-/tmp}/binlogo-mysql-template-$version${init_options[0]:+-lctn${init_options[0]##*=}}"
     (
       flock 9
       if [ ! -d "$template/mysql" ]; then
@@ -44,6 +50,7 @@ start() {
         printf "CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '';\nGRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n" \
           >"$dir/init.sql"
         "$server/bin/mysqld" --no-defaults --initialize-insecure --user=root --datadir="$template.tmp" "${paths[@]}" \
+          ${init_options[@]+"${init_options[@]}"} \
           --init-file="$dir/init.sql" --innodb-redo-log-capacity=64M --log-error="$dir/install.log" \
           || { echo "mysql-sandbox: mysqld --initialize-insecure failed:" >&2; tail -20 "$dir/install.log" >&2; exit 1; }
         # Each sandbox makes its own server_uuid (GTIDs name it) from a copy without this file.
@@ -59,7 +66,8 @@ start() {
   # A restart keeps the port, so clients configured with it reconnect.
   [ -f "$dir/env" ] && port=$(sed -n 's/^BINLOGO_MYSQL_PORT=//p' "$dir/env")
   [ -n "$port" ] || port=$(free_port)
-  "$server/bin/mysqld" --no-defaults --user=root --datadir="$dir/data" "${paths[@]}" \
+  mkdir -p "$dir/tmp"  # temporary files of the sandbox's own, not the shared /tmp (as mariadb-sandbox.sh)
+  "$server/bin/mysqld" --no-defaults --user=root --datadir="$dir/data" "${paths[@]}" --tmpdir="$dir/tmp" \
     --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 --mysqlx=OFF \
     --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" --secure-file-priv="$dir/files" \
     --server-id=1 --log-bin="$dir/data/binlog" --binlog-format=ROW \
