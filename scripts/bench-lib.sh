@@ -258,6 +258,7 @@ bench_callgrind() {
 # (and, under exactly_once, a positions topic of its own).
 # To try settings: $BINLOGO_BENCH_PIPELINE_OPTIONS adds keys to the pipeline (e.g. "queue: {max_messages:
 # 2000}"), $BINLOGO_BENCH_KAFKA_OPTIONS to its Kafka output (e.g. "properties: {linger.ms: 20}").
+# BINLOGO_BENCH_STDOUT=1: `output: {stdout: {}}` instead of Kafka (bench_e2e sends the daemon's stdout to /dev/null).
 daemon_config() {
   rm -rf "$work/state-$2"
   cat >"$1" <<YAML
@@ -271,7 +272,7 @@ pipelines:
     filters: {include: ["$4"]}
     output:
       ${BINLOGO_BENCH_OUTPUT_OPTIONS:-}
-      kafka: {brokers: ["${9:-$BINLOGO_KAFKA_BOOTSTRAP}"], profile: ${8:-idempotent}, topic: $5$([ "${8:-}" = exactly_once ] && printf ', transactions: {positions_topic: positions-%s-%s}' "$2" "$RANDOM$RANDOM")${BINLOGO_BENCH_KAFKA_OPTIONS:+, $BINLOGO_BENCH_KAFKA_OPTIONS}}
+      $(if [ -n "${BINLOGO_BENCH_STDOUT:-}" ]; then printf 'stdout: {topic: %s}' "$5"; else printf 'kafka: {brokers: ["%s"], profile: %s, topic: %s%s%s}' "${9:-$BINLOGO_KAFKA_BOOTSTRAP}" "${8:-idempotent}" "$5" "$([ "${8:-}" = exactly_once ] && printf ', transactions: {positions_topic: positions-%s-%s}' "$2" "$RANDOM$RANDOM")" "${BINLOGO_BENCH_KAFKA_OPTIONS:+, $BINLOGO_BENCH_KAFKA_OPTIONS}"; fi)
     ${BINLOGO_BENCH_PIPELINE_OPTIONS:-}
 YAML
 }
@@ -337,7 +338,7 @@ bench_e2e() {
   read -r busy0 total0 < <(machine_ticks)
   exec 5<> <(:)  # a pipe nobody writes to: `read -t` on it waits without forking a sleep
   began=$(date +%s.%N)
-  ${BINLOGO_BENCH_WRAPPER:-} "$bin/binlogo" run --config "$work/e2e.yaml" 2>"$work/daemon.log" &
+  ${BINLOGO_BENCH_WRAPPER:-} "$bin/binlogo" run --config "$work/e2e.yaml" >/dev/null 2>"$work/daemon.log" &
   daemon_pid=$!
   while true; do  # the daemon's acknowledgement counter, polled every 10 ms
     read_acknowledged "$port" e2e "$metric" 2>/dev/null
@@ -466,6 +467,7 @@ bench_snapshot_dump() {
 # bench.TABLE into the mock cluster, timed from its start until Kafka acknowledged ROWS messages (the rows
 # and the table's start marker; its end marker comes after); sets bench_e2e_seconds, bench_e2e_rss_mib, …
 # as bench_e2e does.
+# With BINLOGO_BENCH_STDOUT=1, into `output: {stdout: {}}` sent to /dev/null, timed until it wrote ROWS messages.
 bench_snapshot() {
   BINLOGO_BENCH_PIPELINE_OPTIONS="snapshot: {mode: initial, chunk_rows: 10000${4:+, rows_per_second: $4}}" \
     bench_e2e "bench.$1" current "$2" "${3:-9101}"

@@ -5,6 +5,7 @@
 #     mysqldump, --single-transaction), and
 #   - by `binlogo run` with `snapshot: initial` (chunks of 10,000 rows) into the mock cluster, timed until
 #     Kafka acknowledged every row; the daemon's peak RSS;
+#   - the same into `output: stdout` sent to /dev/null, where the dump tool writes;
 # then a writer's commit latency (200 single-row UPDATEs a second) alone, while the dump tool reads the
 # table over and over (the reference), and while a second snapshot of the table runs (at full speed, or
 # at --rows-per-second, the setting that spreads a snapshot's load).
@@ -41,6 +42,10 @@ log "$dump_tool --single-transaction: $(calc 2 "$dump_seconds") s"
 bench_snapshot snap "$rows"
 snapshot_seconds=$bench_e2e_seconds snapshot_rss=$bench_e2e_rss_mib
 log "binlogo snapshot: $(calc 2 "$snapshot_seconds") s, peak RSS $snapshot_rss MiB (daemon CPU $(calc 1 "$bench_e2e_cpu") s: $bench_e2e_threads)"
+# The like-for-like of the dump tool: the same snapshot written to /dev/null (output: stdout).
+BINLOGO_BENCH_STDOUT=1 bench_snapshot snap "$rows"
+stdout_seconds=$bench_e2e_seconds stdout_rss=$bench_e2e_rss_mib
+log "binlogo snapshot to /dev/null: $(calc 2 "$stdout_seconds") s, peak RSS $stdout_rss MiB (daemon CPU $(calc 1 "$bench_e2e_cpu") s: $bench_e2e_threads)"
 
 bench_writer_latency snap "$rows" 10
 alone=$bench_writer
@@ -83,10 +88,13 @@ fi
 
 dump_rate=$(calc 0 "$rows / $dump_seconds")
 snapshot_rate=$(calc 0 "$rows / $snapshot_seconds")
+stdout_rate=$(calc 0 "$rows / $stdout_seconds")
 printf '\nsnapshot of %s rows (%s), %s:\n' "$(thousands "$rows")" "$bench_server" "$(machine)"
 printf '  %-44s %12s rows/s\n' "$dump_tool --single-transaction > /dev/null" "$(thousands "$dump_rate")"
 printf '  %-44s %12s rows/s   ratio %s   peak RSS %s MiB\n' "binlogo snapshot: initial → mock cluster" "$(thousands "$snapshot_rate")" \
   "$(calc 2 "$snapshot_rate / $dump_rate")" "$snapshot_rss"
+printf '  %-44s %12s rows/s   ratio %s   peak RSS %s MiB\n' "binlogo snapshot: initial → stdout > /dev/null" "$(thousands "$stdout_rate")" \
+  "$(calc 2 "$stdout_rate / $dump_rate")" "$stdout_rss"
 read -r a50 a99 amax acount <<<"$alone"
 read -r d50 d99 dmax dcount <<<"$during"
 read -r r50 r99 rmax rcount <<<"$during_dump"

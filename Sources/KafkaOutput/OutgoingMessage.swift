@@ -42,6 +42,9 @@ public protocol MessageOutput: Sendable {
     /// Hands one message over. May block while the output's queue is full (backpressure); throws
     /// when the message cannot be sent at all.
     func send(_ message: OutgoingMessage) throws(KafkaError)
+    /// Hands over a batch in order: the default sends each message, and throws `.stopped` before the next one
+    /// once `isAbandoned()` says so. An output may instead write the batch at once (stdout).
+    func send(contentsOf batch: [OutgoingMessage], unless isAbandoned: () -> Bool) throws(KafkaError)
     /// Waits until everything handed over is acknowledged or failed, at most `timeoutMilliseconds`;
     /// returns how many messages are still outstanding.
     func flush(timeoutMilliseconds: Int32) -> Int
@@ -55,6 +58,15 @@ public protocol MessageOutput: Sendable {
 }
 
 extension MessageOutput {
+    public func send(contentsOf batch: [OutgoingMessage], unless isAbandoned: () -> Bool) throws(KafkaError) {
+        // By index: `for message in batch` copies each message (a retain and a release of each of its
+        // buffers, shared with the encoding thread's).
+        for index in batch.indices {
+            if isAbandoned() { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
+            try send(batch[index])
+        }
+    }
+
     public func reach(_ position: any CommitPosition) throws(KafkaError) {}
     public var failure: KafkaError? { nil }
 }

@@ -57,12 +57,7 @@ public final class BoundedMessageQueue: Sendable {
         }
         sender.async { [self] in
             do throws(KafkaError) {
-                // By index: `for message in batch` copies each message (a retain and a release of each of its
-                // buffers, shared with the encoding thread's).
-                for index in batch.indices {
-                    if abandoned.load(ordering: .relaxed) { throw KafkaError(kind: .stopped, message: "the pipeline is stopping") }
-                    try output.send(batch[index])
-                }
+                try output.send(contentsOf: batch, unless: { abandoned.load(ordering: .relaxed) })
                 if let position { try output.reach(position) }
             } catch {
                 state.withLock { state in
