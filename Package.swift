@@ -115,7 +115,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "KafkaOutput", "MySQLSource", "TestBench", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Pipeline", "KafkaOutput", "MySQLSource", "TestBench", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")]
         ),
         .testTarget(
             name: "BinlogoCLITests",

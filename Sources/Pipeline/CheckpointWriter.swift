@@ -3,10 +3,11 @@ import Metrics
 import MySQLSource
 import Synchronization
 
-/// The one writer of a pipeline's checkpoint file. Every write happens on the pipeline's checkpoint
-/// thread (each second, and at once when a starting position is offered) or, once that thread has
-/// ended, in the stop's final write; no other thread writes, so a checkpoint never goes backwards
-/// through two writers racing.
+/// The one writer of a pipeline's checkpoint file. Acknowledged positions are written on the pipeline's
+/// checkpoint thread (each second) or, once that thread has ended, in the stop's final write; a pipeline
+/// without a checkpoint writes where it starts reading on the source's thread, when its first dump starts
+/// and before any event is read. Writes take turns under one lock, and the start is written only while
+/// no position is, so a checkpoint never goes backwards through two writers racing.
 ///
 /// What it writes is the newest position Kafka's acknowledgements allow, or, for a pipeline that has
 /// none yet, where it started reading, so that a crash before the first acknowledgement resumes there
@@ -19,6 +20,8 @@ final class CheckpointWriter: Sendable {
     private let failures: Counter
     private let onSaved: @Sendable (SourcePosition) -> Void
     private let state: Mutex<State>
+    /// Held through each write of the file. Taken before `state`, never while holding it.
+    private let writing = Mutex(())
 
     private struct State {
         var saved: SourcePosition?
@@ -41,22 +44,32 @@ final class CheckpointWriter: Sendable {
     var saved: SourcePosition? { state.withLock { $0.saved } }
     var lastError: String? { state.withLock { $0.error } }
 
-    /// Where a pipeline without a checkpoint starts reading; written at the next write unless an
-    /// acknowledged position comes first. Returns whether the offer was taken.
-    @discardableResult
-    func offerStart(_ position: SourcePosition) -> Bool {
-        state.withLock { state in
-            guard state.saved == nil else { return false }
-            state.start = position
-            return true
+    /// Where a pipeline without a checkpoint starts reading: written now, before the caller reads any event
+    /// (a crash before the checkpoint thread's first write would otherwise start again at `start: current`,
+    /// past whatever the server wrote in between). Nothing is written once a position is; a failed write is
+    /// tried again by the next `write`.
+    func writeStart(_ position: SourcePosition) {
+        writing.withLock { _ in
+            let taken = state.withLock { state in
+                guard state.saved == nil else { return false }
+                state.start = position
+                return true
+            }
+            if taken { save(position) }
         }
     }
 
-    /// Writes `acknowledged` (or the offered start when nothing is acknowledged yet) if it differs from
-    /// the file. Called only from the checkpoint thread, or after it ended.
+    /// Writes `acknowledged` (or the start when nothing is acknowledged yet) if it differs from the file.
+    /// Called only from the checkpoint thread, or after it ended.
     func write(acknowledged: SourcePosition?) {
-        let (candidate, saved) = state.withLock { ($0.start.map { start in acknowledged ?? start } ?? acknowledged, $0.saved) }
-        guard let position = candidate, position != saved else { return }
+        writing.withLock { _ in
+            let (candidate, saved) = state.withLock { ($0.start.map { start in acknowledged ?? start } ?? acknowledged, $0.saved) }
+            guard let position = candidate, position != saved else { return }
+            save(position)
+        }
+    }
+
+    private func save(_ position: SourcePosition) {
         do {
             try store.save(position)
             state.withLock { state in

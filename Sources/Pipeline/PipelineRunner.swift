@@ -267,9 +267,8 @@ public final class PipelineRunner: Sendable {
                 // A dump starts between two transactions.
                 if reader.snapshot.isActive { reader.snapshot.boundary = reader.snapshot.boundary ?? position }
             }
-            // Handed to the checkpoint thread, which writes it at once.
-            let start = reader.withLock { $0.snapshot.stamped(position) }
-            if acknowledgedPosition == nil, writer.offerStart(start) { task.runNow() }
+            // Stored before the first event is read, whatever happens next.
+            if acknowledgedPosition == nil { writer.writeStart(reader.withLock { $0.snapshot.stamped(position) }) }
         }, onReconnect: { [reconnects, health, transactional, committed] in
             reconnects.increment()
             health.sourceReconnecting()
