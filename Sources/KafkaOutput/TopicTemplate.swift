@@ -3,6 +3,10 @@
 public struct TopicTemplate: Sendable, Equatable {
     public var template: String
     public var overrides: [String: String]
+    /// Whether `overrides` name their tables in any case (the server's `lower_case_table_names` is 1 or 2).
+    public private(set) var tableNamesAreCaseInsensitive = false
+    /// `overrides` by their names in lower case, when those are case-insensitive.
+    private var foldedOverrides: [String: String] = [:]
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -26,9 +30,18 @@ public struct TopicTemplate: Sendable, Equatable {
         self.overrides = overrides
     }
 
+    /// The same template, its overrides matching table names in any case.
+    public func matchingTableNamesInAnyCase() -> TopicTemplate {
+        var folded = self
+        folded.tableNamesAreCaseInsensitive = true
+        folded.foldedOverrides = Dictionary(overrides.map { ($0.key.lowercased(), $0.value) }) { first, _ in first }
+        return folded
+    }
+
     /// The topic for a change of `database.table` in `pipeline`.
     public func topic(pipeline: String, database: String, table: String) -> String {
-        let source = overrides["\(database).\(table)"] ?? template
+        let source = (tableNamesAreCaseInsensitive ? foldedOverrides["\(database).\(table)".lowercased()] : overrides["\(database).\(table)"])
+            ?? template
         return source.replacing("{pipeline}", with: pipeline)
             .replacing("{database}", with: database)
             .replacing("{table}", with: table)

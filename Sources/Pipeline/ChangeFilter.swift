@@ -11,13 +11,17 @@ public final class ChangeFilter {
     public let include: [String]
     public let exclude: [String]
     public let types: Set<ChangeType>
+    /// Whether the server compares table names in any case (`lower_case_table_names` 1 or 2): the patterns
+    /// then match names in any case, as the server's own statements do.
+    public let tableNamesAreCaseInsensitive: Bool
     private var decisions: [String: Bool] = [:]
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
     }
 
-    public init(include: [String] = [], exclude: [String] = [], types: Set<ChangeType> = Set(ChangeType.allCases)) throws(Invalid) {
+    public init(include: [String] = [], exclude: [String] = [], types: Set<ChangeType> = Set(ChangeType.allCases),
+                tableNamesAreCaseInsensitive: Bool = false) throws(Invalid) {
         for pattern in include + exclude {
             let parts = pattern.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
@@ -28,6 +32,7 @@ public final class ChangeFilter {
         self.include = include
         self.exclude = exclude
         self.types = types
+        self.tableNamesAreCaseInsensitive = tableNamesAreCaseInsensitive
     }
 
     /// Whether changes of `name` (`database.table`) pass; rows carry the name ready-made, so the
@@ -36,7 +41,9 @@ public final class ChangeFilter {
         if let known = decisions[name] { return known }
         // Bounded like the router's per-table cache: a server with more tables starts it over.
         if decisions.count >= ChangeRouter.cachedTables { decisions.removeAll(keepingCapacity: true) }
-        let decision = (include.isEmpty || include.contains { Self.matches($0, name) }) && !exclude.contains { Self.matches($0, name) }
+        let fold = { (text: String) in self.tableNamesAreCaseInsensitive ? text.lowercased() : text }
+        let decision = (include.isEmpty || include.contains { Self.matches(fold($0), fold(name)) })
+            && !exclude.contains { Self.matches(fold($0), fold(name)) }
         decisions[name] = decision
         return decision
     }

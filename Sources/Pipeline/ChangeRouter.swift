@@ -12,7 +12,7 @@ import Logging
 /// one, so that each key's changes stay in one partition, in order.
 public final class ChangeRouter {
     public let pipeline: String
-    public let topic: TopicTemplate
+    public private(set) var topic: TopicTemplate
     public let key: MessageKeyMode
     public let headers: Bool
     /// The messages' shape: binlogo's here; Debezium's, Maxwell's and Canal's in `ChangeRouter+Debezium.swift`,
@@ -27,6 +27,14 @@ public final class ChangeRouter {
     public var context: MessageContext {
         didSet { routes.removeAll() }
     }
+
+    /// The server compares table names in any case (`lower_case_table_names` 1 or 2): topic overrides and
+    /// excluded columns then name their tables in any case too.
+    public func matchTableNamesInAnyCase() {
+        topic = topic.matchingTableNamesInAnyCase()
+        context.tableNamesAreCaseInsensitive = true  // and the routes made so far are dropped
+    }
+
     /// Per `database.table` (or database, for database-level DDL): topic, key prefix, excluded columns.
     /// At most `Self.cachedTables`: a server with more tables starts the cache over rather than grow it.
     private var routes: [String: Route] = [:]
@@ -45,13 +53,13 @@ public final class ChangeRouter {
         let topic: String
         /// `{"database":…,"table":…` — the start of every JSON key of the table.
         let keyPrefix: [UInt8]
-        let excluded: Set<String>?
+        let excluded: ExcludedColumns?
         /// The pipeline, database and table headers.
         let headers: [(String, [UInt8])]
         /// With `format: canal`: the table's column types, as of its last row.
         var canal: CanalMessageEncoder.TableDescription?
 
-        init(topic: String, keyPrefix: [UInt8], excluded: Set<String>?, headers: [(String, [UInt8])]) {
+        init(topic: String, keyPrefix: [UInt8], excluded: ExcludedColumns?, headers: [(String, [UInt8])]) {
             self.topic = topic
             self.keyPrefix = keyPrefix
             self.excluded = excluded

@@ -34,6 +34,34 @@ struct PipelineReader {
         self.logger = logger
     }
 
+    /// Whether the server compares table names in any case (`lower_case_table_names` 1 or 2).
+    private(set) var tableNamesAreCaseInsensitive = false
+    /// Whether it also stores them in lower case, as its binlog then names them (`lower_case_table_names` 1).
+    private var tableNamesAreLowerCase = false
+
+    /// Takes the server's rule on table names, as it told the source's preflight (`lower_case_table_names`):
+    /// with 1 or 2, the filter's patterns, topic overrides, excluded columns and the signal table match
+    /// names in any case, as the server's own statements do.
+    mutating func adoptTableNameRule(lowerCaseTableNames: Int) throws {
+        guard lowerCaseTableNames != 0, !tableNamesAreCaseInsensitive else { return }
+        tableNamesAreCaseInsensitive = true
+        tableNamesAreLowerCase = lowerCaseTableNames == 1
+        filter = try ChangeFilter(include: filter.include, exclude: filter.exclude, types: filter.types, tableNamesAreCaseInsensitive: true)
+        router.matchTableNamesInAnyCase()
+    }
+
+    /// `name` (`database.table`) as the server's binlog names it, where the server's rule says (in lower
+    /// case under `lower_case_table_names` = 1); else as given.
+    func canonicalTableName(_ name: String) -> String {
+        tableNamesAreLowerCase ? name.lowercased() : name
+    }
+
+    /// Whether `name` is the signal table's, compared as the server compares table names.
+    func isSignalTable(_ name: String) -> Bool {
+        guard let signalTable else { return false }
+        return tableNamesAreCaseInsensitive ? name.lowercased() == signalTable.lowercased() : name == signalTable
+    }
+
     /// The messages of one event's steps, each with a token from `token()`.
     mutating func messages(for steps: TransactionSteps, token: () -> UInt64) throws -> [OutgoingMessage] {
         var batch: [OutgoingMessage] = []
@@ -82,7 +110,7 @@ struct PipelineReader {
 
     private mutating func rows(_ event: RowsEvent, context: TransactionContext, emit: (Change) throws -> Void) throws {
         metrics.read.increment(by: Int64(event.rowCount))
-        if let signalTable, event.table.qualifiedName == signalTable {
+        if isSignalTable(event.table.qualifiedName) {
             let (signals, refused) = try SnapshotSignal.signals(in: event, for: pipelineName)
             for reason in refused { logger.warning("signal refused", metadata: ["reason": "\(reason)"]) }
             for signal in signals {

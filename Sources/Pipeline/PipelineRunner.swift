@@ -185,7 +185,8 @@ public final class PipelineRunner: Sendable {
         _ = try ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types)  // validates
         reader.withLock { reader in
             // Made inside the lock: the filter belongs to the reader's state.
-            if let filter = try? ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types) {
+            if let filter = try? ChangeFilter(include: filters.include, exclude: filters.exclude, types: filters.types,
+                                              tableNamesAreCaseInsensitive: reader.tableNamesAreCaseInsensitive) {
                 reader.filter = filter
             }
             reader.router.context.excludedColumns = filters.excludeColumns
@@ -269,6 +270,12 @@ public final class PipelineRunner: Sendable {
             }
             // Stored before the first event is read, whatever happens next.
             if acknowledgedPosition == nil { writer.writeStart(reader.withLock { $0.snapshot.stamped(position) }) }
+        }, onPreflight: { [self] report in
+            guard report.lowerCaseTableNames != 0 else { return }
+            // The filter's patterns were validated with the configuration: made again, they cannot fail.
+            try? reader.withLock { try $0.adoptTableNameRule(lowerCaseTableNames: report.lowerCaseTableNames) }
+            logger.info("the server compares table names in any case: filters, topic overrides, excluded columns and snapshot requests match them in any case",
+                        metadata: ["lower_case_table_names": "\(report.lowerCaseTableNames)"])
         }, onReconnect: { [reconnects, health, transactional, committed] in
             reconnects.increment()
             health.sourceReconnecting()
@@ -338,9 +345,11 @@ public final class PipelineRunner: Sendable {
                     if reader.snapshot.isReading || snapshotReader?.isRunning == true {
                         return "a snapshot is under way: cancel it first (action cancel), or ask again once it ended"
                     }
-                    let outside = signal.tables.filter { !reader.filter.passes(qualifiedName: $0) || $0 == configuration.snapshot.signalTable }
+                    // As the binlog names them, for the stream's changes to them to meet the chunks.
+                    let tables = signal.tables.map { reader.canonicalTableName($0) }
+                    let outside = tables.filter { !reader.filter.passes(qualifiedName: $0) || reader.isSignalTable($0) }
                     if !outside.isEmpty { return "the pipeline's filters leave out \(outside.joined(separator: ", ")) (or it is the signal table)" }
-                    reader.snapshot.request(SnapshotCursor(tables: nil, condition: signal.condition, chosenTables: signal.tables),
+                    reader.snapshot.request(SnapshotCursor(tables: nil, condition: signal.condition, chosenTables: tables),
                                             boundary: event.mayResumeHere ? event.resumePosition : nil)
                     return nil
                 }

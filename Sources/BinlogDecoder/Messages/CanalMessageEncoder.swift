@@ -14,13 +14,13 @@ public enum CanalMessageEncoder {
         let kinds: [ValueKind]
         let labels: [[String]?]
         let jsonKeys: [UInt8]
-        let excluded: Set<String>?
+        let excluded: ExcludedColumns?
         /// `,"mysqlType":{…}`
         let mysqlTypes: [UInt8]
         /// `,"pkNames":[…]|null,"sql":"","sqlType":{…}`
         let keysAndSQLTypes: [UInt8]
 
-        public init(_ table: TableMap, excluded: Set<String>?) {
+        public init(_ table: TableMap, excluded: ExcludedColumns?) {
             qualifiedName = table.qualifiedName
             kinds = table.kinds
             labels = table.columns.map(\.labels)
@@ -63,7 +63,7 @@ public enum CanalMessageEncoder {
 
         /// Whether this description is still `table`'s: same columns, types and labels (a DDL statement
         /// changes them), same columns left out.
-        public func describes(_ table: TableMap, excluded: Set<String>?) -> Bool {
+        public func describes(_ table: TableMap, excluded: ExcludedColumns?) -> Bool {
             table.qualifiedName == qualifiedName && table.kinds == kinds && table.jsonKeyBytes == jsonKeys && self.excluded == excluded
                 && labels.elementsEqual(table.columns.lazy.map(\.labels), by: ==)
         }

@@ -79,7 +79,7 @@ public enum ChangeMessageEncoder {
     /// The row's primary key as a JSON object (`{"id":1}`) from `image` (the after image unless the row
     /// was deleted), or the before image for key columns a MINIMAL after image leaves out. Excluded
     /// columns are left out here too.
-    public static func writePrimaryKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image? = nil, excluded: Set<String>? = nil,
+    public static func writePrimaryKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image? = nil, excluded: ExcludedColumns? = nil,
                                        style: ValueStyle = .binlogo, to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let image = image ?? (event.kind == .delete ? .before : .after)
@@ -133,7 +133,7 @@ public enum ChangeMessageEncoder {
     }
 
     private static func writeImage(_ event: RowsEvent, row: Int, image: RowsEvent.Image, name: StaticString,
-                                   excluded: Set<String>?, to writer: JSONWriter) throws(BinlogDecodingError) {
+                                   excluded: ExcludedColumns?, to writer: JSONWriter) throws(BinlogDecodingError) {
         writer.byte(UInt8(ascii: "\""))
         writer.raw(name)
         writer.raw("\":")

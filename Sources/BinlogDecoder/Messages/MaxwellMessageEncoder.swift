@@ -82,7 +82,7 @@ public enum MaxwellMessageEncoder {
     /// Maxwell's key of a row: `{"database":…,"table":…,"pk.id":1}`, one `pk.` member per primary key column
     /// (from `image`, or the before image where a MINIMAL after image leaves a key column out); false for a
     /// table without a primary key, whose rows Maxwell keys by a random `_uuid` instead.
-    public static func writeKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image, excluded: Set<String>?, style: ValueStyle,
+    public static func writeKey(_ event: RowsEvent, row: Int, image: RowsEvent.Image, excluded: ExcludedColumns?, style: ValueStyle,
                                 to writer: JSONWriter) throws(BinlogDecodingError) -> Bool {
         let table = event.table
         let keyColumns = table.primaryKey.filter { excluded?.contains(table.columnName($0)) != true }

@@ -180,7 +180,7 @@ public final class RowsEvent: Sendable {
     }
 
     /// Writes a row image as a JSON object of the columns it carries, leaving out `excluded` names.
-    public func writeImage(row: Int, image: Image, excluded: Set<String>?, to writer: JSONWriter) throws(BinlogDecodingError) {
+    public func writeImage(row: Int, image: Image, excluded: ExcludedColumns?, to writer: JSONWriter) throws(BinlogDecodingError) {
         try writeImage(row: row, image: image, excluded: excluded, style: .binlogo, onlyChanged: false, to: writer)
     }
 
@@ -188,12 +188,15 @@ public final class RowsEvent: Sendable {
     /// whose value differs between the images (Maxwell's and Canal's `old`). Inlined, so that binlogo's own
     /// format (the call above, with constants) pays for neither (callgrind: 1.7 % of the decode otherwise).
     @inline(__always)
-    public func writeImage(row: Int, image: Image, excluded: Set<String>?, style: ValueStyle, onlyChanged: Bool,
+    public func writeImage(row: Int, image: Image, excluded: ExcludedColumns?, style: ValueStyle, onlyChanged: Bool,
                            to writer: JSONWriter) throws(BinlogDecodingError) {
         let columnCount = table.columns.count
         let base = cellIndex(row: row, image: image, column: 0)
-        // Found before the loop, so that the loop over every other image tests no more than a nil.
-        let unchanged: [Bool]? = onlyChanged ? (0..<columnCount).map { isUnchanged(row: row, column: $0) } : nil
+        // The columns left out (excluded, or unchanged when only the changed are written), found before the
+        // loop, so that the loop over every other image tests no more than a nil.
+        let skipped: [Bool]? = excluded == nil && !onlyChanged ? nil : (0..<columnCount).map { column in
+            excluded?.contains(table.columnName(column)) == true || (onlyChanged && isUnchanged(row: row, column: column))
+        }
         var failure: (column: Int, reason: String)?
         writer.byte(UInt8(ascii: "{"))
         cells.withUnsafeBufferPointer { cells in
@@ -204,8 +207,7 @@ public final class RowsEvent: Sendable {
                         for column in 0..<columnCount {
                             let cell = cells[base + column]
                             if cell.length == Cell.absent { continue }
-                            if let excluded, excluded.contains(table.columnName(column)) { continue }
-                            if let unchanged, unchanged[column] { continue }
+                            if let skipped, skipped[column] { continue }
                             if !first { writer.byte(UInt8(ascii: ",")) }
                             first = false
                             writer.raw(UnsafeRawBufferPointer(rebasing: keys[keyOffsets[column]..<keyOffsets[column + 1]]))
@@ -268,7 +270,7 @@ public final class RowsEvent: Sendable {
     /// Writes `,"json_diffs":{"column":[{"op":…,"path":…,"value":…},…],…}` for the row's columns whose new
     /// JSON document is not known (see `unappliedJSONDiffs`), leaving out `excluded` names; writes nothing
     /// when the row has none.
-    public func writeUnappliedJSONDiffs(row: Int, excluded: Set<String>?, to writer: JSONWriter) throws(BinlogDecodingError) {
+    public func writeUnappliedJSONDiffs(row: Int, excluded: ExcludedColumns?, to writer: JSONWriter) throws(BinlogDecodingError) {
         var first = true
         for unapplied in unappliedJSONDiffs where unapplied.row == row {
             let name = table.columnName(unapplied.column)

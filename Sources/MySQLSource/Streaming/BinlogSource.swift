@@ -30,18 +30,20 @@ public final class BinlogSource: Sendable {
     ///   - onStop: called once when the source has stopped: nil after `stop()`, else the reason.
     ///   - onDumpStart: called on the source's thread each time a dump starts, with the position it starts from
     ///     (so a new pipeline can store where it began before any change arrives).
+    ///   - onPreflight: called on the source's thread with the preflight's report, once, before the first dump starts.
     ///   - onReconnect: called on the source's thread before each reconnect attempt (for metrics).
     ///   - isRelevant: whether the pipeline wants a rows event (its filter): a prepared XA transaction with
     ///     none such does not hold the checkpoint back.
     public func start(from stored: SourcePosition?, onEvent: @escaping @Sendable (SourceEvent) throws -> Void,
                       onStop: @escaping @Sendable (SourceError?) -> Void,
                       onDumpStart: @escaping @Sendable (SourcePosition) -> Void = { _ in },
+                      onPreflight: @escaping @Sendable (ServerPreflight.Report) -> Void = { _ in },
                       onReconnect: @escaping @Sendable () -> Void = {},
                       isRelevant: @escaping @Sendable (RowsEvent) -> Bool = { _ in true }) {
         let thread = Thread { [self] in
             nameCurrentThread("binlogo-source")
             var reader = SourceReader(configuration: configuration, logger: logger, control: control, position: stored,
-                                      onDumpStart: onDumpStart, onReconnect: onReconnect, isRelevant: isRelevant)
+                                      onDumpStart: onDumpStart, onPreflight: onPreflight, onReconnect: onReconnect, isRelevant: isRelevant)
             let error = reader.run(onEvent: onEvent)
             onStop(error)
             finished.signal()
@@ -93,10 +95,12 @@ private struct SourceReader {
     var serverIsMariaDB = false
     var gtidModeIsOn = false
     let onDumpStart: (SourcePosition) -> Void
+    let onPreflight: (ServerPreflight.Report) -> Void
     let onReconnect: () -> Void
 
     init(configuration: SourceConfiguration, logger: Logger, control: SourceControl, position: SourcePosition?,
-         onDumpStart: @escaping (SourcePosition) -> Void, onReconnect: @escaping () -> Void,
+         onDumpStart: @escaping (SourcePosition) -> Void, onPreflight: @escaping (ServerPreflight.Report) -> Void,
+         onReconnect: @escaping () -> Void,
          isRelevant: @escaping @Sendable (RowsEvent) -> Bool) {
         self.configuration = configuration
         self.logger = logger
@@ -108,6 +112,7 @@ private struct SourceReader {
                                                  lookAheadLimitBytes: configuration.transactionLookAheadBytes,
                                                  isRelevant: isRelevant)
         self.onDumpStart = onDumpStart
+        self.onPreflight = onPreflight
         self.onReconnect = onReconnect
     }
 
@@ -129,6 +134,7 @@ private struct SourceReader {
                     decoder = BinlogDecoder(checksum: report.checksumIsCRC32 ? .crc32 : .none)
                     serverIsMariaDB = report.isMariaDB
                     if !report.hasFullRowMetadata { schema = SchemaCache(connectionOptions: options) }
+                    onPreflight(report)
                     preflightPassed = true
                 }
                 let start = try resolveStart(queries)

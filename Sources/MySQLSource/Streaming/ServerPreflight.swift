@@ -13,6 +13,9 @@ public struct ServerPreflight: Sendable {
         public var hasFullRowMetadata: Bool
         /// Things that work but that an operator should know, one line each.
         public var warnings: [String]
+        /// `lower_case_table_names`: 0, names are case-sensitive; 1, stored in lower case (as the binlog names
+        /// them) and compared in any case; 2, stored as created and compared in any case.
+        public var lowerCaseTableNames = 0
     }
 
     /// The configured start, for the checks that depend on it (a MySQL GTID set needs gtid_mode=ON).
@@ -74,8 +77,10 @@ public struct ServerPreflight: Sendable {
             try checkGTIDStart(on: connection, server: server)
         }
         try checkReplica(on: connection, version: version, server: server)
-        return Report(serverVersion: version.text, isMariaDB: version.isMariaDB, checksumIsCRC32: (row[3] ?? "").uppercased() == "CRC32",
-                      rowImage: image, hasFullRowMetadata: fullMetadata, warnings: warnings)
+        var report = Report(serverVersion: version.text, isMariaDB: version.isMariaDB, checksumIsCRC32: (row[3] ?? "").uppercased() == "CRC32",
+                            rowImage: image, hasFullRowMetadata: fullMetadata, warnings: warnings)
+        report.lowerCaseTableNames = try connection.queryValue("SELECT @@lower_case_table_names").flatMap { Int($0) } ?? 0
+        return report
     }
 
     /// A MySQL GTID set start needs GTIDs in the binlog; `current`, `earliest` and file positions work with gtid_mode=OFF.

@@ -319,9 +319,13 @@ final class SnapshotReader: Sendable {
         try exchange(chunk) != .stopped && exchange(nil) != .stopped
     }
 
-    /// The base tables the pipeline's filters include, in name order.
+    /// The base tables the pipeline's filters include, in name order; matched in any case where the server
+    /// compares table names so (`lower_case_table_names` 1 or 2), as the stream's filter does.
     private func includedTables(on connection: MySQLConnection) throws -> [String] {
-        let filter = try ChangeFilter(include: filters.include, exclude: filters.exclude)
+        let caseInsensitive = try connection.queryValue("SELECT @@lower_case_table_names").flatMap { Int($0) } ?? 0 != 0
+        let filter = try ChangeFilter(include: filters.include, exclude: filters.exclude, tableNamesAreCaseInsensitive: caseInsensitive)
+        let signalTable = caseInsensitive ? configuration.signalTable?.lowercased() : configuration.signalTable
+        // (information_schema names tables as they are stored: in lower case under lower_case_table_names = 1.)
         return try connection.query("""
             SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
             WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
@@ -330,7 +334,7 @@ final class SnapshotReader: Sendable {
             guard let database = row[0], let table = row[1] else { return nil }
             let name = "\(database).\(table)"
             // The signal table's rows are requests and watermarks, never data.
-            return filter.passes(qualifiedName: name) && name != configuration.signalTable ? name : nil
+            return filter.passes(qualifiedName: name) && (caseInsensitive ? name.lowercased() : name) != signalTable ? name : nil
         }
     }
 
