@@ -107,7 +107,7 @@ final class StatusServer: Sendable {
             writer.string(status.state)
             for (key, position) in [("checkpoint", status.checkpoint), ("read_position", status.readPosition)] {
                 writer.raw(",\"")
-                writer.raw(key)
+                writer.rawText(key)
                 writer.raw("\":")
                 if let position {
                     writer.raw("{\"file\":")

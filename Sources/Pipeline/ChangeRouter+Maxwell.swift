@@ -18,7 +18,7 @@ extension ChangeRouter {
                                                style: valueStyle, to: keyWriter) {
             keyWriter.raw(route.keyPrefix)
             keyWriter.raw(",\"_uuid\":\"")
-            keyWriter.raw(UUID().uuidString.lowercased())
+            keyWriter.rawText(UUID().uuidString.lowercased())
             keyWriter.raw("\"}")
         }
         batch.append(OutgoingMessage(

@@ -152,8 +152,8 @@ public final class ChangeRouter {
         keyWriter.reset()
         switch key {
         case .none: break
-        case .database: keyWriter.raw(database)
-        case .table, .column: keyWriter.raw(qualifiedName)
+        case .database: keyWriter.rawText(database)
+        case .table, .column: keyWriter.rawText(qualifiedName)
         case .primaryKey:
             keyWriter.raw(route.keyPrefix)
             keyWriter.byte(UInt8(ascii: "}"))
@@ -240,9 +240,9 @@ public final class ChangeRouter {
         case .none:
             return false
         case .database:
-            target.raw(table.database)
+            target.rawText(table.database)
         case .table:
-            target.raw(table.qualifiedName)
+            target.rawText(table.qualifiedName)
         case .primaryKey:
             target.raw(route.keyPrefix)
             if !table.primaryKey.isEmpty {

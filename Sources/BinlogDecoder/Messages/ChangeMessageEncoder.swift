@@ -42,9 +42,12 @@ public enum ChangeMessageEncoder {
         let table = event.table
         let kind = split ?? event.kind
         let excluded = context.excluded(in: table.qualifiedName)
-        writer.raw("{\"head\":{\"type\":\"")
-        writer.raw(kind.rawValue)
-        writer.raw("\",\"time\":")
+        switch kind {
+        case .insert: writer.raw("{\"head\":{\"type\":\"insert\",\"time\":")
+        case .update: writer.raw("{\"head\":{\"type\":\"update\",\"time\":")
+        case .delete: writer.raw("{\"head\":{\"type\":\"delete\",\"time\":")
+        case .read: writer.raw("{\"head\":{\"type\":\"read\",\"time\":")
+        }
         writer.unsigned(UInt64(placement.timestamp))
         writer.raw(",\"database\":")
         writer.string(table.database)

@@ -38,7 +38,7 @@ extension ChangeMessageEncoder {
     /// or `snapshot_end` with `{"rows":…,"last":…}`.
     public static func writeSnapshotMarker(_ marker: SnapshotMarker, timestamp: UInt32, context: MessageContext, to writer: JSONWriter) {
         writer.raw("{\"head\":{\"type\":\"")
-        writer.raw(marker.kind.rawValue)
+        writer.rawText(marker.kind.rawValue)
         writer.raw("\",\"time\":")
         writer.unsigned(UInt64(timestamp))
         writer.raw(",\"database\":")

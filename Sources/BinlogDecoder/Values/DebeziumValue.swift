@@ -64,7 +64,7 @@ enum DebeziumValue {
         if type == 1 {
             guard wkb.count >= 21 else { throw EventFailure("POINT shorter than its two coordinates") }
             for (name, offset) in [("\"x\":", 5), (",\"y\":", 13)] {
-                writer.raw(name)
+                writer.rawText(name)
                 let bits = littleEndian ? wkb.littleEndian(at: offset, width: 8) : wkb.bigEndian(at: offset, width: 8)
                 writer.double(Double(bitPattern: bits))
             }

@@ -113,7 +113,7 @@ private struct WKBReader {
         }
         let text = value.description
         guard let exponentIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
-            writer.raw(text)
+            writer.rawText(text)
             return
         }
         let exponent = Int(text[text.index(after: exponentIndex)...])!
@@ -136,7 +136,7 @@ private struct WKBReader {
         while fraction.hasSuffix("0") { fraction.removeLast() }
         if !fraction.isEmpty { plain += "." + fraction }
         if negative { writer.byte(UInt8(ascii: "-")) }
-        writer.raw(plain)
+        writer.rawText(plain)
     }
 
     private mutating func writePointList(to writer: JSONWriter) throws(EventFailure) {

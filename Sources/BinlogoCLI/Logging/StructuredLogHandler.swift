@@ -51,7 +51,7 @@ struct StructuredLogHandler: LogHandler {
         case .text:
             var text = "\(time) \(level.rawValue) \(message)"
             for key in merged.keys.sorted() { text += " \(key)=\(Self.textValue(merged[key]!))" }
-            writer.raw(text + "\n")
+            writer.rawText(text + "\n")
         }
         output.write(writer.bytes)
     }
