@@ -131,24 +131,28 @@ public final class JSONWriter {
         reserve(digits)
         var rest = value
         var index = count + digits
-        Self.digitPairs.withUnsafeBufferPointer { pairs in
-            while index - count >= 2 {
-                let pair = Int(rest % 100) &* 2
-                rest /= 100
-                index -= 2
-                storage[index] = pairs[pair]
-                storage[index + 1] = pairs[pair + 1]
-            }
-            if index > count {
-                index -= 1
-                storage[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            }
+        let pairs = Self.digitPairs.utf8Start
+        while index - count >= 2 {
+            let pair = Int(rest % 100) &* 2
+            rest /= 100
+            index -= 2
+            storage[index] = pairs[pair]
+            storage[index + 1] = pairs[pair + 1]
+        }
+        if index > count {
+            index -= 1
+            storage[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
         }
         count += digits
     }
 
-    /// "000102…9899": the two digits of every number below 100.
-    private static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
+    /// The two digits of every number below 100. A constant, not an array made at first use: reading such
+    /// a `static let` goes through `swift_once` at every number written.
+    private static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
 
     /// `value` (≥ 0) as at least `width` decimal digits, zero-padded (for dates and times).
     public func padded(_ value: Int, width: Int) {

@@ -24,28 +24,12 @@ enum DecimalValue {
         var scratch: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &scratch) { digits in
             var digitCount = 0
-            func group(_ byteCount: Int, _ digitWidth: Int) {
-                var number: UInt32 = 0
-                for index in 0..<byteCount {
-                    var byte = value[offset + index] ^ mask
-                    if offset + index == 0 { byte ^= 0x80 }
-                    number = number << 8 | UInt32(byte)
-                }
-                offset += byteCount
-                var divisor: UInt32 = 1
-                for _ in 1..<max(digitWidth, 1) { divisor *= 10 }
-                for _ in 0..<digitWidth {
-                    digits[digitCount] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: (number / divisor) % 10)
-                    digitCount += 1
-                    divisor /= 10
-                }
-            }
             let leadingDigits = integerDigits % 9
-            group(bytesForDigits[leadingDigits], leadingDigits)
-            for _ in 0..<(integerDigits / 9) { group(4, 9) }
+            Self.group(of: value, bytesForDigits[leadingDigits], leadingDigits, mask: mask, offset: &offset, into: digits, count: &digitCount)
+            for _ in 0..<(integerDigits / 9) { Self.group(of: value, 4, 9, mask: mask, offset: &offset, into: digits, count: &digitCount) }
             let integerEnd = digitCount
-            for _ in 0..<(scale / 9) { group(4, 9) }
-            group(bytesForDigits[scale % 9], scale % 9)
+            for _ in 0..<(scale / 9) { Self.group(of: value, 4, 9, mask: mask, offset: &offset, into: digits, count: &digitCount) }
+            Self.group(of: value, bytesForDigits[scale % 9], scale % 9, mask: mask, offset: &offset, into: digits, count: &digitCount)
 
             var firstSignificant = 0
             while firstSignificant < integerEnd - 1 && digits[firstSignificant] == UInt8(ascii: "0") { firstSignificant += 1 }
@@ -60,6 +44,28 @@ enum DecimalValue {
                 writer.byte(UInt8(ascii: "."))
                 writer.raw(UnsafeRawBufferPointer(rebasing: digits[integerEnd..<digitCount]))
             }
+        }
+    }
+
+    /// Appends the `digitWidth` digits of the big-endian group of `byteCount` bytes at `offset` (moved past
+    /// it) to `digits` at `count`. A function of its own with `inout` parameters rather than a closure over
+    /// the caller's variables, whose every access the runtime checked for exclusivity (callgrind).
+    @inline(__always)
+    private static func group(of value: UnsafeRawBufferPointer, _ byteCount: Int, _ digitWidth: Int, mask: UInt8, offset: inout Int,
+                              into digits: UnsafeMutableRawBufferPointer, count digitCount: inout Int) {
+        var number: UInt32 = 0
+        for index in 0..<byteCount {
+            var byte = value[offset + index] ^ mask
+            if offset + index == 0 { byte ^= 0x80 }
+            number = number << 8 | UInt32(byte)
+        }
+        offset += byteCount
+        var divisor: UInt32 = 1
+        for _ in 1..<max(digitWidth, 1) { divisor *= 10 }
+        for _ in 0..<digitWidth {
+            digits[digitCount] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: (number / divisor) % 10)
+            digitCount += 1
+            divisor /= 10
         }
     }
 }
