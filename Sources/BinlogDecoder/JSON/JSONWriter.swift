@@ -116,13 +116,23 @@ public final class JSONWriter {
             byte(UInt8(ascii: "0") &+ UInt8(value))
             return
         }
-        var digits = 1
-        var limit: UInt64 = 10
-        while digits < 20 && value >= limit {
-            digits += 1
-            if digits < 20 { limit &*= 10 }
+        writeDigits(value, count: Self.decimalDigits(value))
+    }
+
+    /// How many decimal digits `value` has: a few comparisons rather than a loop of multiplications.
+    @inline(__always)
+    static func decimalDigits(_ value: UInt64) -> Int {
+        if value < 100_000_000 {
+            if value < 10_000 { return value < 100 ? (value < 10 ? 1 : 2) : (value < 1_000 ? 3 : 4) }
+            return value < 1_000_000 ? (value < 100_000 ? 5 : 6) : (value < 10_000_000 ? 7 : 8)
         }
-        writeDigits(value, count: digits)
+        if value < 10_000_000_000_000_000 {
+            if value < 1_000_000_000_000 {
+                return value < 10_000_000_000 ? (value < 1_000_000_000 ? 9 : 10) : (value < 100_000_000_000 ? 11 : 12)
+            }
+            return value < 100_000_000_000_000 ? (value < 10_000_000_000_000 ? 13 : 14) : (value < 1_000_000_000_000_000 ? 15 : 16)
+        }
+        return value < 1_000_000_000_000_000_000 ? (value < 100_000_000_000_000_000 ? 17 : 18) : (value < 10_000_000_000_000_000_000 ? 19 : 20)
     }
 
     /// Writes exactly `count` digits of `value` (the low ones), two at a time from a table.
@@ -156,6 +166,25 @@ public final class JSONWriter {
 
     /// `value` (≥ 0) as at least `width` decimal digits, zero-padded (for dates and times).
     public func padded(_ value: Int, width: Int) {
+        // Months, days, hours, minutes, seconds and years: a pair or two from the table, no digit count.
+        if width == 2, value >= 0, value < 100 {
+            reserve(2)
+            let pair = Self.digitPairs.utf8Start + value &* 2
+            storage[count] = pair[0]
+            storage[count + 1] = pair[1]
+            count += 2
+            return
+        }
+        if width == 4, value >= 0, value < 10_000 {
+            reserve(4)
+            let high = Self.digitPairs.utf8Start + (value / 100) &* 2, low = Self.digitPairs.utf8Start + (value % 100) &* 2
+            storage[count] = high[0]
+            storage[count + 1] = high[1]
+            storage[count + 2] = low[0]
+            storage[count + 3] = low[1]
+            count += 4
+            return
+        }
         var digits = 1
         var limit = 10
         while value >= limit && digits < 19 {
