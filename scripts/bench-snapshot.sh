@@ -90,10 +90,10 @@ dump_rate=$(calc 0 "$rows / $dump_seconds")
 snapshot_rate=$(calc 0 "$rows / $snapshot_seconds")
 stdout_rate=$(calc 0 "$rows / $stdout_seconds")
 printf '\nsnapshot of %s rows (%s), %s:\n' "$(thousands "$rows")" "$bench_server" "$(machine)"
-printf '  %-44s %12s rows/s\n' "$dump_tool --single-transaction > /dev/null" "$(thousands "$dump_rate")"
-printf '  %-44s %12s rows/s   ratio %s   peak RSS %s MiB\n' "binlogo snapshot: initial → mock cluster" "$(thousands "$snapshot_rate")" \
+printf '  %-48s %12s rows/s\n' "$dump_tool --single-transaction > /dev/null" "$(thousands "$dump_rate")"
+printf '  %-48s %12s rows/s   ratio %s   peak RSS %s MiB\n' "binlogo snapshot: initial → mock cluster" "$(thousands "$snapshot_rate")" \
   "$(calc 2 "$snapshot_rate / $dump_rate")" "$snapshot_rss"
-printf '  %-44s %12s rows/s   ratio %s   peak RSS %s MiB\n' "binlogo snapshot: initial → stdout > /dev/null" "$(thousands "$stdout_rate")" \
+printf '  %-48s %12s rows/s   ratio %s   peak RSS %s MiB\n' "binlogo snapshot: initial → stdout > /dev/null" "$(thousands "$stdout_rate")" \
   "$(calc 2 "$stdout_rate / $dump_rate")" "$stdout_rss"
 read -r a50 a99 amax acount <<<"$alone"
 read -r d50 d99 dmax dcount <<<"$during"
