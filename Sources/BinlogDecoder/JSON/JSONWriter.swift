@@ -91,6 +91,7 @@ public final class JSONWriter {
     /// `raw(_: StaticString)` on purpose: a literal prefers `String`, whose `withUTF8` costs a copy and a
     /// retain and release at every call; so every literal in the hot path took this one (callgrind: 7 % of a dump).
     public func rawText(_ fragment: String) {
+        if fragment.utf8.withContiguousStorageIfAvailable({ raw(UnsafeRawBufferPointer($0)) }) != nil { return }
         var fragment = fragment
         fragment.withUTF8 { raw(UnsafeRawBufferPointer($0)) }
     }
@@ -214,6 +215,8 @@ public final class JSONWriter {
     }
 
     public func string(_ value: String) {
+        // A native string's bytes in place; `withUTF8` on a copy costs a retain and release besides.
+        if value.utf8.withContiguousStorageIfAvailable({ string(utf8: UnsafeRawBufferPointer($0)) }) != nil { return }
         var value = value
         value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
     }
