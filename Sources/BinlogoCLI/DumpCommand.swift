@@ -43,12 +43,14 @@ struct DumpCommand: ParsableCommand {
         var changes = ChangeStream()
         // Messages are written straight into one output buffer, flushed to stdout every megabyte.
         let writer = JSONWriter(capacity: 1 << 21)
+        let headCache = RowHeadCache()
         let emit: (Change) throws -> Void = { change in
             let start = writer.count
             do {
                 switch change {
                 case let .row(event, row, placement):
-                    try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, to: writer)
+                    try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, headCache: headCache,
+                                                      to: writer)
                 case let .ddl(schemaChange, placement):
                     ChangeMessageEncoder.writeDDL(schemaChange, placement: placement, context: context, to: writer)
                 }

@@ -39,6 +39,8 @@ public final class ChangeRouter {
     /// At most `Self.cachedTables`: a server with more tables starts the cache over rather than grow it.
     private var routes: [String: Route] = [:]
     static let cachedTables = 10_000
+    /// binlogo's format: the head the rows of one event share, written once per event.
+    private let headCache = RowHeadCache()
     /// The GTID header value of the last transaction, shared by its events.
     private var lastGTID: (text: String, bytes: [UInt8])?
     /// The whole header list of the last event's rows (same table, type, file, position and GTID):
@@ -168,7 +170,8 @@ public final class ChangeRouter {
     private func rowMessage(_ event: RowsEvent, row: Int, placement: ChangeMessageEncoder.RowPlacement, route: Route,
                             split: RowsEvent.Kind?, token: UInt64) throws(BinlogDecodingError) -> OutgoingMessage {
         writer.reset()
-        try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, split: split, to: writer)
+        try ChangeMessageEncoder.writeRow(event, row: row, placement: placement, context: context, split: split, headCache: headCache,
+                                          to: writer)
         let kind = split ?? event.kind
         let hasKey = try writeRowKey(event, row: row, image: kind == .delete ? .before : .after, route: route, to: keyWriter)
         let table = event.table

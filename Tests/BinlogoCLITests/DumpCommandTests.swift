@@ -57,6 +57,14 @@ import Testing
         #expect((data[4]["old"] as? [String: Any])?["id"] as? Int == 2)
         // The exact DECIMAL text, never a float.
         #expect(result.standardOutput.contains("\"price\":4.50"))
+        // Each row at the position of its own rows event, as the server lists them (the update and the delete
+        // share a transaction, and each message's head is written once per event).
+        let rowsEvents = try sandbox.connect().serverBinlogEvents(in: fixture.name).filter {
+            $0[2]?.contains("_rows") == true && $0[2]?.hasPrefix("Annotate") == false
+        }
+        let rowPositions = heads.dropFirst().map { ($0["position"] as? [String: Any])?["binlog_position"] as? Int }
+        #expect(rowPositions == [0, 0, 1, 2].map { rowsEvents.count == 3 ? rowsEvents[$0][1].flatMap { Int($0) } : nil },
+                "\(rowPositions) against \(rowsEvents.map { "\($0[1] ?? "") \($0[2] ?? "")" })")
 
         // From the start of the update's transaction (its GTID event, as the server lists it), only the update and the delete.
         let updatePosition = (heads[3]["position"] as! [String: Any])["binlog_position"] as! Int

@@ -37,8 +37,10 @@ public enum ChangeMessageEncoder {
     /// One row change of `event` as a message.
     /// - Parameter split: for an UPDATE that changes the primary key and is published as a delete of the
     ///   old row and an insert of the new one: which of the two to write (`head.primary_key_changed` marks both).
+    /// - Parameter headCache: the head every row of the event shares, kept from the event's previous row.
     public static func writeRow(_ event: RowsEvent, row: Int, placement: RowPlacement, context: MessageContext,
-                                split: RowsEvent.Kind? = nil, to writer: JSONWriter) throws(BinlogDecodingError) {
+                                split: RowsEvent.Kind? = nil, headCache: RowHeadCache? = nil,
+                                to writer: JSONWriter) throws(BinlogDecodingError) {
         let table = event.table
         let kind = split ?? event.kind
         let excluded = context.excluded(in: table.qualifiedName)
@@ -49,11 +51,12 @@ public enum ChangeMessageEncoder {
         case .read: writer.raw("{\"head\":{\"type\":\"read\",\"time\":")
         }
         writer.unsigned(UInt64(placement.timestamp))
-        writer.raw(",\"database\":")
-        writer.string(table.database)
-        writer.raw(",\"table\":")
-        writer.string(table.table)
-        writePosition(file: event.binlogFile, position: event.position, placement: placement, context: context, to: writer)
+        if let headCache {
+            headCache.write(event, placement: placement, context: context, to: writer)
+        } else {
+            writeSharedHead(event, gtid: placement.gtid, pipeline: context.pipelineName, to: writer)
+        }
+        writePositionEnd(placement: placement, to: writer)
         if !table.primaryKey.isEmpty {
             writer.raw(",\"primary_key\":")
             try writePrimaryKey(event, row: row, image: kind == .delete ? .before : .after, excluded: excluded, to: writer)
@@ -113,17 +116,34 @@ public enum ChangeMessageEncoder {
         writer.raw("}}")
     }
 
+    /// What every row of `event` writes alike: `,"database":…,"table":…,"position":{…` up to `"consume_rows":`.
+    static func writeSharedHead(_ event: RowsEvent, gtid: String, pipeline: String, to writer: JSONWriter) {
+        writer.raw(",\"database\":")
+        writer.string(event.table.database)
+        writer.raw(",\"table\":")
+        writer.string(event.table.table)
+        writePositionStart(file: event.binlogFile, position: event.position, gtid: gtid, pipeline: pipeline, to: writer)
+    }
+
     static func writePosition(file: String, position: UInt64, placement: RowPlacement, context: MessageContext,
                                       to writer: JSONWriter) {
+        writePositionStart(file: file, position: position, gtid: placement.gtid, pipeline: context.pipelineName, to: writer)
+        writePositionEnd(placement: placement, to: writer)
+    }
+
+    private static func writePositionStart(file: String, position: UInt64, gtid: String, pipeline: String, to writer: JSONWriter) {
         writer.raw(",\"position\":{\"binlog_file\":")
         writer.string(file)
         writer.raw(",\"binlog_position\":")
         writer.unsigned(position)
         writer.raw(",\"gtid_set\":")
-        writer.string(placement.gtid)
+        writer.string(gtid)
         writer.raw(",\"pipeline_name\":")
-        writer.string(context.pipelineName)
+        writer.string(pipeline)
         writer.raw(",\"consume_rows\":")
+    }
+
+    private static func writePositionEnd(placement: RowPlacement, to writer: JSONWriter) {
         writer.unsigned(UInt64(placement.rowInTransaction))
         writer.raw("},\"server_id\":")
         writer.unsigned(UInt64(placement.serverID))
