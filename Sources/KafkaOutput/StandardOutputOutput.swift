@@ -10,7 +10,9 @@ import Synchronization
 /// into `/dev/null` spent a sixth of its CPU in `write` calls.
 public final class StandardOutputOutput: MessageOutput {
     private let onDelivery: @Sendable (UInt64, KafkaError?) -> Void
-    private let lock = Mutex(())
+    /// One for the process: pipelines that all print to stdout write their pieces whole, one after another
+    /// (a pipe takes a write of more than 4 KiB in parts, which another writer's could interleave).
+    private static let writing = Mutex(())
     static let pieceBytes = 64 * 1024
 
     public init(onDelivery: @escaping @Sendable (UInt64, KafkaError?) -> Void) {
@@ -35,7 +37,7 @@ public final class StandardOutputOutput: MessageOutput {
             }
             piece.append(UInt8(ascii: "\n"))
             if piece.count >= Self.pieceBytes || index == batch.index(before: batch.endIndex) {
-                lock.withLock { _ in Self.writeAll(piece) }
+                Self.writing.withLock { _ in Self.writeAll(piece) }
                 for acknowledged in written...index { onDelivery(batch[acknowledged].token, nil) }
                 written = index + 1
                 piece.removeAll(keepingCapacity: true)

@@ -24,6 +24,10 @@ struct PipelineReader {
     private var signals: [SnapshotSignal] = []
     /// Tables whose partial JSON updates came without the old document, already named in the log.
     private var tablesWithUnappliedJSONDiffs: Set<String> = []
+    /// Whether the server compares table names in any case (`lower_case_table_names` 1 or 2).
+    private(set) var tableNamesAreCaseInsensitive = false
+    /// Whether it also stores them in lower case, as its binlog then names them (`lower_case_table_names` 1).
+    private var tableNamesAreLowerCase = false
 
     init(filter: ChangeFilter, router: ChangeRouter, metrics: PipelineMetrics, logger: Logger,
          commitPoints: CommitPoints = CommitPoints(resumingAt: nil, tracking: false)) {
@@ -33,11 +37,6 @@ struct PipelineReader {
         self.metrics = metrics
         self.logger = logger
     }
-
-    /// Whether the server compares table names in any case (`lower_case_table_names` 1 or 2).
-    private(set) var tableNamesAreCaseInsensitive = false
-    /// Whether it also stores them in lower case, as its binlog then names them (`lower_case_table_names` 1).
-    private var tableNamesAreLowerCase = false
 
     /// Takes the server's rule on table names, as it told the source's preflight (`lower_case_table_names`):
     /// with 1 or 2, the filter's patterns, topic overrides, excluded columns and the signal table match
